@@ -1,0 +1,143 @@
+/**
+ * SentinelOps' own metrics (prom-client), served at GET /metrics. One registry per instance so tests and
+ * embedded servers do not share counters; the process-wide one (`defaultMetrics()`) is what the CLI
+ * commands and the module-level helpers use. Label values are bounded sets (tool names, incident types,
+ * outcomes) — never namespaces or pod names, which would make the series count grow with the cluster.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const METRIC_PREFIX = 'sentinelops_';
+
+/** Everything a caller records; `observe*`/`record*` methods are cheap and never throw. */
+export class SentinelMetrics {
+  readonly registry: Registry;
+  private readonly agentCycles: Counter<'outcome'>;
+  private readonly agentCycleDuration: Histogram<'outcome'>;
+  private readonly incidentsOpened: Counter<'type'>;
+  private readonly incidentsClosed: Counter<'type' | 'outcome'>;
+  private readonly mttr: Histogram<'type'>;
+  private readonly actions: Counter<'tool' | 'result'>;
+  private readonly toolCalls: Histogram<'tool' | 'outcome'>;
+  private readonly alerts: Counter<'status' | 'result'>;
+  private readonly sourceUp: Gauge<'source'>;
+
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    this.registry = new Registry();
+    const registers = [this.registry];
+    if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.agentCycles = new Counter({
+      name: `${METRIC_PREFIX}agent_cycles_total`,
+      help: 'Agent cycles (monitor → analyze → decide → act → verify) by outcome: ok or error.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.agentCycleDuration = new Histogram({
+      name: `${METRIC_PREFIX}agent_cycle_duration_seconds`,
+      help: 'Wall time of one agent cycle.',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.incidentsOpened = new Counter({
+      name: `${METRIC_PREFIX}incidents_opened_total`,
+      help: 'Incidents opened, by type (crash_loop, cpu_overload, image_pull, alert, ...).',
+      labelNames: ['type'],
+      registers,
+    });
+    this.incidentsClosed = new Counter({
+      name: `${METRIC_PREFIX}incidents_total`,
+      help: 'Incidents that reached an outcome (resolved, failed, escalated), by type and outcome.',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.mttr = new Histogram({
+      name: `${METRIC_PREFIX}incident_mttr_seconds`,
+      help: 'Time from detection to verified resolution of resolved incidents (MTTR).',
+      labelNames: ['type'],
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+      registers,
+    });
+    this.actions = new Counter({
+      name: `${METRIC_PREFIX}actions_total`,
+      help: 'Remediation actions by tool and result (ok, error, refused, dry_run).',
+      labelNames: ['tool', 'result'],
+      registers,
+    });
+    this.toolCalls = new Histogram({
+      name: `${METRIC_PREFIX}mcp_tool_call_duration_seconds`,
+      help: 'Latency of MCP tool calls by tool and outcome (ok, or error for isError results and exceptions).',
+      labelNames: ['tool', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.alerts = new Counter({
+      name: `${METRIC_PREFIX}alerts_received_total`,
+      help: 'Alertmanager alerts received, by status (firing, resolved) and what was done (incident, recorded, ignored).',
+      labelNames: ['status', 'result'],
+      registers,
+    });
+    this.sourceUp = new Gauge({
+      name: `${METRIC_PREFIX}metrics_source_up`,
+      help: '1 when the last request to the metrics source (metrics-server or prometheus) succeeded, else 0.',
+      labelNames: ['source'],
+      registers,
+    });
+  }
+
+  recordAgentCycle(seconds: number, ok: boolean): void {
+    const outcome = ok ? 'ok' : 'error';
+    this.agentCycles.inc({ outcome });
+    this.agentCycleDuration.observe({ outcome }, nonNegative(seconds));
+  }
+
+  recordIncidentOpened(type: string): void {
+    this.incidentsOpened.inc({ type });
+  }
+
+  /** Call once when an incident leaves `open`; `mttrSeconds` only for resolved incidents. */
+  recordIncidentClosed(type: string, outcome: string, mttrSeconds?: number): void {
+    this.incidentsClosed.inc({ type, outcome });
+    if (outcome === 'resolved' && mttrSeconds !== undefined) this.mttr.observe({ type }, nonNegative(mttrSeconds));
+  }
+
+  recordAction(tool: string, result: 'ok' | 'error' | 'refused' | 'dry_run'): void {
+    this.actions.inc({ tool, result });
+  }
+
+  observeToolCall(tool: string, seconds: number, ok: boolean): void {
+    this.toolCalls.observe({ tool, outcome: ok ? 'ok' : 'error' }, nonNegative(seconds));
+  }
+
+  recordAlert(status: 'firing' | 'resolved', result: 'incident' | 'recorded' | 'ignored'): void {
+    this.alerts.inc({ status, result });
+  }
+
+  setMetricsSourceUp(source: string, up: boolean): void {
+    this.sourceUp.set({ source }, up ? 1 : 0);
+  }
+
+  /** Prometheus text exposition format. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+function nonNegative(n: number): number {
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+let processWide: SentinelMetrics | undefined;
+
+/** The process-wide instance, with Node's process metrics; created on first use. */
+export function defaultMetrics(): SentinelMetrics {
+  processWide ??= new SentinelMetrics();
+  return processWide;
+}
+
+/** Shorthands on the process-wide instance, for modules that have no instance injected. */
+export const observeToolCall = (tool: string, seconds: number, ok: boolean): void => defaultMetrics().observeToolCall(tool, seconds, ok);
+export const recordAgentCycle = (seconds: number, ok: boolean): void => defaultMetrics().recordAgentCycle(seconds, ok);
+export const recordIncidentOpened = (type: string): void => defaultMetrics().recordIncidentOpened(type);
+export const recordIncidentClosed = (type: string, outcome: string, mttrSeconds?: number): void =>
+  defaultMetrics().recordIncidentClosed(type, outcome, mttrSeconds);
+export const recordAction = (tool: string, result: 'ok' | 'error' | 'refused' | 'dry_run'): void => defaultMetrics().recordAction(tool, result);

@@ -1,0 +1,141 @@
+/**
+ * Runs a real Prometheus (Debian's /usr/bin/prometheus) for a test: its own config, a temporary TSDB and a
+ * free loopback port, so it never touches a system instance on :9090. `stop()` kills exactly the child it
+ * started and removes the temporary directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+
+/** Why the Prometheus suites skip, or undefined when the binary is there. */
+export function prometheusSkipReason(): string | undefined {
+  return existsSync(PROMETHEUS_BIN) ? undefined : `${PROMETHEUS_BIN} is absent (install Debian's prometheus package)`;
+}
+
+export interface ScrapeTarget {
+  /** host:port */
+  address: string;
+  metricsPath?: string;
+  job?: string;
+}
+
+export interface TestPrometheus {
+  url: string;
+  port: number;
+  /** Resolves when `promql` returns at least `minSeries` series with a value (polls every 250 ms). */
+  waitFor(promql: string, opts?: { minSeries?: number; timeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+  /** stderr of the process so far, for failure messages. */
+  log(): string;
+}
+
+export async function startPrometheus(opts: { targets: ScrapeTarget[]; scrapeIntervalSeconds?: number }): Promise<TestPrometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'sentinelops-prom-'));
+  const interval = `${opts.scrapeIntervalSeconds ?? 1}s`;
+  const jobs = opts.targets.map((t, i) =>
+    [
+      `  - job_name: ${JSON.stringify(t.job ?? `target-${i}`)}`,
+      `    scrape_interval: ${interval}`,
+      `    scrape_timeout: ${interval}`,
+      `    metrics_path: ${JSON.stringify(t.metricsPath ?? '/metrics')}`,
+      // The simulator's series already carry namespace/pod labels, as kube-state-metrics' do behind honor_labels.
+      `    honor_labels: true`,
+      `    static_configs:`,
+      `      - targets: [${JSON.stringify(t.address)}]`,
+    ].join('\n'),
+  );
+  const config = `global:\n  scrape_interval: ${interval}\n  evaluation_interval: ${interval}\nscrape_configs:\n${jobs.join('\n')}\n`;
+  await writeFile(join(dir, 'prometheus.yml'), config);
+
+  // A port can be taken between probing and binding; retry with a fresh one a few times.
+  let lastLog = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      PROMETHEUS_BIN,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=1h',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const up = await waitReady(url, child, 20_000);
+    if (up) return handle(url, port, child, dir, () => log);
+    lastLog = log;
+    await kill(child);
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw new Error(`Prometheus did not become ready:\n${lastLog}`);
+}
+
+function handle(url: string, port: number, child: ChildProcess, dir: string, log: () => string): TestPrometheus {
+  return {
+    url,
+    port,
+    log,
+    async waitFor(promql, o = {}) {
+      const deadline = Date.now() + (o.timeoutMs ?? 20_000);
+      let last = '';
+      while (Date.now() < deadline) {
+        const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`).catch(() => undefined);
+        if (res?.ok) {
+          const body = (await res.json()) as { data: { result: unknown[] } };
+          last = JSON.stringify(body.data.result).slice(0, 300);
+          if (body.data.result.length >= (o.minSeries ?? 1)) return;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`Prometheus never returned ${o.minSeries ?? 1} series for ${promql}; last: ${last}\n${log()}`);
+    },
+    async stop() {
+      await kill(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const ok = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
