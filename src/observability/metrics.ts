@@ -5,6 +5,7 @@
  * outcomes) — never namespaces or pod names, which would make the series count grow with the cluster.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StoreFacts } from './store-facts.js';
 
 export const METRIC_PREFIX = 'sentinelops_';
 
@@ -13,10 +14,10 @@ export class SentinelMetrics {
   readonly registry: Registry;
   private readonly agentCycles: Counter<'outcome'>;
   private readonly agentCycleDuration: Histogram<'outcome'>;
-  private readonly incidentsOpened: Counter<'type'>;
-  private readonly incidentsClosed: Counter<'type' | 'outcome'>;
+  private readonly incidents: Gauge<'type' | 'outcome'>;
   private readonly mttr: Histogram<'type'>;
   private readonly actions: Counter<'tool' | 'result'>;
+  private facts: StoreFacts | undefined;
   private readonly toolCalls: Histogram<'tool' | 'outcome'>;
   private readonly alerts: Counter<'status' | 'result'>;
   private readonly sourceUp: Gauge<'source'>;
@@ -38,30 +39,38 @@ export class SentinelMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    this.incidentsOpened = new Counter({
-      name: `${METRIC_PREFIX}incidents_opened_total`,
-      help: 'Incidents opened, by type (crash_loop, cpu_overload, image_pull, alert, ...).',
-      labelNames: ['type'],
-      registers,
-    });
-    this.incidentsClosed = new Counter({
-      name: `${METRIC_PREFIX}incidents_total`,
-      help: 'Incidents that reached an outcome (resolved, failed, escalated), by type and outcome.',
+    // Incidents and actions come from the store at scrape time (see store-facts.ts for why).
+    const self = this;
+    this.incidents = new Gauge({
+      name: `${METRIC_PREFIX}incidents`,
+      help: 'Incidents in the store by type (crash_loop, cpu_overload, image_pull, alert, ...) and outcome (open, resolved, failed, escalated).',
       labelNames: ['type', 'outcome'],
       registers,
+      collect() {
+        this.reset();
+        for (const r of self.facts?.incidentCounts() ?? []) this.set({ type: r.type, outcome: r.outcome }, r.count);
+      },
     });
     this.mttr = new Histogram({
       name: `${METRIC_PREFIX}incident_mttr_seconds`,
-      help: 'Time from detection to verified resolution of resolved incidents (MTTR).',
+      help: 'Time from detection to verified resolution of resolved incidents (MTTR), by type.',
       labelNames: ['type'],
       buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200],
       registers,
+      collect() {
+        this.reset();
+        for (const r of self.facts?.resolutionSeconds() ?? []) this.observe({ type: r.type }, nonNegative(r.seconds));
+      },
     });
     this.actions = new Counter({
       name: `${METRIC_PREFIX}actions_total`,
-      help: 'Remediation actions by tool and result (ok, error, refused, dry_run).',
+      help: 'Mutating tool calls (by the agent or a client) from the audit log, by tool and result (ok, dry_run, error; refusals are errors).',
       labelNames: ['tool', 'result'],
       registers,
+      collect() {
+        this.reset();
+        for (const r of self.facts?.actionCounts() ?? []) this.inc({ tool: r.tool, result: r.result }, r.count);
+      },
     });
     this.toolCalls = new Histogram({
       name: `${METRIC_PREFIX}mcp_tool_call_duration_seconds`,
@@ -90,18 +99,9 @@ export class SentinelMetrics {
     this.agentCycleDuration.observe({ outcome }, nonNegative(seconds));
   }
 
-  recordIncidentOpened(type: string): void {
-    this.incidentsOpened.inc({ type });
-  }
-
-  /** Call once when an incident leaves `open`; `mttrSeconds` only for resolved incidents. */
-  recordIncidentClosed(type: string, outcome: string, mttrSeconds?: number): void {
-    this.incidentsClosed.inc({ type, outcome });
-    if (outcome === 'resolved' && mttrSeconds !== undefined) this.mttr.observe({ type }, nonNegative(mttrSeconds));
-  }
-
-  recordAction(tool: string, result: 'ok' | 'error' | 'refused' | 'dry_run'): void {
-    this.actions.inc({ tool, result });
+  /** The store the incident, MTTR and action metrics read at each scrape: `metrics.trackStore(storeFacts(store.db))`. */
+  trackStore(facts: StoreFacts): void {
+    this.facts = facts;
   }
 
   observeToolCall(tool: string, seconds: number, ok: boolean): void {
@@ -137,7 +137,3 @@ export function defaultMetrics(): SentinelMetrics {
 /** Shorthands on the process-wide instance, for modules that have no instance injected. */
 export const observeToolCall = (tool: string, seconds: number, ok: boolean): void => defaultMetrics().observeToolCall(tool, seconds, ok);
 export const recordAgentCycle = (seconds: number, ok: boolean): void => defaultMetrics().recordAgentCycle(seconds, ok);
-export const recordIncidentOpened = (type: string): void => defaultMetrics().recordIncidentOpened(type);
-export const recordIncidentClosed = (type: string, outcome: string, mttrSeconds?: number): void =>
-  defaultMetrics().recordIncidentClosed(type, outcome, mttrSeconds);
-export const recordAction = (tool: string, result: 'ok' | 'error' | 'refused' | 'dry_run'): void => defaultMetrics().recordAction(tool, result);

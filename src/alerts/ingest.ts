@@ -1,0 +1,160 @@
+/**
+ * What a validated Alertmanager payload does: a firing alert about a workload opens an incident (or joins
+ * the open one on that target) and asks for an agent cycle on that target; a resolved alert is written
+ * onto the incident that holds it. Resolving the incident stays the agent's job: it verifies health itself.
+ */
+import type { Logger } from '../log.js';
+import type { SentinelMetrics } from '../observability/metrics.js';
+import type { Incident, IncidentQuery, IncidentUpdate, OpenIncidentInput } from '../store/index.js';
+import type { Alert, AlertmanagerPayload } from './schema.js';
+import { alertKey, severityOfAlert, targetOfAlert, type AlertTarget } from './target.js';
+
+/** The slice of the incident repository (src/store) this module writes through. */
+export interface AlertIncidents {
+  open(input: OpenIncidentInput): Incident;
+  update(id: string, patch: IncidentUpdate): Incident | undefined;
+  list(q: IncidentQuery): Incident[];
+}
+
+export interface CycleRequest {
+  namespace: string;
+  /** The deployment, or the pod's name when its owner is unknown. */
+  target: string;
+  kind: 'deployment' | 'pod';
+  incidentId: string;
+  reason: string;
+}
+
+export interface AlertIngestDeps {
+  incidents: AlertIncidents;
+  /** Starts an agent cycle for the target now; not awaited, so Alertmanager gets its answer at once. */
+  triggerCycle: (req: CycleRequest) => void | Promise<void>;
+  /** The deployment owning a pod, when the cluster can tell (see podOwnerResolver). */
+  ownerOfPod?: (namespace: string, pod: string) => Promise<string | undefined>;
+  now: () => number;
+  metrics?: SentinelMetrics;
+  logger?: Logger;
+}
+
+export interface AlertOutcome {
+  alertname: string;
+  status: Alert['status'];
+  key: string;
+  result: 'opened' | 'joined' | 'recorded' | 'ignored';
+  incidentId?: string;
+  namespace?: string;
+  target?: string;
+  reason?: string;
+}
+
+/** One alert as kept in `incident.details.alerts[key]`. */
+export interface StoredAlert {
+  alertname: string;
+  status: Alert['status'];
+  severity: string;
+  startsAt: string;
+  endsAt?: string;
+  summary: string;
+  labels: Record<string, string>;
+  generatorURL?: string;
+  receiver: string;
+  receivedAt: string;
+}
+
+export const ALERT_INCIDENT_TYPE = 'alert';
+const ACTIVE: ReadonlySet<string> = new Set(['open', 'escalated']);
+
+export async function ingestAlerts(payload: AlertmanagerPayload, deps: AlertIngestDeps): Promise<AlertOutcome[]> {
+  // Every cluster lookup happens before the first write, and the writes below are synchronous SQLite calls:
+  // two concurrent webhooks cannot both miss the open incident and open two.
+  const targets = await Promise.all(payload.alerts.map((a) => resolveTarget(a, deps)));
+  const outcomes = payload.alerts.map((alert, i) => apply(alert, targets[i]!, payload, deps));
+
+  const requested = new Set<string>();
+  outcomes.forEach((o, i) => {
+    const t = targets[i]!;
+    if (o.status !== 'firing' || !o.incidentId || 'ignored' in t) return;
+    const id = `${t.namespace}/${t.name}`;
+    if (requested.has(id)) return;
+    requested.add(id);
+    const req: CycleRequest = { namespace: t.namespace, target: t.name, kind: t.kind, incidentId: o.incidentId, reason: `alert ${o.alertname}` };
+    Promise.resolve()
+      .then(() => deps.triggerCycle(req))
+      .catch((err: unknown) => deps.logger?.error({ err, target: id }, 'agent cycle for alert failed'));
+  });
+  return outcomes;
+}
+
+async function resolveTarget(alert: Alert, deps: AlertIngestDeps): Promise<AlertTarget | { ignored: string }> {
+  const t = targetOfAlert(alert);
+  if ('ignored' in t || t.kind === 'deployment' || !deps.ownerOfPod) return t;
+  const owner = await deps.ownerOfPod(t.namespace, t.name).catch(() => undefined);
+  return owner ? { namespace: t.namespace, kind: 'deployment', name: owner } : t;
+}
+
+function apply(alert: Alert, target: AlertTarget | { ignored: string }, payload: AlertmanagerPayload, deps: AlertIngestDeps): AlertOutcome {
+  const alertname = alert.labels.alertname ?? 'unnamed';
+  const key = alertKey(alert);
+  const base = { alertname, status: alert.status, key };
+  const outcome = (o: Omit<AlertOutcome, keyof typeof base>): AlertOutcome => {
+    deps.metrics?.recordAlert(alert.status, o.result === 'ignored' ? 'ignored' : o.result === 'recorded' ? 'recorded' : 'incident');
+    return { ...base, ...o };
+  };
+  if ('ignored' in target) return outcome({ result: 'ignored', reason: target.ignored });
+
+  const { namespace, name } = target;
+  const recent = deps.incidents.list({ namespace, target: name, limit: 50 });
+  const stored = storedAlert(alert, alertname, payload.receiver, deps.now());
+
+  if (alert.status === 'resolved') {
+    const holder = recent.find((i) => alertsOf(i)[key] !== undefined);
+    if (!holder) return outcome({ result: 'ignored', namespace, target: name, reason: 'no incident holds this alert' });
+    writeAlert(deps, holder, key, { ...alertsOf(holder)[key]!, status: 'resolved', endsAt: stored.endsAt, receivedAt: stored.receivedAt });
+    return outcome({ result: 'recorded', incidentId: holder.id, namespace, target: name });
+  }
+
+  const active = recent.find((i) => ACTIVE.has(i.outcome));
+  if (active) {
+    writeAlert(deps, active, key, stored);
+    return outcome({ result: 'joined', incidentId: active.id, namespace, target: name });
+  }
+  const startedAt = Date.parse(alert.startsAt);
+  const opened = deps.incidents.open({
+    type: ALERT_INCIDENT_TYPE,
+    severity: severityOfAlert(alert),
+    namespace,
+    target: name,
+    title: `${alertname} firing on ${namespace}/${name}`,
+    summary: stored.summary,
+    // Detection is when Prometheus saw the problem, unless its clock runs ahead of ours.
+    at: Math.min(startedAt, deps.now()),
+    details: { source: 'alertmanager', alerts: { [key]: stored } },
+  });
+  return outcome({ result: 'opened', incidentId: opened.id, namespace, target: name });
+}
+
+function storedAlert(alert: Alert, alertname: string, receiver: string, now: number): StoredAlert {
+  const s: StoredAlert = {
+    alertname,
+    status: alert.status,
+    severity: alert.labels.severity ?? 'unknown',
+    startsAt: alert.startsAt,
+    summary: alert.annotations.summary ?? alert.annotations.description ?? alert.annotations.message ?? '',
+    labels: alert.labels,
+    receiver,
+    receivedAt: new Date(now).toISOString(),
+  };
+  // Alertmanager sends the zero time for "no end yet".
+  if (alert.endsAt && !alert.endsAt.startsWith('0001-')) s.endsAt = alert.endsAt;
+  if (alert.generatorURL) s.generatorURL = alert.generatorURL;
+  return s;
+}
+
+function alertsOf(incident: Incident): Record<string, StoredAlert> {
+  const a = incident.details.alerts;
+  return a && typeof a === 'object' ? (a as Record<string, StoredAlert>) : {};
+}
+
+function writeAlert(deps: AlertIngestDeps, incident: Incident, key: string, value: StoredAlert): void {
+  deps.incidents.update(incident.id, { details: { alerts: { ...alertsOf(incident), [key]: value } } });
+}
