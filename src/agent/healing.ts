@@ -1,0 +1,190 @@
+/**
+ * Healing decisions, one finding at a time. The rule of thumb of an on-call engineer: roll back a change that
+ * just broke a healthy service; restart only what a restart can fix, once, then back off and call a human; never
+ * delete what the scheduler cannot place; never touch pods whose node is the problem.
+ */
+import { type Decision, withTool } from './decision.js';
+import { type Finding, raiseSeverity, targetKey } from './findings.js';
+import { type History, actionsOn } from './history.js';
+import { incidentKey } from './findings.js';
+import type { Observation } from './observation.js';
+import type { AgentPolicy } from './policy.js';
+import { memoryScalingFailed } from './scaling.js';
+
+type Base = Omit<Decision, 'action' | 'reason' | 'message'>;
+
+function baseOf(f: Finding): Base {
+  return { kind: f.kind, namespace: f.namespace, target: f.target, findingType: f.type, severity: f.severity };
+}
+
+export function decideHealing(f: Finding, obs: Observation, policy: AgentPolicy, history: History, now: number): Decision[] {
+  if (policy.healing.mode === 'off') return [];
+  if (policy.healing.mode === 'seed') return seedHealing(f);
+  const ctx = new Ctx(f, policy, history, now);
+  switch (f.type) {
+    case 'crash_loop':
+      if (f.kind !== 'deployment') return [ctx.escalateOnce('BarePodCrashLoop', `bare pod ${ctx.name} is crash looping and no controller would recreate it: needs a human`)];
+      return [ctx.rollbackIfBadRollout(obs) ?? ctx.restartWithBackoff()];
+    case 'image_pull_error':
+      if (f.kind === 'deployment') {
+        const rb = ctx.rollbackIfBadRollout(obs);
+        if (rb) return [rb];
+      }
+      return [ctx.escalateOnce('ImagePullNeedsHuman', `${f.message}; not a new rollout with a healthy previous revision, and restarting cannot fetch an image: check the image name, tag and pull credentials`)];
+    case 'oom_killed':
+      if (f.kind === 'deployment') {
+        const rb = ctx.rollbackIfBadRollout(obs);
+        if (rb) return [rb];
+      }
+      return [ctx.escalateOnce('OomNeedsMoreMemory', `${f.message}`)];
+    case 'bad_rollout': {
+      const rb = ctx.rollbackIfBadRollout(obs, true);
+      return [rb ?? ctx.escalateOnce('RolloutStalled', `${f.message}; no healthy previous revision is known, so rolling back is not safe`)];
+    }
+    case 'unschedulable':
+      return [ctx.escalateOnce('NeedsCapacity', `${f.message}. Pending pods are never deleted: add capacity or lower the requests`)];
+    case 'stuck_creating':
+      return ctx.deleteStuckPods();
+    case 'node_not_ready':
+      return [ctx.escalateOnce('NodeNotReady', `${f.message}; pods on it are not restarted or deleted (that would only thrash)`)];
+    case 'metrics_unavailable':
+      return [ctx.escalateOnce('MetricsPipelineDown', f.message)];
+    case 'replicas_unavailable': {
+      if (Number(f.evidence.onNotReadyNodes ?? 0) > 0) return [ctx.none('NodeNotReady', `${f.message}; some pods sit on a NotReady node, which the node controller handles`)];
+      const open = history.incidents[incidentKey(f)];
+      if (open && now - open.openedAt >= policy.healing.unavailableGraceSeconds * 1000) {
+        return [ctx.escalateOnce('UnavailableTooLong', `${f.message} for ${Math.round((now - open.openedAt) / 1000)}s with no known cause`)];
+      }
+      return [ctx.none('Watching', `${f.message}; waiting for the controllers to converge`)];
+    }
+    case 'pod_crashed':
+      return [ctx.none('KubeletRestarts', `${f.message}; watching for a crash loop`)];
+    case 'memory_pressure': {
+      const m = obs.metrics[targetKey(f)];
+      if (m && memoryScalingFailed(history, targetKey(f), m.memoryUtilization, now, policy.healing.actionWindowSeconds)) {
+        return [ctx.escalateOnce('MemoryLeakSuspected', `${f.message}, and it did not drop after scaling up: likely a leak or a limit too low`)];
+      }
+      return [];
+    }
+    case 'cpu_overload':
+    case 'cpu_underload':
+      // The scaling decision answers these.
+      return [];
+  }
+}
+
+/** The seed's healer: restart on every crash, force-restart (delete) every Pending pod. A baseline, not advice. */
+function seedHealing(f: Finding): Decision[] {
+  const base = baseOf(f);
+  if (f.kind !== 'deployment') return [];
+  if (f.type === 'crash_loop' || f.type === 'image_pull_error' || f.type === 'oom_killed') {
+    return [withTool({ ...base, action: 'restart', reason: 'SeedRestart', message: `restart ${targetKey(f)}: ${f.message}` })];
+  }
+  if (f.type === 'unschedulable' || f.type === 'stuck_creating') {
+    return (f.pods ?? []).map((pod) => withTool({ ...base, action: 'delete_pod', reason: 'SeedForceRestart', message: `delete pod ${f.namespace}/${pod}: ${f.message}` }, { pod }));
+  }
+  return [];
+}
+
+class Ctx {
+  readonly key: string;
+  readonly name: string;
+  constructor(
+    readonly f: Finding,
+    readonly policy: AgentPolicy,
+    readonly history: History,
+    readonly now: number,
+  ) {
+    this.key = targetKey(f);
+    this.name = this.key;
+  }
+
+  none(reason: string, message: string): Decision {
+    return { ...baseOf(this.f), action: 'none', reason, message };
+  }
+
+  /** One escalation per incident; later cycles record that it is already with a human. */
+  escalateOnce(reason: string, message: string, severity = this.f.severity): Decision {
+    const inc = this.history.incidents[incidentKey(this.f)];
+    if (inc && inc.escalations > 0) return this.none('AlreadyEscalated', `${message} (escalated ${Math.round((this.now - (inc.lastEscalatedAt ?? this.now)) / 1000)}s ago)`);
+    return { ...baseOf(this.f), severity, action: 'escalate', reason, message };
+  }
+
+  private mutatingInWindow(): number {
+    return actionsOn(this.history, this.key, this.now - this.policy.healing.actionWindowSeconds * 1000, ['restart', 'delete_pod', 'rollback']).length;
+  }
+
+  /**
+   * Roll back when the failing pods belong to a revision that rolled out recently and the previous revision was
+   * seen healthy (by the agent, or by its pods still running ready). One rollback per window: if the rolled-back
+   * revision fails too, the problem is not the rollout.
+   */
+  rollbackIfBadRollout(obs: Observation, stalled = false): Decision | undefined {
+    const e = this.f.evidence;
+    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    if (!d || d.paused || d.previousRevision === undefined) return undefined;
+    const recent = stalled || e.recentRollout === true;
+    const healthy = this.history.healthyRevisions[this.key];
+    const previousHealthy = healthy?.revision === d.previousRevision || e.previousRevisionPodsReady === true;
+    if (!recent || !previousHealthy) return undefined;
+    const win = this.now - this.policy.healing.actionWindowSeconds * 1000;
+    if (actionsOn(this.history, this.key, win, ['rollback']).length > 0) {
+      return this.escalateOnce('RollbackDidNotHelp', `${this.f.message}; a rollback of ${this.key} already happened in the last ${this.policy.healing.actionWindowSeconds}s`, raiseSeverity(this.f.severity));
+    }
+    const evidence = healthy?.revision === d.previousRevision ? `revision ${d.previousRevision} was healthy at ${new Date(healthy.at).toISOString()}` : `pods of revision ${d.previousRevision} are still ready`;
+    return withTool(
+      { ...baseOf(this.f), action: 'rollback', reason: 'BadRollout', message: `roll back ${this.key} from revision ${d.revision ?? '?'} to ${d.previousRevision}: ${this.f.message}; ${evidence}` },
+      { toRevision: d.previousRevision },
+    );
+  }
+
+  /** Restart once; if the crash outlives the grace period, escalate; retry only after exponential backoff, within the cap. */
+  restartWithBackoff(): Decision {
+    const h = this.policy.healing;
+    const inc = this.history.incidents[incidentKey(this.f)];
+    // Restarts for an earlier incident count while it is recent (a flapping target keeps its backoff); older are forgotten.
+    const restarts = actionsOn(this.history, this.key, (inc?.openedAt ?? this.now) - h.backoffMaxSeconds * 1000, ['restart']);
+    const last = restarts.at(-1);
+    const restart = (reason: string, why: string) =>
+      withTool({ ...baseOf(this.f), action: 'restart', reason, message: `restart ${this.key}: ${this.f.message}${why}` });
+    if (!last) return restart('CrashLoopRestart', '');
+    const since = this.now - last.at;
+    if (since < h.restartGraceSeconds * 1000) return this.none('AwaitingRestartEffect', `${this.f.message}; restarted ${Math.round(since / 1000)}s ago, giving it ${h.restartGraceSeconds}s`);
+    const backoff = Math.min(h.backoffBaseSeconds * 2 ** (restarts.length - 1), h.backoffMaxSeconds);
+    const nextAt = last.at + backoff * 1000;
+    if (!inc || inc.lastEscalatedAt === undefined || inc.lastEscalatedAt < last.at) {
+      return {
+        ...baseOf(this.f),
+        severity: raiseSeverity(inc?.severity ?? this.f.severity),
+        action: 'escalate',
+        reason: 'RestartDidNotHelp',
+        message: `${this.f.message}; ${restarts.length} restart(s) did not fix it; next attempt no sooner than ${Math.max(0, Math.round((nextAt - this.now) / 1000))}s from now`,
+      };
+    }
+    if (this.mutatingInWindow() >= h.maxActionsPerTarget) {
+      return this.none('ActionCapReached', `${this.f.message}; ${h.maxActionsPerTarget} actions on ${this.key} within ${h.actionWindowSeconds}s already: waiting for a human`);
+    }
+    if (this.now < nextAt) return this.none('BackingOff', `${this.f.message}; backing off ${Math.round((nextAt - this.now) / 1000)}s more before restart #${restarts.length + 1}`);
+    return restart('CrashLoopRestartAfterBackoff', ` (attempt ${restarts.length + 1} after ${backoff}s backoff)`);
+  }
+
+  /** Each stuck pod is deleted once; if replacements get stuck too, deleting is not the cure: escalate. */
+  deleteStuckPods(): Decision[] {
+    const pods = this.f.pods ?? [];
+    if (this.f.kind !== 'deployment') return [this.escalateOnce('StuckBarePod', `${this.f.message}; a bare pod is not deleted (nothing would recreate it)`)];
+    const deleted = actionsOn(this.history, this.key, -Infinity, ['delete_pod']);
+    const win = this.now - this.policy.healing.actionWindowSeconds * 1000;
+    if (deleted.some((a) => a.at > win && a.findingType === 'stuck_creating')) {
+      return [this.escalateOnce('StuckAfterDelete', `${this.f.message}; replacement pods got stuck as well: likely a volume, network or image-store problem on the node`, raiseSeverity(this.f.severity))];
+    }
+    const fresh = pods.filter((p) => !deleted.some((a) => a.pod === p));
+    const room = Math.max(0, this.policy.healing.maxActionsPerTarget - this.mutatingInWindow());
+    if (fresh.length === 0 || room === 0) return [this.escalateOnce('StuckAfterDelete', `${this.f.message}; already deleted once`)];
+    return fresh.slice(0, room).map((pod) =>
+      withTool(
+        { ...baseOf(this.f), action: 'delete_pod', reason: 'StuckContainerCreating', message: `delete pod ${this.f.namespace}/${pod}, stuck in ContainerCreating beyond ${this.policy.healing.containerCreatingTimeoutSeconds}s; its ReplicaSet replaces it` },
+        { pod },
+      ),
+    );
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The agent's memory, as an explicit value: what it did to which target and when, the replica recommendations
+ * of the stabilization window, which incidents are open and how often they were escalated, and which revision of
+ * each deployment was last seen healthy. decide reads it; `observe` and `recordActions` return new values, so a
+ * runner (or a test) threads it through cycles and can persist it as JSON.
+ */
+import type { Decision } from './decision.js';
+import { type Finding, type FindingType, type Severity, type TargetKind, incidentKey, maxSeverity } from './findings.js';
+import type { Recommendation } from './hpa.js';
+import { type Observation, deploymentKey, podsOf } from './observation.js';
+
+export interface ActionRecord {
+  at: number;
+  action: Decision['action'];
+  /** `namespace/name` of the deployment or bare pod, `node/x` for nodes. */
+  targetKey: string;
+  findingType?: FindingType;
+  /** delete_pod: the pod deleted. */
+  pod?: string;
+  /** scale: replicas before and after. */
+  from?: number;
+  to?: number;
+  /** The metric value that motivated the action (e.g. memory utilization), to judge later whether it helped. */
+  observed?: number;
+}
+
+export interface IncidentState {
+  type: FindingType;
+  kind: TargetKind;
+  namespace?: string;
+  target: string;
+  openedAt: number;
+  lastSeenAt: number;
+  severity: Severity;
+  escalations: number;
+  lastEscalatedAt?: number;
+}
+
+export interface History {
+  actions: ActionRecord[];
+  recommendations: Record<string, Recommendation[]>;
+  incidents: Record<string, IncidentState>;
+  healthyRevisions: Record<string, { revision: string; at: number }>;
+}
+
+export function emptyHistory(): History {
+  return { actions: [], recommendations: {}, incidents: {}, healthyRevisions: {} };
+}
+
+/** How long actions and recommendations are kept; must exceed every window the policy uses. */
+export const DEFAULT_RETENTION_SECONDS = 6 * 3600;
+
+const UNHEALTHY_FOR_REVISION = new Set<FindingType>(['crash_loop', 'image_pull_error', 'oom_killed', 'replicas_unavailable', 'bad_rollout', 'unschedulable']);
+
+/**
+ * Folds one analyzed snapshot into the history before decide runs: opens incidents for new findings, refreshes
+ * open ones, closes those whose finding is gone, and remembers each deployment's revision when it is fully healthy
+ * (the evidence that makes a later rollback safe).
+ */
+export function observe(history: History, obs: Observation, findings: readonly Finding[], now: number, retentionSeconds = DEFAULT_RETENTION_SECONDS): History {
+  const incidents: Record<string, IncidentState> = {};
+  for (const f of findings) {
+    const key = incidentKey(f);
+    const prev = history.incidents[key] ?? incidents[key];
+    incidents[key] = prev
+      ? { ...prev, lastSeenAt: now, severity: maxSeverity(prev.severity, f.severity) }
+      : { type: f.type, kind: f.kind, namespace: f.namespace, target: f.target, openedAt: now, lastSeenAt: now, severity: f.severity, escalations: 0 };
+  }
+  const healthyRevisions = { ...history.healthyRevisions };
+  for (const d of obs.deployments) {
+    if (d.revision === undefined) continue;
+    const troubled = findings.some((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name && UNHEALTHY_FOR_REVISION.has(f.type));
+    const complete = d.replicas > 0 && d.readyReplicas >= d.replicas && d.updatedReplicas >= d.replicas;
+    const settled = podsOf(obs, d).every((p) => p.revision === undefined || p.revision === d.revision);
+    if (!troubled && complete && settled) healthyRevisions[deploymentKey(d)] = { revision: d.revision, at: now };
+  }
+  return prune({ ...history, incidents, healthyRevisions }, now, retentionSeconds);
+}
+
+/** Appends what was decided this cycle: mutating actions, escalations, and every scaling recommendation. */
+export function recordActions(history: History, decisions: readonly Decision[], now: number, retentionSeconds = DEFAULT_RETENTION_SECONDS): History {
+  const actions = [...history.actions];
+  const recommendations = { ...history.recommendations };
+  const incidents = { ...history.incidents };
+  for (const d of decisions) {
+    const key = d.kind === 'deployment' || d.kind === 'pod' ? `${d.namespace}/${d.target}` : `${d.kind}/${d.target}`;
+    if (d.scaling) recommendations[key] = [...(recommendations[key] ?? []), { at: now, replicas: d.scaling.recommendation }];
+    if (d.action === 'none') continue;
+    if (d.action === 'escalate' && d.findingType) {
+      const ik = incidentKey({ type: d.findingType, kind: d.kind, namespace: d.namespace, target: d.target });
+      const inc = incidents[ik];
+      if (inc) incidents[ik] = { ...inc, escalations: inc.escalations + 1, lastEscalatedAt: now, severity: maxSeverity(inc.severity, d.severity) };
+    }
+    actions.push({
+      at: now,
+      action: d.action,
+      targetKey: key,
+      findingType: d.findingType,
+      pod: d.action === 'delete_pod' ? String(d.arguments?.name) : undefined,
+      from: d.scaling?.current,
+      to: d.action === 'scale' ? d.scaling?.desired : undefined,
+      observed: d.observed,
+    });
+  }
+  return prune({ ...history, actions, recommendations, incidents }, now, retentionSeconds);
+}
+
+function prune(h: History, now: number, retentionSeconds: number): History {
+  const cutoff = now - retentionSeconds * 1000;
+  const recommendations: Record<string, Recommendation[]> = {};
+  for (const [k, recs] of Object.entries(h.recommendations)) {
+    const kept = recs.filter((r) => r.at > cutoff);
+    if (kept.length) recommendations[k] = kept;
+  }
+  return { ...h, actions: h.actions.filter((a) => a.at > cutoff), recommendations };
+}
+
+/** Actions on one target (optionally of some kinds) since `since`. */
+export function actionsOn(h: History, targetKey: string, since: number, kinds?: readonly Decision['action'][]): ActionRecord[] {
+  return h.actions.filter((a) => a.targetKey === targetKey && a.at > since && (!kinds || kinds.includes(a.action)));
+}

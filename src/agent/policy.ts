@@ -1,0 +1,223 @@
+/**
+ * What the agent's decide step is allowed and asked to do. `policyFromConfig` maps the user-facing `agent` and
+ * `safety` sections of src/config/schema.ts onto it; the named presets are the comparison baselines the
+ * rehearsal runs (`--policy sentinelops|threshold|hpa|none`).
+ */
+import type { Config } from '../config/schema.js';
+import {
+  type ClampMode,
+  type ScalingRules,
+  UPSTREAM_SCALE_DOWN,
+  UPSTREAM_SCALE_UP,
+  UPSTREAM_TARGET_CPU_UTILIZATION,
+  UPSTREAM_TOLERANCE,
+} from './hpa.js';
+
+export type PolicyName = 'sentinelops' | 'threshold' | 'hpa' | 'none';
+
+export interface Thresholds {
+  /** CPU utilization (% of request) above which a deployment is overloaded. */
+  cpuHigh: number;
+  /** CPU utilization below which it is over-provisioned. */
+  cpuLow: number;
+  /** Memory utilization (% of request) above which it is under memory pressure. */
+  memoryHigh: number;
+}
+
+export interface ScalingPolicy {
+  /** ratio: HPA arithmetic; step: the seed's fixed +N/−N; off: never scale. */
+  algorithm: 'ratio' | 'step' | 'off';
+  /**
+   * Only scale when utilization leaves [cpuLow, cpuHigh] (memory above memoryHigh). Without the band the
+   * ratio algorithm acts whenever it is outside the tolerance, like a plain HPA.
+   */
+  triggerBand: boolean;
+  /** Also scale on memory above memoryHigh (a plain HPA from `kubectl autoscale` looks at CPU only). */
+  memory: boolean;
+  targetCpuUtilization: number;
+  targetMemoryUtilization: number;
+  tolerance: number;
+  scaleUp: ScalingRules;
+  scaleDown: ScalingRules;
+  minReplicas: number;
+  maxReplicas: number;
+  clamp: ClampMode;
+  /** step algorithm only: replicas added on overload / memory pressure, removed when under-used. */
+  step: { up: number; memoryUp: number; down: number };
+  /**
+   * When pods burn their whole CPU limit, measured utilization is a floor, not the demand (throttling hides the
+   * rest), so the ratio under-shoots; scale by the full rate limit instead.
+   */
+  scaleUpOnSaturation: boolean;
+  /** Usage at or above this share of the CPU limit counts as saturated. */
+  saturationShare: number;
+}
+
+export interface HealingPolicy {
+  /** sentinelops: evidence-based healing; seed: restart on every crash loop and delete Pending pods; off: none. */
+  mode: 'sentinelops' | 'seed' | 'off';
+  /** A revision this young counts as a "recent rollout" for rollback. */
+  recentRolloutSeconds: number;
+  /** After a restart, how long the crash may continue before the restart is judged to have failed. */
+  restartGraceSeconds: number;
+  /** Backoff between repeated restarts of one target: base × 2^(n−1), capped. */
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+  /** Most mutating actions on one target within actionWindowSeconds; beyond, escalate only. */
+  maxActionsPerTarget: number;
+  actionWindowSeconds: number;
+  containerCreatingTimeoutSeconds: number;
+  /** A container that terminated this recently counts as a fresh crash. */
+  crashRecentSeconds: number;
+  /** Replicas missing this long with no other explanation get escalated. */
+  unavailableGraceSeconds: number;
+}
+
+export interface CircuitBreakerPolicy {
+  /** Share of a scope's deployments (namespace or cluster) that may be unhealthy before only safe actions run. */
+  unhealthyShare: number;
+  /** A breaker needs at least this many unhealthy deployments: one broken deployment is its own problem. */
+  minUnhealthyDeployments: number;
+  /** Share of NotReady nodes above which the whole cluster is treated as degraded. */
+  notReadyNodeShare: number;
+}
+
+export interface AgentPolicy {
+  name: PolicyName;
+  thresholds: Thresholds;
+  scaling: ScalingPolicy;
+  healing: HealingPolicy;
+  breaker: CircuitBreakerPolicy;
+  protectedNamespaces: string[];
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { cpuHigh: 80, cpuLow: 30, memoryHigh: 85 };
+
+export const DEFAULT_POLICY: AgentPolicy = {
+  name: 'sentinelops',
+  thresholds: DEFAULT_THRESHOLDS,
+  scaling: {
+    algorithm: 'ratio',
+    triggerBand: true,
+    memory: true,
+    // Between the triggers: a scale-up lands with headroom below cpuHigh, a scale-down well above cpuLow.
+    targetCpuUtilization: 70,
+    targetMemoryUtilization: 75,
+    tolerance: UPSTREAM_TOLERANCE,
+    scaleUp: UPSTREAM_SCALE_UP,
+    scaleDown: UPSTREAM_SCALE_DOWN,
+    minReplicas: 2,
+    maxReplicas: 10,
+    clamp: 'bound-changes',
+    step: { up: 2, memoryUp: 1, down: 1 },
+    scaleUpOnSaturation: true,
+    saturationShare: 0.95,
+  },
+  healing: {
+    mode: 'sentinelops',
+    recentRolloutSeconds: 1800,
+    restartGraceSeconds: 180,
+    backoffBaseSeconds: 300,
+    backoffMaxSeconds: 3600,
+    maxActionsPerTarget: 3,
+    actionWindowSeconds: 1800,
+    containerCreatingTimeoutSeconds: 300,
+    crashRecentSeconds: 180,
+    unavailableGraceSeconds: 600,
+  },
+  breaker: { unhealthyShare: 0.5, minUnhealthyDeployments: 2, notReadyNodeShare: 0.5 },
+  protectedNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+};
+
+/** The seed's rules: +2 above 80 %, −1 below 30 %, +1 on memory pressure, restart on every crash loop. */
+function thresholdPreset(base: AgentPolicy): AgentPolicy {
+  return {
+    ...base,
+    name: 'threshold',
+    scaling: {
+      ...base.scaling,
+      algorithm: 'step',
+      triggerBand: true,
+      scaleUp: { ...UPSTREAM_SCALE_UP, stabilizationWindowSeconds: 0 },
+      scaleDown: { ...UPSTREAM_SCALE_DOWN, stabilizationWindowSeconds: 0 },
+      clamp: 'enforce',
+      scaleUpOnSaturation: false,
+    },
+    healing: { ...base.healing, mode: 'seed' },
+    breaker: { ...base.breaker, unhealthyShare: 1, minUnhealthyDeployments: Number.POSITIVE_INFINITY, notReadyNodeShare: 1 },
+  };
+}
+
+/** A Kubernetes HPA with its defaults on CPU (autoscaling/v1's 80 % target); it heals nothing. */
+function hpaPreset(base: AgentPolicy): AgentPolicy {
+  return {
+    ...base,
+    name: 'hpa',
+    scaling: {
+      ...base.scaling,
+      algorithm: 'ratio',
+      triggerBand: false,
+      memory: false,
+      targetCpuUtilization: UPSTREAM_TARGET_CPU_UTILIZATION,
+      tolerance: UPSTREAM_TOLERANCE,
+      scaleUp: UPSTREAM_SCALE_UP,
+      scaleDown: UPSTREAM_SCALE_DOWN,
+      clamp: 'enforce',
+      scaleUpOnSaturation: false,
+    },
+    healing: { ...base.healing, mode: 'off' },
+  };
+}
+
+function nonePreset(base: AgentPolicy): AgentPolicy {
+  return { ...base, name: 'none', scaling: { ...base.scaling, algorithm: 'off' }, healing: { ...base.healing, mode: 'off' } };
+}
+
+/** A named policy built on `base` (the configured sentinelops policy, so min/max and namespaces carry over). */
+export function policyPreset(name: PolicyName, base: AgentPolicy = DEFAULT_POLICY): AgentPolicy {
+  switch (name) {
+    case 'sentinelops':
+      return { ...base, name };
+    case 'threshold':
+      return thresholdPreset(base);
+    case 'hpa':
+      return hpaPreset(base);
+    case 'none':
+      return nonePreset(base);
+  }
+}
+
+/** The sentinelops policy as configured by the user (schema defaults already applied by parseConfig). */
+export function policyFromConfig(config: Pick<Config, 'agent' | 'safety'>): AgentPolicy {
+  const a = config.agent;
+  const s = config.safety;
+  const d = DEFAULT_POLICY;
+  const perPeriod = d.scaling.scaleUp.policies[0]!.periodSeconds;
+  return {
+    name: 'sentinelops',
+    thresholds: { ...a.thresholds },
+    scaling: {
+      ...d.scaling,
+      targetCpuUtilization: a.targetUtilization,
+      tolerance: a.tolerance,
+      scaleUp: {
+        ...d.scaling.scaleUp,
+        policies: [
+          { type: 'Pods', value: a.maxScaleUpPods, periodSeconds: perPeriod },
+          { type: 'Percent', value: a.maxScaleUpPercent, periodSeconds: perPeriod },
+        ],
+      },
+      scaleDown: { ...d.scaling.scaleDown, stabilizationWindowSeconds: a.scaleDownStabilizationSeconds },
+      minReplicas: s.minReplicas,
+      maxReplicas: s.maxReplicas,
+    },
+    healing: {
+      ...d.healing,
+      maxActionsPerTarget: a.maxActionsPerTarget,
+      actionWindowSeconds: a.actionWindowSeconds,
+      containerCreatingTimeoutSeconds: a.containerCreatingTimeoutSeconds,
+    },
+    breaker: { ...d.breaker, unhealthyShare: a.unhealthyShareBreaker },
+    protectedNamespaces: [...s.protectedNamespaces],
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The scaling decision for one deployment: calculate (ratio or the seed's fixed step) → stabilize → rate-limit →
+ * clamp. Refuses to act without trustworthy evidence: no metrics → no scaling; partial metrics or a degraded
+ * deployment → never scale down; an HPA owns the deployment → hands off.
+ */
+import { type Decision, type ScalingTrace, withTool } from './decision.js';
+import type { Finding } from './findings.js';
+import { type CalcResult, type PodUsage, type ScaleEvent, type Step, calcReplicas, clamp, rateLimit, stabilize } from './hpa.js';
+import { type History, actionsOn } from './history.js';
+import { type DeploymentMetrics, type DeploymentView, type Observation, type PodView, deploymentKey, isTerminating, podsOf } from './observation.js';
+import type { AgentPolicy } from './policy.js';
+
+export function decideScaling(d: DeploymentView, obs: Observation, policy: AgentPolicy, history: History, now: number, findings: readonly Finding[]): Decision | undefined {
+  const sp = policy.scaling;
+  if (sp.algorithm === 'off') return undefined;
+  const key = deploymentKey(d);
+  const mine = findings.filter((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name);
+  const trigger = mine.find((f) => f.type === 'cpu_overload' || f.type === 'memory_pressure') ?? mine.find((f) => f.type === 'cpu_underload');
+  const base = { kind: 'deployment' as const, namespace: d.namespace, target: d.name, findingType: trigger?.type, severity: trigger?.severity ?? ('low' as const) };
+  const none = (reason: string, message: string): Decision => ({ ...base, action: 'none', reason, message });
+
+  if (d.hpaControlled) return none('HpaControlled', `${key} is scaled by a HorizontalPodAutoscaler; the agent leaves its replicas alone`);
+  if (d.replicas === 0) return none('ScaledToZero', `${key} is scaled to zero on purpose; autoscaling is off for it`);
+  if (!obs.metricsAvailable) return none('MetricsUnavailable', `metrics pipeline is down: no scaling of ${key} until it returns`);
+  const m = obs.metrics[key];
+  if (!m || m.podsWithMetrics === 0) return none('NoMetrics', `no metrics for ${key}: no scaling`);
+
+  const pods = podsOf(obs, d).filter((p) => !isTerminating(p) && p.phase !== 'Failed' && p.phase !== 'Succeeded');
+  const events: ScaleEvent[] = actionsOn(history, key, now - 3600_000, ['scale'])
+    .filter((a) => a.from !== undefined && a.to !== undefined)
+    .map((a) => ({ at: a.at, from: a.from!, to: a.to! }));
+  const upCeiling = Math.min(
+    rateLimit({ current: d.replicas, desired: Number.MAX_SAFE_INTEGER, now, events, up: sp.scaleUp, down: sp.scaleDown }).value,
+    Math.max(sp.maxReplicas, d.replicas),
+  );
+  const calculated = sp.algorithm === 'step' ? stepCalc(d.replicas, m, policy) : ratioCalc(d, pods, m, policy, history, now, upCeiling);
+  let calculate: Step = calculated;
+  const scaleDownBlocked =
+    !m.complete || pods.some((p) => p.cpuMillicores === undefined && hasPerPodMetrics(pods))
+      ? 'PartialMetrics'
+      : d.readyReplicas < d.replicas
+        ? 'Degraded'
+        : undefined;
+  if (sp.algorithm === 'ratio' && calculate.value < d.replicas && scaleDownBlocked) {
+    calculate = {
+      value: d.replicas,
+      reason: scaleDownBlocked,
+      message: scaleDownBlocked === 'PartialMetrics'
+        ? `some pods of ${key} have no metrics: never scale down on partial evidence (${calculated.message})`
+        : `${key} has ${d.readyReplicas}/${d.replicas} ready: no capacity is removed from a degraded deployment (${calculated.message})`,
+    };
+  }
+
+  const stabilized = stabilize({
+    current: d.replicas,
+    desired: calculate.value,
+    now,
+    recommendations: history.recommendations[key] ?? [],
+    scaleUpWindowSeconds: sp.scaleUp.stabilizationWindowSeconds,
+    scaleDownWindowSeconds: sp.scaleDown.stabilizationWindowSeconds,
+  });
+  const limited = sp.algorithm === 'step'
+    ? { value: stabilized.value, reason: 'StepPolicy', message: 'the step policy changes at most one step per cycle' }
+    : rateLimit({ current: d.replicas, desired: stabilized.value, now, events, up: sp.scaleUp, down: sp.scaleDown });
+  const clamped = clamp({ current: d.replicas, desired: limited.value, min: sp.minReplicas, max: sp.maxReplicas, mode: sp.clamp });
+
+  const scaling: ScalingTrace = {
+    current: d.replicas,
+    recommendation: calculate.value,
+    desired: clamped.value,
+    steps: { calculate, stabilize: stabilized, rateLimit: limited, clamp: clamped },
+    cpuUtilization: m.cpuUtilization,
+    memoryUtilization: m.memoryUtilization,
+  };
+  if (clamped.value === d.replicas) {
+    const decisive = [clamped, limited, stabilized, calculate].find((s) => s.value === d.replicas && s.reason !== 'DesiredWithinRange' && s.reason !== 'DesiredWithinRate' && s.reason !== 'ReadyForNewScale') ?? calculate;
+    return { ...none(decisive.reason, `${key} stays at ${d.replicas}: ${decisive.message}`), scaling };
+  }
+  const dir = clamped.value > d.replicas ? 'up' : 'down';
+  const why = [calculate, stabilized, limited, clamped].filter((s) => !['DesiredWithinRange', 'DesiredWithinRate', 'ReadyForNewScale'].includes(s.reason)).map((s) => s.message);
+  return withTool(
+    {
+      ...base,
+      action: 'scale',
+      reason: dir === 'up' ? 'ScaleUp' : 'ScaleDown',
+      message: `scale ${key} ${dir} from ${d.replicas} to ${clamped.value}: ${why.join('; ')}`,
+      scaling,
+      observed: trigger?.type === 'memory_pressure' ? m.memoryUtilization : m.cpuUtilization,
+    },
+    { replicas: clamped.value },
+  );
+}
+
+/** The seed's rule: +up above cpuHigh, +memoryUp above memoryHigh, −down below cpuLow. */
+function stepCalc(current: number, m: DeploymentMetrics, policy: AgentPolicy): Step {
+  const t = policy.thresholds;
+  const s = policy.scaling.step;
+  if (m.cpuUtilization > t.cpuHigh) return { value: current + s.up, reason: 'CpuAboveThreshold', message: `CPU ${m.cpuUtilization.toFixed(1)}% > ${t.cpuHigh}%: +${s.up}` };
+  if (m.memoryUtilization > t.memoryHigh) return { value: current + s.memoryUp, reason: 'MemoryAboveThreshold', message: `memory ${m.memoryUtilization.toFixed(1)}% > ${t.memoryHigh}%: +${s.memoryUp}` };
+  if (m.cpuUtilization < t.cpuLow) return { value: current - s.down, reason: 'CpuBelowThreshold', message: `CPU ${m.cpuUtilization.toFixed(1)}% < ${t.cpuLow}%: −${s.down}` };
+  return { value: current, reason: 'WithinThresholds', message: `CPU ${m.cpuUtilization.toFixed(1)}% is within [${t.cpuLow}%, ${t.cpuHigh}%]` };
+}
+
+function ratioCalc(d: DeploymentView, pods: PodView[], m: DeploymentMetrics, policy: AgentPolicy, history: History, now: number, upCeiling: number): Step {
+  const sp = policy.scaling;
+  const t = policy.thresholds;
+  const cpu = cpuRecommendation(d, pods, m, policy, upCeiling);
+  let best: Step = cpu;
+  if (sp.memory && m.memoryUtilization > t.memoryHigh) {
+    const key = deploymentKey(d);
+    if (memoryScalingFailed(history, key, m.memoryUtilization, now, policy.healing.actionWindowSeconds)) {
+      // Per-pod memory did not fall after the last memory scale-up: more replicas will not help (a leak, or a limit too low).
+      return cpu.value >= d.replicas ? cpu : { ...cpu, value: d.replicas, reason: 'MemoryNotRelievedByScaling', message: `memory ${m.memoryUtilization.toFixed(1)}% did not drop after scaling up; holding` };
+    }
+    const mem = calcReplicas({
+      currentReplicas: d.replicas,
+      pods: usages(pods, m, 'memory'),
+      targetUtilization: sp.targetMemoryUtilization,
+      tolerance: sp.tolerance,
+    });
+    if (mem.value > best.value) best = { ...mem, reason: 'MemoryAboveThreshold', message: `memory ${mem.message}` };
+  }
+  return best;
+}
+
+/** `upCeiling`: the most the rate limit and maximum allow this cycle, which is where a saturated deployment goes. */
+function cpuRecommendation(d: DeploymentView, pods: PodView[], m: DeploymentMetrics, policy: AgentPolicy, upCeiling: number): Step {
+  const sp = policy.scaling;
+  const t = policy.thresholds;
+  const util = m.cpuUtilization;
+  const r: CalcResult = calcReplicas({ currentReplicas: d.replicas, pods: usages(pods, m, 'cpu'), targetUtilization: sp.targetCpuUtilization, tolerance: sp.tolerance });
+  if (sp.scaleUpOnSaturation && isSaturated(m, sp.saturationShare) && upCeiling > r.value) {
+    return { value: upCeiling, reason: 'CpuSaturated', message: `pods run at ${(sp.saturationShare * 100).toFixed(0)}%+ of their CPU limit, so real demand is hidden by throttling: scale as fast as the rate limit allows` };
+  }
+  if (sp.triggerBand && util >= t.cpuLow && util <= t.cpuHigh) {
+    return { value: d.replicas, reason: 'WithinThresholds', message: `CPU ${util.toFixed(1)}% is within [${t.cpuLow}%, ${t.cpuHigh}%]` };
+  }
+  return r;
+}
+
+function isSaturated(m: DeploymentMetrics, share: number): boolean {
+  if (!m.cpuLimitMillicores || m.podsWithMetrics === 0) return false;
+  return m.cpuMillicores >= share * m.cpuLimitMillicores;
+}
+
+function hasPerPodMetrics(pods: PodView[]): boolean {
+  return pods.some((p) => p.cpuMillicores !== undefined);
+}
+
+/**
+ * Per-pod samples for the calculator. When the monitor only has the deployment aggregate, the ready pods share it
+ * evenly and any pods beyond podsWithMetrics count as missing, which keeps the conservative rules in force.
+ */
+export function usages(pods: PodView[], m: DeploymentMetrics, resource: 'cpu' | 'memory'): PodUsage[] {
+  const perPodRequest = resource === 'cpu' ? m.cpuRequestMillicores / Math.max(1, m.podsWithMetrics) : (m.memoryRequestBytes ?? 0) / Math.max(1, m.podsWithMetrics);
+  if (hasPerPodMetrics(pods)) {
+    return pods.map((p) => ({
+      ready: p.ready,
+      usage: resource === 'cpu' ? p.cpuMillicores : p.memoryBytes,
+      request: (resource === 'cpu' ? p.cpuRequestMillicores : p.memoryRequestBytes) ?? perPodRequest,
+    }));
+  }
+  const total = resource === 'cpu' ? m.cpuMillicores : (m.memoryBytes ?? (m.memoryUtilization / 100) * (m.memoryRequestBytes ?? 0));
+  const perPodUsage = total / Math.max(1, m.podsWithMetrics);
+  let sampled = 0;
+  return pods.map((p) => {
+    const request = (resource === 'cpu' ? p.cpuRequestMillicores : p.memoryRequestBytes) ?? perPodRequest;
+    if (p.ready && sampled < m.podsWithMetrics) {
+      sampled++;
+      return { ready: true, usage: perPodUsage, request };
+    }
+    return { ready: p.ready, usage: undefined, request };
+  });
+}
+
+/** The last memory-driven scale-up in the window did not bring per-pod memory utilization down. */
+export function memoryScalingFailed(history: History, key: string, memoryUtilization: number, now: number, windowSeconds: number): boolean {
+  const last = actionsOn(history, key, now - windowSeconds * 1000, ['scale'])
+    .filter((a) => a.findingType === 'memory_pressure' && a.to !== undefined && a.from !== undefined && a.to > a.from)
+    .at(-1);
+  return last?.observed !== undefined && memoryUtilization >= last.observed * 0.95;
+}
