@@ -1,50 +1,38 @@
 /**
- * The PromQL behind the `prometheus` metrics source, over cAdvisor and kube-state-metrics series.
- * One query per fact, each summed to (namespace, pod): joining them is done in TypeScript (see
- * pod-table.ts) because pods without some series must stay visible as "incomplete", which a PromQL join
- * would silently drop.
+ * The PromQL behind the `prometheus` metrics source: cAdvisor usage per pod. Requests, limits and
+ * ownership come from the pod specs through the Kubernetes API, as for metrics-server, so both sources
+ * differ only in where usage comes from and utilization is computed one way (src/services/metrics.ts).
  */
 
-/** Namespaces are DNS labels, so this only guards against a label matcher being broken by quotes. */
+/** A PromQL string literal (JSON's escaping is valid PromQL escaping). */
 export function promString(value: string): string {
   return JSON.stringify(value);
 }
 
-function selector(base: Record<string, string>, namespace?: string, extra: string[] = []): string {
-  const parts = Object.entries(base).map(([k, v]) => `${k}=${promString(v)}`);
-  if (namespace !== undefined) parts.push(`namespace=${promString(namespace)}`);
-  return `{${[...parts, ...extra].join(',')}}`;
-}
-
 // cAdvisor also exports the pod cgroup (container="") and the pause container (container="POD"); counting
 // them would double the usage.
-const REAL_CONTAINERS = ['container!=""', 'container!="POD"'];
+function containerSelector(namespace?: string): string {
+  const parts = ['container!=""', 'container!="POD"'];
+  if (namespace !== undefined) parts.push(`namespace=${promString(namespace)}`);
+  return `{${parts.join(',')}}`;
+}
 
-export interface PodQueries {
+export interface UsageQueries {
+  /** CPU cores per (namespace, pod), averaged over the rate window. */
   cpuCores: string;
+  /** Working-set bytes per (namespace, pod): what the kubelet and metrics-server report as memory usage. */
   memoryBytes: string;
-  requests: string;
-  limits: string;
-  restarts: string;
-  ready: string;
-  podOwner: string;
-  replicaSetOwner: string;
 }
 
 /**
- * @param rateWindow a PromQL duration such as "1m"; it must span at least two scrapes (four is safer),
- *        or pods get no CPU value and the result is marked incomplete.
+ * @param rateWindow a PromQL duration such as "1m". It must span at least two scrapes (four is safer),
+ *        or young pods get no CPU value and the result is marked incomplete.
  */
-export function podQueries(rateWindow: string, namespace?: string): PodQueries {
+export function usageQueries(rateWindow: string, namespace?: string): UsageQueries {
   if (!/^\d+(ms|s|m|h)$/.test(rateWindow)) throw new Error(`bad rate window "${rateWindow}"`);
+  const sel = containerSelector(namespace);
   return {
-    cpuCores: `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total${selector({}, namespace, REAL_CONTAINERS)}[${rateWindow}]))`,
-    memoryBytes: `sum by (namespace, pod) (container_memory_working_set_bytes${selector({}, namespace, REAL_CONTAINERS)})`,
-    requests: `sum by (namespace, pod, resource) (kube_pod_container_resource_requests${selector({}, namespace, ['resource=~"cpu|memory"'])})`,
-    limits: `sum by (namespace, pod, resource) (kube_pod_container_resource_limits${selector({}, namespace, ['resource=~"cpu|memory"'])})`,
-    restarts: `sum by (namespace, pod) (kube_pod_container_status_restarts_total${selector({}, namespace)})`,
-    ready: `max by (namespace, pod) (kube_pod_status_ready${selector({ condition: 'true' }, namespace)})`,
-    podOwner: `max by (namespace, pod, owner_kind, owner_name) (kube_pod_owner${selector({}, namespace)})`,
-    replicaSetOwner: `max by (namespace, replicaset, owner_kind, owner_name) (kube_replicaset_owner${selector({ owner_kind: 'Deployment' }, namespace)})`,
+    cpuCores: `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total${sel}[${rateWindow}]))`,
+    memoryBytes: `sum by (namespace, pod) (container_memory_working_set_bytes${sel})`,
   };
 }

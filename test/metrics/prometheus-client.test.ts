@@ -1,18 +1,20 @@
 /**
- * The Prometheus client and the pod/deployment PromQL against a real Prometheus scraping a small exposition
+ * The Prometheus client and the `prometheus` metrics source against a real Prometheus scraping a small exposition
  * server this test controls (known constant rates), plus the failure kinds over real sockets.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient, PrometheusError } from '../../src/metrics/prometheus-client.js';
-import { buildPodRows, sumByDeployment, type PodQueryResults } from '../../src/metrics/pod-table.js';
-import { podQueries, type PodQueries } from '../../src/metrics/queries.js';
+import { ServiceError } from '../../src/services/errors.js';
+import type { PodUsage } from '../../src/services/metrics-source.js';
+import { PrometheusMetricsSource } from '../../src/metrics/prometheus-source.js';
+import { SentinelMetrics } from '../../src/observability/metrics.js';
 import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
 const skip = prometheusSkipReason();
 if (skip) process.stderr.write(`[skip] prometheus-client suite: ${skip}\n`);
 
-/** Two pods of deployment web (250 m and 500 m CPU), one bare pod; cAdvisor's pod-level and pause series too. */
+/** Three pods (250 m, 500 m and 100 m CPU), with cAdvisor's pod-level and pause series that must not count. */
 function exposition(elapsedSeconds: number): string {
   const lines = [
     '# TYPE container_cpu_usage_seconds_total counter',
@@ -25,27 +27,9 @@ function exposition(elapsedSeconds: number): string {
     'container_memory_working_set_bytes{namespace="demo",pod="web-abc-1",container="app"} 100000000',
     'container_memory_working_set_bytes{namespace="demo",pod="web-abc-2",container="app"} 150000000',
     'container_memory_working_set_bytes{namespace="demo",pod="bare",container="app"} 5000000',
-    '# TYPE kube_pod_container_resource_requests gauge',
-    'kube_pod_container_resource_requests{namespace="demo",pod="web-abc-1",container="app",resource="cpu",unit="core"} 0.5',
-    'kube_pod_container_resource_requests{namespace="demo",pod="web-abc-1",container="app",resource="memory",unit="byte"} 134217728',
-    'kube_pod_container_resource_requests{namespace="demo",pod="web-abc-2",container="app",resource="cpu",unit="core"} 0.5',
-    'kube_pod_container_resource_requests{namespace="demo",pod="web-abc-2",container="app",resource="memory",unit="byte"} 134217728',
-    '# TYPE kube_pod_container_resource_limits gauge',
-    'kube_pod_container_resource_limits{namespace="demo",pod="web-abc-1",container="app",resource="cpu",unit="core"} 1',
-    'kube_pod_container_resource_limits{namespace="demo",pod="web-abc-2",container="app",resource="cpu",unit="core"} 1',
-    '# TYPE kube_pod_owner gauge',
-    'kube_pod_owner{namespace="demo",pod="web-abc-1",owner_kind="ReplicaSet",owner_name="web-abc",owner_is_controller="true"} 1',
-    'kube_pod_owner{namespace="demo",pod="web-abc-2",owner_kind="ReplicaSet",owner_name="web-abc",owner_is_controller="true"} 1',
-    'kube_pod_owner{namespace="demo",pod="bare",owner_kind="<none>",owner_name="<none>",owner_is_controller="<none>"} 1',
-    '# TYPE kube_replicaset_owner gauge',
-    'kube_replicaset_owner{namespace="demo",replicaset="web-abc",owner_kind="Deployment",owner_name="web",owner_is_controller="true"} 1',
-    '# TYPE kube_pod_status_ready gauge',
-    'kube_pod_status_ready{namespace="demo",pod="web-abc-1",condition="true"} 1',
-    'kube_pod_status_ready{namespace="demo",pod="web-abc-1",condition="false"} 0',
-    'kube_pod_status_ready{namespace="demo",pod="web-abc-2",condition="true"} 0',
-    'kube_pod_status_ready{namespace="demo",pod="web-abc-2",condition="false"} 1',
-    '# TYPE kube_pod_container_status_restarts_total counter',
-    'kube_pod_container_status_restarts_total{namespace="demo",pod="web-abc-2",container="app"} 4',
+    // A pod whose counter is not scraped yet: memory only.
+    'container_memory_working_set_bytes{namespace="demo",pod="web-abc-3",container="app"} 7000000',
+    'container_memory_working_set_bytes{namespace="prod",pod="api-1",container="app"} 9000000',
   ];
   return lines.join('\n') + '\n';
 }
@@ -53,17 +37,6 @@ function exposition(elapsedSeconds: number): string {
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return (server.address() as { port: number }).port;
-}
-
-async function runAll(client: PrometheusClient, q: PodQueries): Promise<PodQueryResults> {
-  const entries = await Promise.all(
-    Object.entries(q).map(async ([k, promql]) => {
-      const { data } = await client.query(promql);
-      if (data.resultType !== 'vector') throw new Error(`${k}: ${data.resultType}`);
-      return [k, data.result] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as PodQueryResults;
 }
 
 describe.skipIf(skip)('PrometheusClient against a real Prometheus', () => {
@@ -91,27 +64,29 @@ describe.skipIf(skip)('PrometheusClient against a real Prometheus', () => {
     expect((await client.buildInfo()).version).toMatch(/^2\./);
   });
 
-  it('computes per-pod and per-deployment CPU and memory with PromQL and joins ownership', async () => {
-    const rows = buildPodRows(await runAll(client, podQueries('5s', 'demo')));
-    expect(rows.map((r) => r.pod)).toEqual(['bare', 'web-abc-1', 'web-abc-2']);
-    const [bare, p1, p2] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
-    // Constant counters: rate() is exact up to the scrape timing, so 2 % is generous.
+  it('the source reports CPU (rate) and memory per pod, without pause/pod-level series or pods lacking a rate', async () => {
+    const own = new SentinelMetrics({ processMetrics: false });
+    const source = new PrometheusMetricsSource({ client, rateWindow: '5s', metrics: own });
+    const sample = await source.podUsage('demo');
+    expect(sample.source).toBe('prometheus');
+    expect(sample.pods.map((p) => p.pod)).toEqual(['bare', 'web-abc-1', 'web-abc-2']);
+    const [bare, p1, p2] = sample.pods as [PodUsage, PodUsage, PodUsage];
+    // Constant counters: rate() is exact up to scrape timing jitter; 2 % covers it.
     expect(p1.cpuMillicores).toBeGreaterThan(245);
     expect(p1.cpuMillicores).toBeLessThan(255);
-    expect(p2.cpuMillicores).toBeGreaterThan(490); // container="" and "POD" are not counted
+    expect(p2.cpuMillicores).toBeGreaterThan(490);
     expect(p2.cpuMillicores).toBeLessThan(510);
-    expect(p1).toMatchObject({ deployment: 'web', ready: true, memoryBytes: 100000000, cpuRequestMillicores: 500, memoryRequestBytes: 134217728, cpuLimitMillicores: 1000, memoryLimitBytes: 0 });
-    expect(p2).toMatchObject({ deployment: 'web', ready: false, restarts: 4 });
-    expect(bare.deployment).toBeUndefined();
-
-    const [web] = sumByDeployment(rows);
-    expect(web).toMatchObject({ namespace: 'demo', deployment: 'web', pods: 2, memoryBytes: 250000000, cpuRequestMillicores: 1000, complete: true });
-    expect(web!.cpuMillicores).toBeGreaterThan(735);
-    expect(web!.cpuMillicores).toBeLessThan(765);
+    expect(bare.cpuMillicores).toBeGreaterThan(98);
+    expect(bare.cpuMillicores).toBeLessThan(102);
+    expect([bare.memoryBytes, p1.memoryBytes, p2.memoryBytes]).toEqual([5000000, 100000000, 150000000]);
+    expect((await own.exposition()).body).toMatch(/sentinelops_metrics_source_up\{source="prometheus"\} 1/);
+    expect((await source.health()).up).toBe(true);
   });
 
-  it('another namespace has no pods', async () => {
-    expect(buildPodRows(await runAll(client, podQueries('5s', 'prod')))).toEqual([]);
+  it('all namespaces when none is given', async () => {
+    const source = new PrometheusMetricsSource({ client, rateWindow: '5s' });
+    expect((await source.podUsage()).pods.map((p) => `${p.namespace}/${p.pod}`)).toEqual(['demo/bare', 'demo/web-abc-1', 'demo/web-abc-2']);
+    expect((await source.podUsage('prod')).pods).toEqual([]);
   });
 
   it('runs range queries', async () => {
@@ -165,6 +140,20 @@ describe('PrometheusClient failure kinds', () => {
     const err = await new PrometheusClient({ url: `http://127.0.0.1:${port}` }).query('up').catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'unreachable' });
     expect((err as Error).message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('the source turns an unreachable Prometheus into a clear unavailable error and health down', async () => {
+    const srv = createServer();
+    const port = await listen(srv);
+    await new Promise((r) => srv.close(r));
+    const own = new SentinelMetrics({ processMetrics: false });
+    const source = new PrometheusMetricsSource({ client: new PrometheusClient({ url: `http://127.0.0.1:${port}` }), rateWindow: '1m', metrics: own });
+    const err = await source.podUsage('demo').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServiceError);
+    expect(err).toMatchObject({ code: 'unavailable', details: { source: 'prometheus', kind: 'unreachable' } });
+    expect((err as Error).message).toMatch(new RegExp(`metrics unavailable: Prometheus at http://127.0.0.1:${port} is unreachable \\(ECONNREFUSED\\)`));
+    expect(await source.health()).toMatchObject({ up: false, error: expect.stringMatching(/unreachable/) });
+    expect((await own.exposition()).body).toMatch(/sentinelops_metrics_source_up\{source="prometheus"\} 0/);
   });
 
   it('timeout when Prometheus is too slow', async () => {
