@@ -12,7 +12,7 @@ export interface PrometheusAuth {
 }
 
 export interface PrometheusClientOptions extends PrometheusAuth {
-  /** Base URL, e.g. http://prometheus.monitoring:9090 (a path prefix such as /prometheus is kept). */
+  /** Base URL, e.g. http://prometheus.monitoring:9090 (a path prefix such as /prometheus is kept; user:pass@ is basic auth). */
   url: string;
   /** Per-request timeout; a slow Prometheus counts as an unavailable one. */
   timeoutMs?: number;
@@ -103,12 +103,19 @@ export class PrometheusClient {
     } catch {
       throw new PrometheusError('bad_query', `Prometheus URL "${opts.url}" is not a valid URL`);
     }
+    // Credentials in the URL (http://user:pass@host) become basic auth: fetch refuses such URLs, and
+    // `url` appears in messages and tool output, which must never carry a secret.
+    const fromUrl = parsed.username
+      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+      : undefined;
+    parsed.username = '';
+    parsed.password = '';
     this.url = parsed.toString().replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.clock = opts.clock ?? new RealClock();
+    const basic = opts.basicAuth ?? fromUrl;
     if (opts.bearerToken) this.authHeader = `Bearer ${opts.bearerToken}`;
-    else if (opts.basicAuth)
-      this.authHeader = `Basic ${Buffer.from(`${opts.basicAuth.username}:${opts.basicAuth.password}`).toString('base64')}`;
+    else if (basic) this.authHeader = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
   }
 
   /** Instant query; `time` in unix seconds (default: Prometheus' now). */
