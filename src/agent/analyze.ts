@@ -212,7 +212,7 @@ function metricFindings(obs: Observation, d: DeploymentView, o: AnalyzeOptions):
 export function missingResources(pods: PodView[]): string[] {
   const found = new Set<string>();
   for (const p of pods) {
-    for (const m of (p.unschedulableMessage ?? p.message ?? '').matchAll(/Insufficient ([\w./-]+)/g)) found.add(m[1]!);
+    for (const m of (p.unschedulableMessage ?? p.message ?? '').matchAll(/Insufficient ([\w./-]*[\w])/g)) found.add(m[1]!);
   }
   return [...found].sort();
 }

@@ -128,7 +128,11 @@ class Ctx {
     const previousHealthy = healthy?.revision === d.previousRevision || e.previousRevisionPodsReady === true;
     if (!recent || !previousHealthy) return undefined;
     const win = this.now - this.policy.healing.actionWindowSeconds * 1000;
-    if (actionsOn(this.history, this.key, win, ['rollback']).length > 0) {
+    const lastRollback = actionsOn(this.history, this.key, win, ['rollback']).at(-1);
+    if (lastRollback && this.now - lastRollback.at < this.policy.healing.restartGraceSeconds * 1000) {
+      return this.none('AwaitingRollbackEffect', `${this.f.message}; rolled back ${Math.round((this.now - lastRollback.at) / 1000)}s ago, waiting for it to take effect`);
+    }
+    if (lastRollback) {
       return this.escalateOnce('RollbackDidNotHelp', `${this.f.message}; a rollback of ${this.key} already happened in the last ${this.policy.healing.actionWindowSeconds}s`, raiseSeverity(this.f.severity));
     }
     const evidence = healthy?.revision === d.previousRevision ? `revision ${d.previousRevision} was healthy at ${new Date(healthy.at).toISOString()}` : `pods of revision ${d.previousRevision} are still ready`;

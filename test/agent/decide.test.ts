@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import { analyze, analyzeOptions } from '../../src/agent/analyze.js';
+import { decide } from '../../src/agent/decide.js';
+import type { Decision } from '../../src/agent/decision.js';
+import { type History, emptyHistory, observe, recordActions } from '../../src/agent/history.js';
+import type { Observation } from '../../src/agent/observation.js';
+import { type AgentPolicy, DEFAULT_POLICY, policyPreset } from '../../src/agent/policy.js';
+import { T0, deployment, loaded, metrics, node, observation, pod, sec } from './builders.js';
+
+/** One agent cycle the way the runner does it: analyze → observe → decide → recordActions. */
+function cycle(obs: Observation, policy: AgentPolicy, history: History, now: number): { decisions: Decision[]; history: History } {
+  const findings = analyze(obs, now, analyzeOptions(policy));
+  const h = observe(history, obs, findings, now);
+  const decisions = decide(findings, obs, policy, h, now);
+  return { decisions, history: recordActions(h, decisions, now) };
+}
+
+/** Runs cycles every `step` seconds over [0, until) against a world given as a function of time. */
+function run(world: (t: number) => Observation, until: number, policy: AgentPolicy = DEFAULT_POLICY, step = 60, history = emptyHistory()) {
+  const log: Array<Decision & { t: number }> = [];
+  for (let t = 0; t < until; t += step) {
+    const r = cycle({ ...world(t), at: sec(t) }, policy, history, sec(t));
+    history = r.history;
+    log.push(...r.decisions.map((d) => ({ ...d, t })));
+  }
+  return { log, history, acted: log.filter((d) => d.action !== 'none') };
+}
+
+const crashLooping = (o: Parameters<typeof deployment>[0] = {}) => () =>
+  observation({
+    deployments: [deployment({ readyReplicas: 0, ...o })],
+    pods: [1, 2, 3].map((i) => pod({ name: `web-${i}`, ready: false, reason: 'CrashLoopBackOff', restarts: 4, lastTerminationReason: 'Error' })),
+  });
+
+describe('healing', () => {
+  it('no restart storm: one restart, escalation with raised severity, then exponential backoff within the cap', () => {
+    const { acted } = run(crashLooping(), 3600);
+    const restarts = acted.filter((d) => d.action === 'restart');
+    const escalations = acted.filter((d) => d.action === 'escalate');
+    expect(restarts[0]).toMatchObject({ t: 0, tool: 'restart_deployment', arguments: { namespace: 'demo', name: 'web' }, reason: 'CrashLoopRestart' });
+    const gaps = restarts.slice(1).map((r, i) => r.t - restarts[i]!.t);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! * 2);
+    expect(gaps[0]).toBeGreaterThanOrEqual(300);
+    expect(restarts.length).toBeLessThanOrEqual(4);
+    // Every failed restart is escalated once, after the grace period, before the next attempt.
+    expect(escalations[0]).toMatchObject({ t: 180, reason: 'RestartDidNotHelp', severity: 'critical' });
+    expect(escalations.length).toBe(restarts.length);
+  });
+
+  it('never more actions on one target than the cap within the window', () => {
+    const policy: AgentPolicy = { ...DEFAULT_POLICY, healing: { ...DEFAULT_POLICY.healing, backoffBaseSeconds: 60, backoffMaxSeconds: 60, restartGraceSeconds: 60 } };
+    const { acted } = run(crashLooping(), 1800, policy);
+    expect(acted.filter((d) => d.action === 'restart').length).toBe(policy.healing.maxActionsPerTarget);
+  });
+
+  it('rolls back when the new revision crashes and the previous one was healthy', () => {
+    // Healthy on revision 1 for two cycles, then revision 2 rolls out and crashes.
+    const world = (t: number) =>
+      t < 120
+        ? observation({ deployments: [deployment({ revision: '1' })], pods: [pod(), pod(), pod()] })
+        : observation({
+            deployments: [deployment({ revision: '2', previousRevision: '1', rolloutStartedAt: sec(120), readyReplicas: 2, updatedReplicas: 1, images: ['web:2'] })],
+            pods: [pod({ revision: '2', ready: false, reason: 'CrashLoopBackOff', restarts: 3 }), pod({ revision: '1' }), pod({ revision: '1' })],
+          });
+    const { acted } = run(world, 300);
+    expect(acted).toHaveLength(1);
+    expect(acted[0]).toMatchObject({ t: 120, action: 'rollback', tool: 'rollback_deployment', arguments: { namespace: 'demo', name: 'web', toRevision: '1' }, reason: 'BadRollout', findingType: 'crash_loop' });
+  });
+
+  it('rolls back an image that cannot be pulled on a new rollout, and never restarts for it', () => {
+    const obs = observation({
+      deployments: [deployment({ revision: '3', previousRevision: '2', rolloutStartedAt: T0 - 60_000, readyReplicas: 3, updatedReplicas: 1 })],
+      pods: [pod({ revision: '3', phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }), pod({ revision: '2' }), pod({ revision: '2' }), pod({ revision: '2' })],
+    });
+    const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
+    expect(decisions.filter((d) => d.action !== 'none')).toMatchObject([{ action: 'rollback', findingType: 'image_pull_error', arguments: { toRevision: '2' } }]);
+  });
+
+  it.each([
+    { name: 'ImagePullBackOff without a new rollout → escalate, never restart', pods: [{ phase: 'Pending' as const, ready: false, reason: 'ImagePullBackOff' }], want: 'escalate', reason: 'ImagePullNeedsHuman' },
+    { name: 'Unschedulable → escalate with the missing resources, never delete', pods: [{ phase: 'Pending' as const, ready: false, scheduled: false, unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' }], want: 'escalate', reason: 'NeedsCapacity' },
+    { name: 'OOMKilled → escalate with a memory-limit recommendation, no restart', pods: [{ ready: false, reason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled' }], want: 'escalate', reason: 'OomNeedsMoreMemory' },
+    { name: 'stuck ContainerCreating → delete that pod', pods: [{ name: 'web-stuck', phase: 'Pending' as const, ready: false, reason: 'ContainerCreating', containerCreatingSince: T0 - 900_000 }], want: 'delete_pod', reason: 'StuckContainerCreating' },
+    { name: 'a fresh crash the kubelet handles → nothing', pods: [{ restarts: 1, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 10_000 }], want: 'none', reason: 'KubeletRestarts' },
+  ])('$name', ({ pods, want, reason }) => {
+    const obs = observation({ deployments: [deployment({ readyReplicas: 2 })], pods: [...pods.map((p) => pod(p)), pod(), pod()] });
+    const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
+    const heal = decisions.filter((d) => d.findingType && d.findingType !== 'cpu_underload');
+    expect(heal).toMatchObject([{ action: want, reason }]);
+    if (want === 'delete_pod') expect(heal[0]).toMatchObject({ tool: 'delete_pod', arguments: { namespace: 'demo', name: 'web-stuck' } });
+    if (reason === 'NeedsCapacity') expect(heal[0]!.message).toContain('not enough cpu');
+    if (reason === 'OomNeedsMoreMemory') expect(heal[0]!.message).toContain('192Mi');
+  });
+
+  it('unschedulable pods are never deleted, however long they wait', () => {
+    const world = () =>
+      observation({
+        deployments: [deployment({ readyReplicas: 2 })],
+        pods: [pod({ phase: 'Pending', ready: false, scheduled: false, reason: 'Unschedulable', unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' }), pod(), pod()],
+      });
+    const { acted } = run(world, 3600);
+    expect(acted.filter((d) => d.action === 'delete_pod')).toEqual([]);
+    expect(acted.filter((d) => d.action === 'escalate')).toHaveLength(1);
+  });
+
+  it('a stuck pod is deleted once; stuck replacements escalate', () => {
+    const world = (t: number) =>
+      observation({
+        deployments: [deployment({ readyReplicas: 2 })],
+        pods: [pod({ name: t < 60 ? 'web-a' : 'web-b', phase: 'Pending', ready: false, reason: 'ContainerCreating', containerCreatingSince: sec(t) - 600_000 }), pod(), pod()],
+      });
+    const { acted } = run(world, 600);
+    expect(acted.map((d) => `${d.action}:${d.reason}`)).toEqual(['delete_pod:StuckContainerCreating', 'escalate:StuckAfterDelete']);
+  });
+
+  it('node NotReady → one escalation, no pod actions', () => {
+    const world = () =>
+      observation({
+        nodes: [node({ name: 'node-1' }), node({ name: 'node-2', ready: false }), node({ name: 'node-3' })],
+        deployments: [deployment({ readyReplicas: 2 })],
+        pods: [pod({ node: 'node-2', ready: false, reason: 'CrashLoopBackOff' }), pod(), pod()],
+      });
+    const { acted } = run(world, 1200);
+    expect(acted).toMatchObject([{ action: 'escalate', reason: 'NodeNotReady', kind: 'node', target: 'node-2' }]);
+  });
+
+  it('protected namespaces: no action of any kind that touches the cluster', () => {
+    const l = loaded(3, 150, { namespace: 'kube-system', name: 'coredns' });
+    const world = () =>
+      observation({
+        deployments: [{ ...l.deployment, readyReplicas: 2 }],
+        pods: [pod({ namespace: 'kube-system', ownerDeployment: 'coredns', ready: false, reason: 'CrashLoopBackOff' }), ...l.pods.slice(1).map((p) => ({ ...p, namespace: 'kube-system' }))],
+        metrics: { 'kube-system/coredns': l.metrics },
+      });
+    const { log } = run(world, 1200);
+    expect(log.filter((d) => d.tool !== undefined)).toEqual([]);
+    expect(log.some((d) => d.reason === 'ProtectedNamespace')).toBe(true);
+  });
+
+  it('circuit breaker: most deployments of a namespace failing → hold restarts, escalate once', () => {
+    const names = ['a', 'b', 'c'];
+    const world = () =>
+      observation({
+        deployments: names.map((name) => deployment({ name, readyReplicas: 0 })),
+        pods: names.map((name) => pod({ name: `${name}-1`, ownerDeployment: name, ready: false, reason: 'CrashLoopBackOff' })),
+      });
+    const { acted, log } = run(world, 600);
+    expect(acted.filter((d) => d.tool)).toEqual([]);
+    expect(log.filter((d) => d.reason === 'CircuitBreakerOpen' && d.action === 'none')).not.toHaveLength(0);
+    expect(acted.filter((d) => d.action === 'escalate' && d.target === 'breaker-demo')).toHaveLength(1);
+  });
+
+  it('circuit breaker still lets an isolated bad rollout roll back', () => {
+    const obs = observation({
+      deployments: [
+        deployment({ name: 'a', revision: '2', previousRevision: '1', rolloutStartedAt: T0 - 60_000, readyReplicas: 1 }),
+        deployment({ name: 'b', readyReplicas: 0 }),
+        deployment({ name: 'c', readyReplicas: 0 }),
+      ],
+      pods: [
+        pod({ ownerDeployment: 'a', revision: '2', ready: false, reason: 'ImagePullBackOff', phase: 'Pending' }),
+        pod({ ownerDeployment: 'a', revision: '1' }),
+        pod({ ownerDeployment: 'b', ready: false, reason: 'CrashLoopBackOff' }),
+        pod({ ownerDeployment: 'c', ready: false, reason: 'CrashLoopBackOff' }),
+      ],
+    });
+    const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
+    expect(decisions.filter((d) => d.tool)).toMatchObject([{ action: 'rollback', target: 'a' }]);
+  });
+
+  it('the seed policy restarts every cycle (the storm sentinelops avoids)', () => {
+    const { acted } = run(crashLooping(), 600, policyPreset('threshold'));
+    expect(acted.filter((d) => d.action === 'restart')).toHaveLength(10);
+  });
+});
+
+describe('scaling', () => {
+  const world = (replicas: number, cpu: number, o: { metricsAvailable?: boolean; complete?: boolean; hpa?: boolean } = {}) => {
+    const l = loaded(replicas, cpu, { hpaControlled: o.hpa ?? false });
+    return observation({ deployments: [l.deployment], pods: l.pods, metrics: { 'demo/web': metrics(replicas, cpu, { complete: o.complete ?? true }) }, metricsAvailable: o.metricsAvailable ?? true });
+  };
+  const scaleOf = (obs: Observation, policy = DEFAULT_POLICY, history = emptyHistory(), now = T0) => cycle(obs, policy, history, now).decisions.find((d) => d.scaling || d.reason === 'HpaControlled' || d.reason === 'MetricsUnavailable' || d.reason === 'NoMetrics')!;
+
+  it.each([
+    { name: 'overload scales up HPA-style to the target', replicas: 3, cpu: 120, want: 'scale', replicasTo: 6 },
+    { name: 'in the trigger band nothing happens', replicas: 3, cpu: 60, want: 'none', reason: 'WithinThresholds' },
+    { name: 'underload without history scales down', replicas: 6, cpu: 10, want: 'scale', replicasTo: 2 },
+    { name: 'saturated pods scale by the full rate limit', replicas: 3, cpu: 199, want: 'scale', replicasTo: 7 },
+    { name: 'missing metrics pipeline → no scaling', replicas: 6, cpu: 10, o: { metricsAvailable: false }, want: 'none', reason: 'MetricsUnavailable' },
+    { name: 'partial metrics → never scale down', replicas: 6, cpu: 10, o: { complete: false }, want: 'none', reason: 'PartialMetrics' },
+    { name: 'HPA-controlled → no scaling', replicas: 3, cpu: 150, o: { hpa: true }, want: 'none', reason: 'HpaControlled' },
+    { name: 'max replicas bound', replicas: 9, cpu: 150, want: 'scale', replicasTo: 10 },
+  ])('$name', ({ replicas, cpu, o, want, reason, replicasTo }) => {
+    const d = scaleOf(world(replicas, cpu, o));
+    expect(d.action).toBe(want);
+    if (reason) expect(d.reason).toBe(reason);
+    if (replicasTo) expect(d).toMatchObject({ tool: 'scale_deployment', arguments: { namespace: 'demo', name: 'web', replicas: replicasTo } });
+  });
+
+  it('scale-down only after the stabilization window', () => {
+    // Busy at 6 replicas until t=240, then idle: the first scale-down comes 300 s after the last busy recommendation.
+    const w = (t: number) => (t < 300 ? world(6, 70) : world(6, 10));
+    const { acted, log } = run(w, 900);
+    const down = acted.filter((d) => d.action === 'scale');
+    expect(down[0]).toMatchObject({ t: 540, arguments: { replicas: 2 } });
+    const held = log.filter((d) => d.t >= 300 && d.t < 540 && d.scaling);
+    expect(held).toHaveLength(4);
+    expect(held.every((d) => d.reason === 'ScaleDownStabilized')).toBe(true);
+  });
+
+  it('the hpa preset acts outside tolerance around 80 %; sentinelops waits for its trigger band', () => {
+    expect(scaleOf(world(4, 50), policyPreset('hpa'))).toMatchObject({ action: 'scale', arguments: { replicas: 3 } });
+    expect(scaleOf(world(4, 50))).toMatchObject({ action: 'none', reason: 'WithinThresholds' });
+  });
+
+  it('the threshold preset adds 2 pods above 80 %', () => {
+    expect(scaleOf(world(3, 90), policyPreset('threshold'))).toMatchObject({ action: 'scale', arguments: { replicas: 5 } });
+  });
+
+  it('a deployment being healed is not scaled in the same cycle', () => {
+    const l = loaded(3, 150);
+    const pods = [{ ...l.pods[0]!, ready: false, reason: 'CrashLoopBackOff' }, ...l.pods.slice(1)];
+    const obs = observation({ deployments: [{ ...l.deployment, readyReplicas: 2 }], pods, metrics: { 'demo/web': metrics(2, 150) } });
+    const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
+    expect(decisions.filter((d) => d.tool).map((d) => d.action)).toEqual(['restart']);
+    expect(decisions.find((d) => d.scaling)).toMatchObject({ action: 'none', reason: 'HealingFirst' });
+  });
+
+  it('memory pressure that scaling does not relieve stops scaling and escalates a suspected leak', () => {
+    const w = (t: number) => {
+      const l = loaded(3, 50);
+      const n = t === 0 ? 3 : 4;
+      const dep = { ...l.deployment, replicas: n, readyReplicas: n, updatedReplicas: n };
+      const pods = Array.from({ length: n }, () => pod({ cpuMillicores: 50, memoryBytes: 60 * 2 ** 20 }));
+      return observation({ deployments: [dep], pods, metrics: { 'demo/web': metrics(n, 50, { memoryUtilization: 90 + t / 60 }) } });
+    };
+    const { acted } = run(w, 240);
+    expect(acted.map((d) => `${d.t}:${d.action}:${d.reason}`)).toEqual(['0:scale:ScaleUp', '60:escalate:MemoryLeakSuspected']);
+  });
+});
