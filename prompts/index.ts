@@ -1,0 +1,7 @@
+import type { PromptDefinition } from '../src/server/define-resource.js';
+import { capacityReviewPrompt } from './capacity-review.js';
+import { incidentPostmortemPrompt } from './incident-postmortem.js';
+import { triageNamespacePrompt } from './triage-namespace.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous argument shapes
+export const ALL_PROMPTS: readonly PromptDefinition<any>[] = [triageNamespacePrompt, incidentPostmortemPrompt, capacityReviewPrompt];

@@ -1,0 +1,136 @@
+/**
+ * `sentinelops-mcp [serve] [flags]`: the MCP server on stdio (default) or Streamable HTTP (--http),
+ * against a kubeconfig cluster, the in-cluster service account, or the embedded simulator (--cluster sim).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, setPath } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { createLogger, type Logger } from '../log.js';
+import { createHttpApp } from '../server/http.js';
+import { createRuntime } from '../server/runtime.js';
+import { serveStdio } from '../server/stdio.js';
+
+const USAGE = `Usage: sentinelops-mcp [serve] [flags]
+
+  --http                   serve Streamable HTTP at /mcp instead of stdio
+  --host <addr>            HTTP bind address (default 127.0.0.1; anything else needs a token)
+  --port <n>               HTTP port (default 8000)
+  --token-file <path>      bearer token file (or SENTINELOPS_TOKEN)
+  --config <file>          YAML or JSON config file (or SENTINELOPS_CONFIG)
+  --cluster <mode>         kubeconfig (default), in-cluster, or sim (embedded simulator)
+  --kubeconfig <file>      kubeconfig path (default KUBECONFIG or ~/.kube/config)
+  --context <name>         kubeconfig context
+  --namespace <ns>         default namespace for tools (K8S_NAMESPACE)
+  --allowed-namespaces a,b namespaces mutating tools may touch (default: all but protected)
+  --read-only              register only read-only tools
+  --non-destructive        do not register destructive tools
+  --dry-run                mutations return their plan and change nothing
+  --db <path>              SQLite file (default ~/.sentinelops/sentinelops.db)
+  --log-level <level>      fatal, error, warn, info, debug, trace, silent
+  --log-file <path>        write logs to a file instead of stderr
+`;
+
+const OPTIONS = {
+  http: { type: 'boolean' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'token-file': { type: 'string' },
+  config: { type: 'string' },
+  cluster: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string' },
+  'allowed-namespaces': { type: 'string' },
+  'read-only': { type: 'boolean' },
+  'non-destructive': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  db: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Flag values as a config override (flags win over file and environment). */
+export function flagsToOverrides(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (path: string, v: unknown) => v !== undefined && setPath(out, path, v);
+  set('http.host', values.host);
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port)) throw new ConfigError(`--port: expected a number, got "${values.port}"`);
+    set('http.port', port);
+  }
+  set('http.tokenFile', values['token-file']);
+  set('cluster.mode', values.cluster);
+  set('cluster.kubeconfig', values.kubeconfig);
+  set('cluster.context', values.context);
+  set('cluster.defaultNamespace', values.namespace);
+  if (typeof values['allowed-namespaces'] === 'string') {
+    set('safety.allowedNamespaces', values['allowed-namespaces'].split(',').map((s) => s.trim()).filter(Boolean));
+  }
+  if (values['read-only']) set('safety.readOnly', true);
+  if (values['non-destructive']) set('safety.nonDestructive', true);
+  if (values['dry-run']) set('safety.dryRun', true);
+  set('store.path', values.db);
+  set('log.level', values['log-level']);
+  set('log.file', values['log-file']);
+  return out;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.values.help) {
+    process.stderr.write(USAGE);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig({ configFile: parsed.values.config, overrides: flagsToOverrides(parsed.values) });
+  } catch (err) {
+    process.stderr.write(`sentinelops-mcp: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger({ level: config.log.level, file: config.log.file, name: 'sentinelops' });
+  await serve(config, logger, parsed.values.http === true);
+}
+
+async function serve(config: Config, logger: Logger, http: boolean): Promise<void> {
+  const stops: (() => Promise<void> | void)[] = [];
+  let simKubeconfigYaml: string | undefined;
+  if (config.cluster.mode === 'sim') {
+    // Loaded only on demand so a kubeconfig-mode server never loads the simulator.
+    const { startSimulator } = await import('../sim/cluster.js');
+    const sim = await startSimulator({ demo: true, port: 0 });
+    simKubeconfigYaml = sim.kubeconfigYaml();
+    stops.push(() => sim.stop());
+    logger.info({ url: sim.url }, 'embedded simulator started');
+  }
+  const runtime = createRuntime(config, { logger, simKubeconfigYaml });
+  stops.unshift(() => runtime.close());
+  const shutdown = async () => {
+    for (const stop of stops.splice(0)) await stop();
+  };
+
+  if (!http) {
+    await serveStdio(runtime.deps);
+    await shutdown();
+    return;
+  }
+  const app = createHttpApp({ deps: runtime.deps });
+  stops.unshift(() => app.close());
+  await app.listen();
+  await new Promise<void>((resolve) => {
+    const onSignal = () => resolve();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  await shutdown();
+}

@@ -1,0 +1,69 @@
+/**
+ * Maps client-node failures to ServiceErrors whose message names the object and the next step, e.g.
+ * "deployment demo/x not found; list_deployments shows what exists".
+ */
+import { ApiException } from '@kubernetes/client-node';
+import { ServiceError } from '../services/errors.js';
+
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name?: string;
+  /** the tool that lists objects of this kind, named in not-found hints */
+  listTool?: string;
+}
+
+export function apiStatusMessage(body: unknown): string | undefined {
+  let b = body;
+  if (typeof b === 'string') {
+    try {
+      b = JSON.parse(b);
+    } catch {
+      return (b as string).trim() || undefined;
+    }
+  }
+  if (b && typeof b === 'object' && 'message' in b && typeof (b as { message: unknown }).message === 'string') {
+    return (b as { message: string }).message;
+  }
+  return undefined;
+}
+
+export function mapK8sError(err: unknown, ref: ObjectRef): ServiceError {
+  if (err instanceof ServiceError) return err;
+  const what = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? ''}`.trim();
+  if (err instanceof ApiException) {
+    const code = err.code as number;
+    const detail = apiStatusMessage(err.body);
+    switch (code) {
+      case 404:
+        return new ServiceError(
+          'not_found',
+          `${what} not found${ref.listTool ? `; ${ref.listTool} shows what exists` : ''}${ref.namespace && !ref.name ? ` (does namespace ${ref.namespace} exist?)` : ''}`,
+        );
+      case 401:
+        return new ServiceError('unavailable', `the Kubernetes API rejected our credentials (401) for ${what}; check the kubeconfig user or token`);
+      case 403:
+        return new ServiceError('refused', `the Kubernetes API forbids this on ${what} (403): ${detail ?? 'RBAC denied'}; the service account needs more permissions`);
+      case 409:
+        return new ServiceError('conflict', `${what} changed while we were updating it (409); read it again and retry`);
+      case 400:
+      case 422:
+        return new ServiceError('invalid', `the Kubernetes API rejected the request for ${what} (${code}): ${detail ?? 'invalid'}`);
+      default:
+        return new ServiceError('unavailable', `the Kubernetes API failed on ${what} (${code}): ${detail ?? 'no message'}; retry shortly`);
+    }
+  }
+  const e = err as { code?: string; cause?: { code?: string }; message?: string };
+  const netCode = e?.code ?? e?.cause?.code;
+  if (netCode && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|UND_ERR)/.test(netCode)) {
+    return new ServiceError('unavailable', `cannot reach the Kubernetes API (${netCode}) while reading ${what}; check the kubeconfig and context, or run with --cluster sim`);
+  }
+  if (e?.message && /fetch failed|aborted|timeout/i.test(e.message)) {
+    return new ServiceError('unavailable', `cannot reach the Kubernetes API (${e.message}) while reading ${what}; check the kubeconfig and context, or run with --cluster sim`);
+  }
+  return new ServiceError('unavailable', `Kubernetes request for ${what} failed: ${e?.message ?? String(err)}`);
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiException && (err.code as number) === 404;
+}

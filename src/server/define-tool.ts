@@ -1,0 +1,41 @@
+/**
+ * A tool is data: name, description, zod input and output, annotations and a handler over the service
+ * layer. The same zod objects drive MCP registration (inputSchema/outputSchema), REST validation and the
+ * TypeScript types; nothing here imports the MCP SDK.
+ */
+import type { z } from 'zod';
+import type { ProgressFn, ServiceContext } from '../services/context.js';
+
+/** All four hints are required: filterTools trusts them, so every tool must state them. */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolCall {
+  ctx: ServiceContext;
+  /** forwards progress to the client when it asked for it (a progressToken); a no-op otherwise */
+  progress: ProgressFn;
+  signal: AbortSignal;
+}
+
+export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  /** snake_case */
+  name: string;
+  title: string;
+  /** what it does, when to use it, and what comes back: written for a model choosing a tool */
+  description: string;
+  input: z.ZodObject<I>;
+  output: z.ZodObject<O>;
+  annotations: ToolAnnotations;
+  handler: (args: z.output<z.ZodObject<I>>, call: ToolCall) => Promise<z.input<z.ZodObject<O>>> | z.input<z.ZodObject<O>>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of tools
+export type AnyTool = ToolDefinition<any, any>;
+
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}

@@ -1,0 +1,39 @@
+/**
+ * Builds what a server (or the agent, or REST) needs from a validated config: the SQLite store, the
+ * cluster client and the metrics source. One runtime per process; many MCP servers may share it.
+ */
+import type { Clock } from '../clock.js';
+import { RealClock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { ClusterClient } from '../k8s/client.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import type { Logger } from '../log.js';
+import { MetricsServerSource, selectMetricsSource, type MetricsSource } from '../services/metrics-source.js';
+import { Store } from '../store/index.js';
+import type { ServerDeps } from './create-server.js';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** kubeconfig text when config.cluster.mode is sim */
+  simKubeconfigYaml?: string;
+  /** a Prometheus source, when configured (metrics.prometheusUrl) */
+  prometheus?: MetricsSource;
+}
+
+export interface Runtime {
+  deps: ServerDeps;
+  close(): void;
+}
+
+export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
+  const clock = opts.clock ?? new RealClock();
+  const kc = loadKubeConfig({ ...config.cluster, simKubeconfigYaml: opts.simKubeconfigYaml });
+  const cluster = new ClusterClient(kc);
+  const metrics = selectMetricsSource(config, { metricsServer: new MetricsServerSource(cluster), prometheus: opts.prometheus });
+  const store = Store.open(config.store.path, clock);
+  return {
+    deps: { config, cluster, store, clock, logger: opts.logger, metrics },
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * A deployment with what rollout decisions need: its revision, when the rollout started, which revision
+ * came before, and whether an HPA owns its replica count. Pure over the objects passed in.
+ */
+import type { V1Deployment, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { isoOf } from './pod-summary.js';
+
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+export const DeploymentSummarySchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  replicas: z.number().int(),
+  readyReplicas: z.number().int(),
+  updatedReplicas: z.number().int(),
+  availableReplicas: z.number().int(),
+  revision: z.number().int().nullable(),
+  previousRevision: z.number().int().nullable(),
+  images: z.array(z.string()),
+  rolloutStartedAt: z.string().nullable().describe("creation time of the newest ReplicaSet"),
+  conditions: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string().nullable(), message: z.string().nullable() })),
+  hpaControlled: z.boolean(),
+  paused: z.boolean(),
+  createdAt: z.string().nullable(),
+});
+export type DeploymentSummary = z.infer<typeof DeploymentSummarySchema>;
+
+export function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } }): number | null {
+  const raw = obj.metadata?.annotations?.[REVISION_ANNOTATION];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isInteger(n) ? n : null;
+}
+
+/** ReplicaSets whose controller is this deployment. */
+export function ownedReplicaSets(dep: V1Deployment, all: readonly V1ReplicaSet[]): V1ReplicaSet[] {
+  const uid = dep.metadata?.uid;
+  const name = dep.metadata?.name;
+  return all.filter((rs) =>
+    (rs.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && (uid ? o.uid === uid : o.name === name)),
+  );
+}
+
+export function isHpaTarget(dep: V1Deployment, hpas: readonly V2HorizontalPodAutoscaler[]): boolean {
+  return hpas.some(
+    (h) =>
+      h.metadata?.namespace === dep.metadata?.namespace &&
+      h.spec?.scaleTargetRef?.kind === 'Deployment' &&
+      h.spec.scaleTargetRef.name === dep.metadata?.name,
+  );
+}
+
+export function summarizeDeployment(dep: V1Deployment, replicaSets: readonly V1ReplicaSet[], hpas: readonly V2HorizontalPodAutoscaler[]): DeploymentSummary {
+  const owned = ownedReplicaSets(dep, replicaSets);
+  const revision = revisionOf(dep);
+  const current = owned.find((rs) => revisionOf(rs) === revision);
+  const newest = current ?? [...owned].sort((a, b) => (revisionOf(b) ?? 0) - (revisionOf(a) ?? 0))[0];
+  const older = owned.map(revisionOf).filter((r): r is number => r !== null && (revision === null || r < revision));
+  return {
+    name: dep.metadata?.name ?? '',
+    namespace: dep.metadata?.namespace ?? '',
+    replicas: dep.spec?.replicas ?? 0,
+    readyReplicas: dep.status?.readyReplicas ?? 0,
+    updatedReplicas: dep.status?.updatedReplicas ?? 0,
+    availableReplicas: dep.status?.availableReplicas ?? 0,
+    revision,
+    previousRevision: older.length ? Math.max(...older) : null,
+    images: (dep.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
+    rolloutStartedAt: isoOf(newest?.metadata?.creationTimestamp),
+    conditions: (dep.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? null, message: c.message ?? null })),
+    hpaControlled: isHpaTarget(dep, hpas),
+    paused: dep.spec?.paused === true,
+    createdAt: isoOf(dep.metadata?.creationTimestamp),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * One call that answers "is the cluster OK?": API server, metrics source, nodes, pods by phase and the
+ * problems worth acting on. An unreachable API is a finding here, not an error.
+ */
+import { z } from 'zod';
+import type { ServiceContext } from './context.js';
+import { isServiceError } from './errors.js';
+import { summarizeNode } from './nodes.js';
+import { isUnhealthy, summarizePod } from './pod-summary.js';
+
+export const ProblemSchema = z.object({
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  kind: z.string(),
+  namespace: z.string().nullable(),
+  name: z.string(),
+  reason: z.string(),
+  message: z.string(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const HealthSchema = z.object({
+  status: z.enum(['healthy', 'degraded', 'unhealthy']),
+  apiServer: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), latencyMs: z.number().nullable(), error: z.string().nullable() }),
+  metrics: z.object({ source: z.string().nullable(), available: z.boolean() }),
+  nodes: z.object({ total: z.number().int(), ready: z.number().int(), notReady: z.array(z.string()) }),
+  pods: z.object({ total: z.number().int(), byPhase: z.record(z.number().int()), unhealthy: z.number().int() }),
+  deployments: z.object({ total: z.number().int(), degraded: z.number().int() }),
+  problems: z.array(ProblemSchema),
+  problemsTruncated: z.boolean(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+const MAX_PROBLEMS = 50;
+const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+export async function clusterHealth(ctx: ServiceContext, input: { namespace?: string }): Promise<Health> {
+  const started = ctx.clock.now();
+  let version: string;
+  try {
+    version = await ctx.cluster.version();
+  } catch (err) {
+    const message = isServiceError(err) ? err.message : String(err);
+    return {
+      status: 'unhealthy',
+      apiServer: { reachable: false, url: ctx.cluster.server, version: null, latencyMs: null, error: message },
+      metrics: { source: null, available: false },
+      nodes: { total: 0, ready: 0, notReady: [] },
+      pods: { total: 0, byPhase: {}, unhealthy: 0 },
+      deployments: { total: 0, degraded: 0 },
+      problems: [{ severity: 'critical', kind: 'APIServer', namespace: null, name: ctx.cluster.server, reason: 'Unreachable', message }],
+      problemsTruncated: false,
+    };
+  }
+  const latencyMs = ctx.clock.now() - started;
+  const [nodes, pods, deployments, sample] = await Promise.all([
+    ctx.cluster.listNodes(),
+    ctx.cluster.listPods(input.namespace),
+    ctx.cluster.listDeployments(input.namespace),
+    ctx.metrics.podUsage(input.namespace).catch(() => undefined),
+  ]);
+  const problems: Problem[] = [];
+  const nodeSummaries = nodes.items.map(summarizeNode);
+  for (const n of nodeSummaries.filter((n) => !n.ready)) {
+    problems.push({ severity: 'critical', kind: 'Node', namespace: null, name: n.name, reason: 'NotReady', message: `node ${n.name} is not Ready` });
+  }
+  const podSummaries = pods.items.map(summarizePod);
+  const byPhase: Record<string, number> = {};
+  for (const p of podSummaries) byPhase[p.phase] = (byPhase[p.phase] ?? 0) + 1;
+  const unhealthy = podSummaries.filter(isUnhealthy);
+  for (const p of unhealthy) {
+    if (p.reason === 'Terminating') continue;
+    const severe = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'OOMKilled'].includes(p.reason ?? '');
+    problems.push({
+      severity: severe ? 'high' : 'medium',
+      kind: 'Pod',
+      namespace: p.namespace,
+      name: p.name,
+      reason: p.reason ?? (p.scheduled ? 'NotReady' : 'Unschedulable'),
+      message: p.unschedulableMessage ?? p.message ?? `pod ${p.phase}, not ready, ${p.restarts} restarts`,
+    });
+  }
+  let degraded = 0;
+  for (const d of deployments.items) {
+    const want = d.spec?.replicas ?? 0;
+    const ready = d.status?.readyReplicas ?? 0;
+    if (ready >= want) continue;
+    degraded++;
+    problems.push({
+      severity: ready === 0 && want > 0 ? 'critical' : 'medium',
+      kind: 'Deployment',
+      namespace: d.metadata?.namespace ?? null,
+      name: d.metadata?.name ?? '',
+      reason: ready === 0 ? 'Unavailable' : 'Degraded',
+      message: `${ready}/${want} replicas ready`,
+    });
+  }
+  if (!sample) {
+    problems.push({ severity: 'medium', kind: 'Metrics', namespace: null, name: ctx.metrics.name, reason: 'Unavailable', message: 'no metrics source answered; scaling decisions are blind' });
+  }
+  problems.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const status = problems.some((p) => p.severity === 'critical') ? 'unhealthy' : problems.length ? 'degraded' : 'healthy';
+  return {
+    status,
+    apiServer: { reachable: true, url: ctx.cluster.server, version, latencyMs, error: null },
+    metrics: { source: sample?.source ?? null, available: sample !== undefined },
+    nodes: { total: nodeSummaries.length, ready: nodeSummaries.filter((n) => n.ready).length, notReady: nodeSummaries.filter((n) => !n.ready).map((n) => n.name) },
+    pods: { total: podSummaries.length, byPhase, unhealthy: unhealthy.length },
+    deployments: { total: deployments.items.length, degraded },
+    problems: problems.slice(0, MAX_PROBLEMS),
+    problemsTruncated: problems.length > MAX_PROBLEMS,
+  };
+}

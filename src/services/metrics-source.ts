@@ -1,0 +1,72 @@
+/**
+ * Where CPU and memory usage comes from. metrics.k8s.io (metrics-server, or the simulator) is built in;
+ * a Prometheus source implements the same interface and is handed to `selectMetricsSource`.
+ */
+import type { Config } from '../config/schema.js';
+import type { ClusterClient } from '../k8s/client.js';
+import { cpuMillicores, memoryBytes } from '../k8s/quantity.js';
+
+export interface PodUsage {
+  namespace: string;
+  pod: string;
+  cpuMillicores: number;
+  memoryBytes: number;
+}
+
+export interface UsageSample {
+  /** the source that answered: metrics-server, prometheus */
+  source: string;
+  pods: PodUsage[];
+}
+
+export interface MetricsSource {
+  /** configured source name (auto sources name the one that answered in each sample) */
+  readonly name: string;
+  /** undefined when this source cannot serve metrics now */
+  podUsage(namespace?: string): Promise<UsageSample | undefined>;
+}
+
+export class MetricsServerSource implements MetricsSource {
+  readonly name = 'metrics-server';
+  constructor(private readonly cluster: ClusterClient) {}
+
+  async podUsage(namespace?: string): Promise<UsageSample | undefined> {
+    const items = await this.cluster.podMetrics(namespace);
+    if (!items) return undefined;
+    return {
+      source: this.name,
+      pods: items.map((m) => ({
+        namespace: m.metadata.namespace,
+        pod: m.metadata.name,
+        cpuMillicores: m.containers.reduce((n, c) => n + cpuMillicores(c.usage.cpu), 0),
+        memoryBytes: m.containers.reduce((n, c) => n + memoryBytes(c.usage.memory), 0),
+      })),
+    };
+  }
+}
+
+/** Tries each source in order; the first that answers wins. */
+export class FallbackMetricsSource implements MetricsSource {
+  readonly name = 'auto';
+  constructor(private readonly sources: readonly MetricsSource[]) {}
+
+  async podUsage(namespace?: string): Promise<UsageSample | undefined> {
+    for (const s of this.sources) {
+      const sample = await s.podUsage(namespace).catch(() => undefined);
+      if (sample) return sample;
+    }
+    return undefined;
+  }
+}
+
+export function selectMetricsSource(config: Config, sources: { metricsServer: MetricsSource; prometheus?: MetricsSource }): MetricsSource {
+  switch (config.metrics.source) {
+    case 'metrics-server':
+      return sources.metricsServer;
+    case 'prometheus':
+      if (!sources.prometheus) throw new Error('metrics.source is prometheus but no Prometheus source is available; set metrics.prometheusUrl');
+      return sources.prometheus;
+    case 'auto':
+      return new FallbackMetricsSource(sources.prometheus ? [sources.metricsServer, sources.prometheus] : [sources.metricsServer]);
+  }
+}

@@ -1,0 +1,48 @@
+import type { V1Node } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { cpuMillicores, memoryBytes } from '../k8s/quantity.js';
+import type { ServiceContext } from './context.js';
+import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { isoOf } from './pod-summary.js';
+
+export const NodeSummarySchema = z.object({
+  name: z.string(),
+  ready: z.boolean(),
+  unschedulable: z.boolean(),
+  roles: z.array(z.string()),
+  pressure: z.array(z.string()).describe('conditions other than Ready that are True, e.g. MemoryPressure'),
+  cpuAllocatableMillicores: z.number(),
+  memoryAllocatableBytes: z.number(),
+  cpuCapacityMillicores: z.number(),
+  memoryCapacityBytes: z.number(),
+  taints: z.array(z.string()),
+  kubeletVersion: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
+export type NodeSummary = z.infer<typeof NodeSummarySchema>;
+
+export function summarizeNode(n: V1Node): NodeSummary {
+  const conditions = n.status?.conditions ?? [];
+  return {
+    name: n.metadata?.name ?? '',
+    ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    unschedulable: n.spec?.unschedulable === true,
+    roles: Object.keys(n.metadata?.labels ?? {})
+      .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+      .map((l) => l.slice('node-role.kubernetes.io/'.length)),
+    pressure: conditions.filter((c) => c.type !== 'Ready' && c.status === 'True').map((c) => c.type),
+    cpuAllocatableMillicores: cpuMillicores(n.status?.allocatable?.cpu),
+    memoryAllocatableBytes: memoryBytes(n.status?.allocatable?.memory),
+    cpuCapacityMillicores: cpuMillicores(n.status?.capacity?.cpu),
+    memoryCapacityBytes: memoryBytes(n.status?.capacity?.memory),
+    taints: (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
+    kubeletVersion: n.status?.nodeInfo?.kubeletVersion ?? null,
+    createdAt: isoOf(n.metadata?.creationTimestamp),
+  };
+}
+
+export async function listNodes(ctx: ServiceContext, input: { labelSelector?: string; limit?: number; continue?: string }): Promise<Paged<NodeSummary>> {
+  const limit = effectiveLimit(ctx.config, input.limit);
+  const page = toPaged(await ctx.cluster.listNodes({ labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
+  return { ...page, items: page.items.map(summarizeNode) };
+}

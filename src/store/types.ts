@@ -1,0 +1,82 @@
+/**
+ * The stored records, as zod schemas so tool outputs, REST responses and TypeScript types share them.
+ * Times are ISO-8601 strings at this boundary (epoch ms inside SQLite).
+ */
+import { z } from 'zod';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const OUTCOMES = ['open', 'resolved', 'failed', 'escalated'] as const;
+
+export const IncidentActionSchema = z.object({
+  at: z.string(),
+  tool: z.string(),
+  arguments: z.record(z.unknown()),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  reason: z.string(),
+});
+
+export const IncidentSchema = z.object({
+  id: z.string().describe('inc-<number>'),
+  type: z.string().describe('e.g. cpu_overload, crash_loop, image_pull, unschedulable, oom_killed, node_not_ready'),
+  severity: z.enum(SEVERITIES),
+  namespace: z.string(),
+  target: z.string().describe('the affected object, usually a deployment name'),
+  title: z.string(),
+  summary: z.string(),
+  detectedAt: z.string(),
+  acknowledgedAt: z.string().nullable().describe('time of the first action'),
+  resolvedAt: z.string().nullable(),
+  outcome: z.enum(OUTCOMES),
+  details: z.record(z.unknown()),
+  actions: z.array(IncidentActionSchema),
+});
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  caller: z.string(),
+  tool: z.string(),
+  target: z.string().nullable(),
+  arguments: z.record(z.unknown()),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  dryRun: z.boolean(),
+});
+
+export const ReplicaSampleSchema = z.object({
+  at: z.string(),
+  namespace: z.string(),
+  deployment: z.string(),
+  replicas: z.number().int(),
+  readyReplicas: z.number().int(),
+});
+
+export const IncidentStatsSchema = z.object({
+  total: z.number().int(),
+  open: z.number().int(),
+  resolved: z.number().int(),
+  byType: z.record(z.number().int()),
+  byOutcome: z.record(z.number().int()),
+  mttrSeconds: z.object({
+    mean: z.number().nullable(),
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    count: z.number().int(),
+  }),
+  successRate: z
+    .number()
+    .nullable()
+    .describe('share of incidents resolved and not recurring (same type and target) within 10 minutes; null with no incidents'),
+  recurred: z.number().int(),
+});
+
+export type Severity = (typeof SEVERITIES)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+export type IncidentAction = z.infer<typeof IncidentActionSchema>;
+export type Incident = z.infer<typeof IncidentSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type ReplicaSample = z.infer<typeof ReplicaSampleSchema>;
+export type IncidentStats = z.infer<typeof IncidentStatsSchema>;

@@ -1,0 +1,43 @@
+/**
+ * Every tool the server can expose, listed explicitly (no registration by import side effect). The
+ * configuration's filterTools decides which of them a given server registers.
+ */
+import type { AnyTool } from '../src/server/define-tool.js';
+import { clusterHealthTool } from './cluster-health.js';
+import { deletePodTool } from './delete-pod.js';
+import { getIncidentTool } from './get-incident.js';
+import { getMetricsTool } from './get-metrics.js';
+import { getPodLogsTool } from './get-pod-logs.js';
+import { incidentStatsTool } from './incident-stats.js';
+import { listDeploymentsTool } from './list-deployments.js';
+import { listEventsTool } from './list-events.js';
+import { listIncidentsTool } from './list-incidents.js';
+import { listNodesTool } from './list-nodes.js';
+import { listPodsTool } from './list-pods.js';
+import { logIncidentTool } from './log-incident.js';
+import { queryPrometheusTool } from './query-prometheus.js';
+import { restartDeploymentTool } from './restart-deployment.js';
+import { rollbackDeploymentTool } from './rollback-deployment.js';
+import { scaleDeploymentTool } from './scale-deployment.js';
+
+export const ALL_TOOLS: readonly AnyTool[] = [
+  // observe
+  clusterHealthTool,
+  listPodsTool,
+  listDeploymentsTool,
+  listNodesTool,
+  listEventsTool,
+  getPodLogsTool,
+  getMetricsTool,
+  queryPrometheusTool,
+  // act
+  scaleDeploymentTool,
+  restartDeploymentTool,
+  deletePodTool,
+  rollbackDeploymentTool,
+  // incidents
+  listIncidentsTool,
+  getIncidentTool,
+  logIncidentTool,
+  incidentStatsTool,
+];
