@@ -1,7 +1,7 @@
 /**
- * Runs a real Prometheus (Debian's /usr/bin/prometheus) for a test: its own config, a temporary TSDB and a
- * free loopback port, so it never touches a system instance on :9090. `stop()` kills exactly the child it
- * started and removes the temporary directory.
+ * Runs a real Prometheus (Debian's /usr/bin/prometheus) or Alertmanager (/usr/bin/prometheus-alertmanager)
+ * for a test: its own config, a temporary data directory and a free loopback port, so it never touches a
+ * system instance on :9090/:9093. `stop()` kills exactly the child it started and removes the directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,10 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 
 /** Why the Prometheus suites skip, or undefined when the binary is there. */
 export function prometheusSkipReason(): string | undefined {
   return existsSync(PROMETHEUS_BIN) ? undefined : `${PROMETHEUS_BIN} is absent (install Debian's prometheus package)`;
+}
+
+export function alertmanagerSkipReason(): string | undefined {
+  return existsSync(ALERTMANAGER_BIN) ? undefined : `${ALERTMANAGER_BIN} is absent (install Debian's prometheus-alertmanager package)`;
 }
 
 export interface ScrapeTarget {
@@ -51,34 +56,82 @@ export async function startPrometheus(opts: { targets: ScrapeTarget[]; scrapeInt
   );
   const config = `global:\n  scrape_interval: ${interval}\n  evaluation_interval: ${interval}\nscrape_configs:\n${jobs.join('\n')}\n`;
   await writeFile(join(dir, 'prometheus.yml'), config);
+  const { url, port, child, log } = await startDaemon(dir, PROMETHEUS_BIN, (p) => [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${p}`,
+    '--storage.tsdb.retention.time=1h',
+    '--log.level=warn',
+  ]);
+  return handle(url, port, child, dir, log);
+}
 
-  // A port can be taken between probing and binding; retry with a fresh one a few times.
+export interface TestAlertmanager {
+  url: string;
+  /** Posts alerts to Alertmanager's API, as Prometheus would. */
+  push(alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string }>): Promise<void>;
+  stop(): Promise<void>;
+  log(): string;
+}
+
+/** An Alertmanager whose only receiver is the given webhook, grouping per alert with 1 s waits. */
+export async function startAlertmanager(opts: { webhookUrl: string; bearerToken?: string }): Promise<TestAlertmanager> {
+  const dir = await mkdtemp(join(tmpdir(), 'sentinelops-am-'));
+  const auth = opts.bearerToken ? `\n        http_config:\n          authorization:\n            credentials: ${JSON.stringify(opts.bearerToken)}` : '';
+  const config = [
+    'route:',
+    '  receiver: sentinelops',
+    "  group_by: ['alertname', 'namespace']",
+    '  group_wait: 1s',
+    '  group_interval: 1s',
+    '  repeat_interval: 1h',
+    'receivers:',
+    '  - name: sentinelops',
+    '    webhook_configs:',
+    `      - url: ${JSON.stringify(opts.webhookUrl)}`,
+    `        send_resolved: true${auth}`,
+    '',
+  ].join('\n');
+  await writeFile(join(dir, 'alertmanager.yml'), config);
+  const { url, child, log } = await startDaemon(dir, ALERTMANAGER_BIN, (p) => [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${p}`,
+    // No HA gossip: it would listen on 0.0.0.0:9094.
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+  return {
+    url,
+    log,
+    async push(alerts) {
+      const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      if (!res.ok) throw new Error(`Alertmanager refused the alerts: HTTP ${res.status} ${await res.text()}`);
+    },
+    async stop() {
+      await kill(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts `bin` on a free loopback port and waits for /-/ready; a port taken meanwhile is retried. */
+async function startDaemon(dir: string, bin: string, args: (port: number) => string[]) {
   let lastLog = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      PROMETHEUS_BIN,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--storage.tsdb.retention.time=1h',
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn(bin, args(port), { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (d: Buffer) => {
       log += d.toString();
     });
     const url = `http://127.0.0.1:${port}`;
-    const up = await waitReady(url, child, 20_000);
-    if (up) return handle(url, port, child, dir, () => log);
+    if (await waitReady(url, child, 20_000)) return { url, port, child, log: () => log };
     lastLog = log;
     await kill(child);
   }
   await rm(dir, { recursive: true, force: true });
-  throw new Error(`Prometheus did not become ready:\n${lastLog}`);
+  throw new Error(`${bin} did not become ready:\n${lastLog}`);
 }
 
 function handle(url: string, port: number, child: ChildProcess, dir: string, log: () => string): TestPrometheus {
