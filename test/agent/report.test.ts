@@ -66,7 +66,7 @@ describe('buildReport', () => {
       wallSeconds: 1.23456,
       samples: [{ at: at(0), deployments: { 'demo/web': dep() } }],
       incidents: [
-        inc({ id: '1', detectedAt: at(60), resolvedAt: at(120), outcome: 'resolved' }),
+        inc({ id: '1', detectedAt: at(60), resolvedAt: at(120), outcome: 'resolved' }), // back at 400 → not a success
         inc({ id: '2', detectedAt: at(400), resolvedAt: at(700), outcome: 'resolved' }), // recurs at 800 → not a success
         inc({ id: '3', detectedAt: at(800), outcome: 'escalated' }),
         inc({ id: '4', type: 'node_not_ready', target: 'node-2', namespace: undefined, detectedAt: at(900), resolvedAt: at(1000), outcome: 'resolved' }),
@@ -82,7 +82,7 @@ describe('buildReport', () => {
       incidents: 4,
       resolved: 3,
       escalated: 1,
-      successful: 2,
+      successful: 1, // only the node incident stayed resolved for 10 minutes
       resolutionRate: 0.75,
       mttrSeconds: { mean: 153.333, p50: 100, p95: 300 }, // (60 + 300 + 100) / 3, to the millisecond
       actions: 1,
