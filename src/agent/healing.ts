@@ -4,9 +4,8 @@
  * delete what the scheduler cannot place; never touch pods whose node is the problem.
  */
 import { type Decision, withTool } from './decision.js';
-import { type Finding, raiseSeverity, targetKey } from './findings.js';
+import { type Finding, incidentKey, raiseSeverity, targetKey } from './findings.js';
 import { type History, actionsOn } from './history.js';
-import { incidentKey } from './findings.js';
 import type { Observation } from './observation.js';
 import type { AgentPolicy } from './policy.js';
 import { memoryScalingFailed } from './scaling.js';
@@ -23,7 +22,7 @@ export function decideHealing(f: Finding, obs: Observation, policy: AgentPolicy,
   const ctx = new Ctx(f, policy, history, now);
   switch (f.type) {
     case 'crash_loop':
-      if (f.kind !== 'deployment') return [ctx.escalateOnce('BarePodCrashLoop', `bare pod ${ctx.name} is crash looping and no controller would recreate it: needs a human`)];
+      if (f.kind !== 'deployment') return [ctx.escalateOnce('BarePodCrashLoop', `bare pod ${ctx.key} is crash looping and no controller would recreate it: needs a human`)];
       return [ctx.rollbackIfBadRollout(obs) ?? ctx.restartWithBackoff()];
     case 'image_pull_error':
       if (f.kind === 'deployment') {
@@ -88,7 +87,6 @@ function seedHealing(f: Finding): Decision[] {
 
 class Ctx {
   readonly key: string;
-  readonly name: string;
   constructor(
     readonly f: Finding,
     readonly policy: AgentPolicy,
@@ -96,7 +94,6 @@ class Ctx {
     readonly now: number,
   ) {
     this.key = targetKey(f);
-    this.name = this.key;
   }
 
   none(reason: string, message: string): Decision {
