@@ -47,6 +47,7 @@ export const ENV_VARS: Record<string, { path: string; kind: Kind }> = {
   SENTINELOPS_ALLOWED_HOSTS: { path: 'http.allowedHosts', kind: 'list' },
   SENTINELOPS_METRICS_SOURCE: { path: 'metrics.source', kind: 'string' },
   SENTINELOPS_PROMETHEUS_URL: { path: 'metrics.prometheusUrl', kind: 'string' },
+  SENTINELOPS_PROMETHEUS_TOKEN: { path: 'metrics.prometheusBearerToken', kind: 'string' },
   SENTINELOPS_COST_CPU_HOURLY: { path: 'cost.cpuHourly', kind: 'number' },
   SENTINELOPS_COST_GB_HOURLY: { path: 'cost.gbHourly', kind: 'number' },
   SENTINELOPS_CHAOS_ENABLED: { path: 'chaos.enabled', kind: 'boolean' },

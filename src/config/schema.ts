@@ -74,6 +74,11 @@ export const MetricsConfigSchema = z
     /** auto: metrics.k8s.io when served, else Prometheus when a URL is configured. */
     source: z.enum(['auto', 'metrics-server', 'prometheus']).default('auto'),
     prometheusUrl: z.string().url().optional(),
+    prometheusTimeoutSeconds: z.number().positive().default(5),
+    /** Bearer token or basic-auth credentials for Prometheus; never shown in tool output. */
+    prometheusBearerToken: z.string().min(1).optional(),
+    prometheusUsername: z.string().min(1).optional(),
+    prometheusPassword: z.string().optional(),
     /** Range window for Prometheus rate() queries. */
     rateWindow: z.string().regex(/^\d+[smh]$/, 'rateWindow must look like 1m, 30s or 1h').default('1m'),
   })

@@ -169,7 +169,9 @@ function registerPrompt(server: McpServer, def: PromptDefinition<any>, context: 
   const argsSchema: Record<string, z.ZodTypeAny> = {};
   for (const [name, schema] of Object.entries(def.args as Record<string, z.ZodTypeAny>)) {
     const fn = def.complete?.[name];
-    argsSchema[name] = fn ? completable(schema as z.ZodString, (value) => fn(context(), value ?? '')) : schema;
+    // completable() marks the schema object itself; mark a copy so every session's server can do it again.
+    const copy = new (schema.constructor as new (def: unknown) => z.ZodString)(schema._def);
+    argsSchema[name] = fn ? completable(copy, (value) => fn(context(), value ?? '')) : schema;
   }
   server.registerPrompt(def.name, { title: def.title, description: def.description, argsSchema }, (args: Record<string, unknown>) => {
     const parsed = z.object(def.args).parse(args);

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { ClusterClient } from '../k8s/client.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import type { Logger } from '../log.js';
+import { prometheusSourceFromConfig } from '../metrics/from-config.js';
 import { MetricsServerSource, selectMetricsSource, type MetricsSource } from '../services/metrics-source.js';
 import { Store } from '../store/index.js';
 import type { ServerDeps } from './create-server.js';
@@ -17,7 +18,7 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** kubeconfig text when config.cluster.mode is sim */
   simKubeconfigYaml?: string;
-  /** a Prometheus source, when configured (metrics.prometheusUrl) */
+  /** overrides the Prometheus source built from metrics.prometheusUrl */
   prometheus?: MetricsSource;
 }
 
@@ -30,7 +31,9 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const clock = opts.clock ?? new RealClock();
   const kc = loadKubeConfig({ ...config.cluster, simKubeconfigYaml: opts.simKubeconfigYaml });
   const cluster = new ClusterClient(kc);
-  const metrics = selectMetricsSource(config, { metricsServer: new MetricsServerSource(cluster), prometheus: opts.prometheus });
+  const metrics = selectMetricsSource(config, { metricsServer: new MetricsServerSource(cluster),
+    prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock }),
+  });
   const store = Store.open(config.store.path, clock);
   return {
     deps: { config, cluster, store, clock, logger: opts.logger, metrics },
