@@ -1,0 +1,191 @@
+/**
+ * Scheduler: binds pending pods to nodes by CPU/memory requests against allocatable minus what is
+ * already bound, skipping NotReady, cordoned and untolerated-tainted nodes, preferring the least
+ * allocated node. When nothing fits the pod gets PodScheduled=False/Unschedulable with upstream's
+ * "0/3 nodes are available: ..." message and a FailedScheduling event, and is retried when the cluster
+ * changes (a pod goes, a node changes) or every 30 s.
+ */
+import type { TimerHandle } from '../../clock.js';
+import { R } from '../resources.js';
+import type { KObject } from '../types.js';
+import type { SimContext } from './context.js';
+import { getCondition, podKey, setCondition, splitKey } from './pods.js';
+import { cpuMillis, memBytes, podRequests } from './quantity.js';
+import { WorkQueue } from './queue.js';
+
+const SOURCE = { component: 'default-scheduler' };
+const RETRY_MS = 30_000;
+export const POD_CONDITION_ORDER = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'DisruptionTarget'];
+
+interface Usage {
+  cpu: number;
+  mem: number;
+  pods: number;
+}
+
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+
+export class Scheduler {
+  private readonly queue: WorkQueue;
+  private readonly usage = new Map<string, Usage>();
+  private readonly accounted = new Map<string, { node: string; cpu: number; mem: number }>();
+  private readonly unschedulable = new Set<string>();
+  private readonly unwatch: (() => void)[] = [];
+  private retryTimer?: TimerHandle;
+
+  constructor(private readonly ctx: SimContext) {
+    this.queue = new WorkQueue(ctx.clock, 'scheduler', (k) => this.schedule(k), ctx.logger);
+  }
+
+  start(): void {
+    const { store, clock } = this.ctx;
+    this.unwatch.push(
+      store.watch(R.pods, {}, (ev) => {
+        const key = podKey(ev.object);
+        if (ev.type === 'DELETED') {
+          this.unaccount(key);
+          this.unschedulable.delete(key);
+          this.wakeUnschedulable();
+          return;
+        }
+        this.account(key, ev.object);
+        if (this.wantsScheduling(ev.object) && !this.unschedulable.has(key)) this.queue.add(key);
+      }),
+      store.watch(R.nodes, {}, () => this.wakeUnschedulable()),
+    );
+    const retry = (): void => {
+      this.wakeUnschedulable();
+      this.retryTimer = clock.setTimeout(retry, RETRY_MS);
+    };
+    this.retryTimer = clock.setTimeout(retry, RETRY_MS);
+  }
+
+  stop(): void {
+    for (const u of this.unwatch) u();
+    this.ctx.clock.clearTimeout(this.retryTimer);
+    this.queue.stop();
+  }
+
+  /** Requests bound to a node so far (for tests and node metrics). */
+  nodeUsage(node: string): Usage {
+    return { ...(this.usage.get(node) ?? { cpu: 0, mem: 0, pods: 0 }) };
+  }
+
+  private wantsScheduling(pod: KObject): boolean {
+    return !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+  }
+
+  private wakeUnschedulable(): void {
+    for (const key of this.unschedulable) this.queue.add(key);
+    this.unschedulable.clear();
+  }
+
+  private account(key: string, pod: KObject): void {
+    const node = pod.spec?.nodeName as string | undefined;
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const prev = this.accounted.get(key);
+    if (prev && (prev.node !== node || finished)) this.unaccount(key);
+    if (!node || finished || this.accounted.has(key)) return;
+    const req = podRequests(pod);
+    this.accounted.set(key, { node, cpu: req.cpu, mem: req.mem });
+    const u = this.usage.get(node) ?? { cpu: 0, mem: 0, pods: 0 };
+    this.usage.set(node, { cpu: u.cpu + req.cpu, mem: u.mem + req.mem, pods: u.pods + 1 });
+  }
+
+  private unaccount(key: string): void {
+    const prev = this.accounted.get(key);
+    if (!prev) return;
+    this.accounted.delete(key);
+    const u = this.usage.get(prev.node);
+    if (u) this.usage.set(prev.node, { cpu: u.cpu - prev.cpu, mem: u.mem - prev.mem, pods: u.pods - 1 });
+  }
+
+  private schedule(key: string): void {
+    const { store, clock } = this.ctx;
+    const [ns, name] = splitKey(key);
+    const pod = store.get(R.pods, ns, name);
+    if (!pod || !this.wantsScheduling(pod)) return;
+    const req = podRequests(pod);
+    const nodes = store.all(R.nodes).slice().sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const reasons = new Map<string, number>();
+    const note = (r: string): void => {
+      reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    };
+    let best: { node: string; score: number } | undefined;
+    for (const node of nodes) {
+      const why = this.unfit(node, pod, req);
+      if (why.length) {
+        why.forEach(note);
+        continue;
+      }
+      const alloc = node.status?.allocatable ?? {};
+      const u = this.usage.get(node.metadata.name) ?? { cpu: 0, mem: 0, pods: 0 };
+      const cpuFree = 1 - (u.cpu + req.cpu) / Math.max(1, cpuMillis(alloc.cpu));
+      const memFree = 1 - (u.mem + req.mem) / Math.max(1, memBytes(alloc.memory));
+      const score = (cpuFree + memFree) / 2;
+      if (!best || score > best.score) best = { node: node.metadata.name, score };
+    }
+    const now = clock.now();
+    if (!best) {
+      const parts = [...reasons.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${n} ${r}`);
+      const total = nodes.length;
+      const message =
+        total === 0
+          ? 'no nodes available to schedule pods'
+          : `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+      store.mutate(R.pods, ns, name, (p) => {
+        p.status ??= { phase: 'Pending' };
+        p.status.phase ??= 'Pending';
+        p.status.conditions = setCondition(p.status.conditions ?? [], { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null }, now, POD_CONDITION_ORDER);
+      }, { subresource: 'status' });
+      // Every failed attempt is an event; the recorder aggregates repeats into one with a count.
+      this.ctx.events.warning(pod, 'FailedScheduling', message, SOURCE);
+      this.unschedulable.add(key);
+      return;
+    }
+    const nodeName = best.node;
+    store.mutate(R.pods, ns, name, (p) => {
+      p.spec.nodeName = nodeName;
+      p.status ??= { phase: 'Pending' };
+      p.status.conditions = setCondition(p.status.conditions ?? [], { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now, POD_CONDITION_ORDER);
+    });
+    this.ctx.events.normal(pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`, SOURCE);
+  }
+
+  /** Why a node cannot take the pod, in upstream's wording; empty when it fits. */
+  private unfit(node: KObject, pod: KObject, req: { cpu: number; mem: number }): string[] {
+    const ready = getCondition(node, 'Ready')?.status === 'True';
+    const taints = (node.spec?.taints ?? []) as Taint[];
+    const tolerations = (pod.spec?.tolerations ?? []) as Toleration[];
+    const blocking = taints.filter((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)));
+    if (node.spec?.unschedulable) return ['node(s) were unschedulable'];
+    if (blocking.length) return [`node(s) had untolerated taint {${blocking[0]!.key}: ${blocking[0]!.value ?? ''}}`];
+    if (!ready) return ['node(s) were not ready'];
+    const selector = (pod.spec?.nodeSelector ?? {}) as Record<string, string>;
+    if (Object.entries(selector).some(([k, v]) => node.metadata.labels?.[k] !== v)) return ["node(s) didn't match Pod's node affinity/selector"];
+    const alloc = node.status?.allocatable ?? {};
+    const u = this.usage.get(node.metadata.name) ?? { cpu: 0, mem: 0, pods: 0 };
+    const out: string[] = [];
+    if (u.pods + 1 > Number(alloc.pods ?? 110)) out.push('Too many pods');
+    if (req.cpu > 0 && u.cpu + req.cpu > cpuMillis(alloc.cpu)) out.push('Insufficient cpu');
+    if (req.mem > 0 && u.mem + req.mem > memBytes(alloc.memory)) out.push('Insufficient memory');
+    return out;
+  }
+}
+
+export function tolerates(tol: Toleration, taint: Taint): boolean {
+  if (tol.effect && tol.effect !== taint.effect) return false;
+  if (tol.operator === 'Exists') return !tol.key || tol.key === taint.key;
+  return tol.key === taint.key && (tol.value ?? '') === (taint.value ?? '');
+}

@@ -1,0 +1,308 @@
+/**
+ * Fault injection: the simulator's chaos switches, used by the chaos tools, scenarios and the
+ * `/sim/v1/faults` API. Every fault gets an id and optionally a lifetime (durationSeconds or until);
+ * active ones are listed and can be cleared early. Bad input is an ApiError and changes nothing.
+ *
+ * Rollout faults (bad-image-rollout, crashing-rollout, unschedulable-rollout) change the Deployment's
+ * template like a bad deploy would; clearing them does not roll anything back (that is `kubectl rollout
+ * undo`'s job, and the agent's). See docs/simulator.md for each fault.
+ */
+import { z } from 'zod';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { FaultApi } from './api/providers.js';
+import { CRASH_AFTER_ANNOTATION, type Behaviour, type CrashRule } from './controllers/behaviour.js';
+import { isoSeconds } from './controllers/context.js';
+import type { Kubelet } from './controllers/kubelet.js';
+import type { NodeLifecycle } from './controllers/nodes.js';
+import { deploymentKeyOfPod, splitKey } from './controllers/pods.js';
+import { cpuMillis, formatCpu, isQuantity, memBytes } from './controllers/quantity.js';
+import { ApiError } from './errors.js';
+import type { Rng } from './random.js';
+import { R } from './resources.js';
+import type { ObjectStore } from './store.js';
+import type { KObject } from './types.js';
+import { validateCurve, type LoadCurve, type WorkloadModel } from './workload.js';
+
+export const FAULT_NAMES = ['crash-pod', 'crashloop', 'bad-image-rollout', 'crashing-rollout', 'unschedulable-rollout', 'node-down', 'memory-leak', 'load', 'cpu-spike'] as const;
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+const ROLLOUT_ANNOTATION = 'sim.sentinelops.io/fault';
+
+const lifetime = {
+  durationSeconds: z.number().positive().optional(),
+  /** RFC 3339 time at which the fault ends. */
+  until: z.string().datetime({ offset: true }).optional(),
+};
+const deploymentTarget = { deployment: z.string().min(1), namespace: z.string().min(1).optional() };
+const quantity = (what: string) => z.string().refine(isQuantity, { message: `${what} must be a Kubernetes quantity such as "500m" or "2Gi"` });
+const curve = z
+  .union([
+    z.object({ type: z.literal('points'), points: z.array(z.object({ atSeconds: z.number().min(0), millicores: z.number().min(0) })).min(1) }),
+    z.object({ type: z.literal('diurnal'), min: z.number().min(0), max: z.number().min(0), periodSeconds: z.number().positive().optional(), peakAtSeconds: z.number().min(0).optional() }),
+  ])
+  .superRefine((c, ctx) => {
+    const bad = validateCurve(c as LoadCurve);
+    if (bad) ctx.addIssue({ code: z.ZodIssueCode.custom, message: bad });
+  });
+
+export const FaultSpecSchema = z.discriminatedUnion('fault', [
+  z.object({ fault: z.literal('crash-pod'), pod: z.string().min(1).optional(), deployment: z.string().min(1).optional(), namespace: z.string().min(1).optional(), container: z.string().optional(), exitCode: z.number().int().min(1).max(255).default(1) }).strict(),
+  z.object({ fault: z.literal('crashloop'), ...deploymentTarget, afterSeconds: z.number().min(0).default(3), exitCode: z.number().int().min(1).max(255).default(1), ...lifetime }).strict(),
+  z.object({ fault: z.literal('bad-image-rollout'), ...deploymentTarget, image: z.string().min(1).optional(), container: z.string().optional(), ...lifetime }).strict(),
+  z.object({ fault: z.literal('crashing-rollout'), ...deploymentTarget, afterSeconds: z.number().min(0).default(2), ...lifetime }).strict(),
+  z.object({ fault: z.literal('unschedulable-rollout'), ...deploymentTarget, cpu: quantity('cpu').optional(), memory: quantity('memory').optional(), ...lifetime }).strict(),
+  z.object({ fault: z.literal('node-down'), node: z.string().min(1), ...lifetime }).strict(),
+  z.object({ fault: z.literal('memory-leak'), ...deploymentTarget, mibPerMinute: z.number().positive(), ...lifetime }).strict(),
+  z.object({ fault: z.literal('load'), ...deploymentTarget, millicores: z.number().min(0).optional(), curve: curve.optional(), ...lifetime }).strict(),
+  z
+    .object({ fault: z.literal('cpu-spike'), ...deploymentTarget, multiplier: z.number().positive().optional(), addMillicores: z.number().min(0).optional(), durationSeconds: z.number().positive().default(300), until: lifetime.until })
+    .strict(),
+]);
+
+export type FaultSpec = z.input<typeof FaultSpecSchema>;
+type ParsedSpec = z.output<typeof FaultSpecSchema>;
+
+export interface FaultRecord {
+  id: string;
+  fault: FaultName;
+  /** `ns/name` of the Deployment or pod, or the node name. */
+  target: string;
+  params: Record<string, unknown>;
+  state: 'active' | 'done' | 'cleared' | 'expired';
+  createdAt: string;
+  expiresAt?: string;
+  /** What the fault did: the pod it crashed, the image it rolled out, ... */
+  detail?: Record<string, unknown>;
+}
+
+interface Active {
+  record: FaultRecord;
+  undo: () => void;
+  timer?: TimerHandle;
+}
+
+export interface FaultDeps {
+  store: ObjectStore;
+  clock: Clock;
+  rng: Rng;
+  kubelet: Kubelet;
+  nodes: NodeLifecycle;
+  workload: WorkloadModel;
+  behaviour: Behaviour;
+}
+
+export class FaultInjector implements FaultApi {
+  private readonly active = new Map<string, Active>();
+  private seq = 0;
+
+  constructor(private readonly deps: FaultDeps) {}
+
+  /** Active faults, oldest first. */
+  list(): FaultRecord[] {
+    return [...this.active.values()].map((a) => structuredClone(a.record));
+  }
+
+  /** Validates the body (the HTTP API's JSON) and starts the fault. */
+  inject(body: unknown): FaultRecord {
+    const parsed = FaultSpecSchema.safeParse(body);
+    if (!parsed.success) {
+      const fault = (body as { fault?: unknown } | null)?.fault;
+      if (typeof fault !== 'string' || !(FAULT_NAMES as readonly string[]).includes(fault)) {
+        throw ApiError.badRequest(`unknown fault ${JSON.stringify(fault ?? null)}; expected one of: ${FAULT_NAMES.join(', ')}`);
+      }
+      throw ApiError.invalid(
+        'Fault',
+        fault,
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message, reason: 'FieldValueInvalid' })),
+      );
+    }
+    return this.start(parsed.data);
+  }
+
+  /** Ends a fault early; false when no active fault has this id. */
+  clear(id: string): boolean {
+    return this.end(id, 'cleared');
+  }
+
+  clearAll(): void {
+    for (const id of [...this.active.keys()]) this.end(id, 'cleared');
+  }
+
+  private end(id: string, state: 'cleared' | 'expired'): boolean {
+    const a = this.active.get(id);
+    if (!a) return false;
+    this.deps.clock.clearTimeout(a.timer);
+    this.active.delete(id);
+    a.record.state = state;
+    a.undo();
+    return true;
+  }
+
+  private start(spec: ParsedSpec): FaultRecord {
+    const now = this.deps.clock.now();
+    const expiresAt = 'until' in spec && spec.until ? Date.parse(spec.until) : 'durationSeconds' in spec && spec.durationSeconds ? now + spec.durationSeconds * 1000 : undefined;
+    if (expiresAt !== undefined && expiresAt <= now) throw ApiError.invalid('Fault', spec.fault, [{ field: 'until', message: 'must be in the future', reason: 'FieldValueInvalid' }]);
+    const { fault, ...params } = spec;
+    const id = `fault-${this.seq + 1}`;
+    const { target, detail, undo } = this.apply(spec, id); // throws before anything changes on bad targets
+    this.seq++;
+    const record: FaultRecord = {
+      id,
+      fault,
+      target,
+      params: params as Record<string, unknown>,
+      state: undo ? 'active' : 'done',
+      createdAt: isoSeconds(now),
+      ...(expiresAt !== undefined && undo ? { expiresAt: isoSeconds(expiresAt) } : {}),
+      ...(detail ? { detail } : {}),
+    };
+    if (undo) {
+      const a: Active = { record, undo };
+      if (expiresAt !== undefined) a.timer = this.deps.clock.setTimeout(() => this.end(id, 'expired'), expiresAt - now);
+      this.active.set(id, a);
+    }
+    return structuredClone(record);
+  }
+
+  private apply(spec: ParsedSpec, id: string): { target: string; detail?: Record<string, unknown>; undo?: () => void } {
+    const { kubelet, nodes, workload, behaviour } = this.deps;
+    switch (spec.fault) {
+      case 'crash-pod': {
+        const pod = this.pickPod(spec);
+        const ok = kubelet.kill(pod.metadata.namespace!, pod.metadata.name, spec.container, spec.exitCode, 'Error');
+        if (!ok) throw ApiError.conflict('pods', pod.metadata.name, 'no running container to crash (pod not running, or its node is down)');
+        return { target: `${pod.metadata.namespace}/${pod.metadata.name}`, detail: { pod: pod.metadata.name, namespace: pod.metadata.namespace } };
+      }
+      case 'crashloop': {
+        const d = this.deployment(spec);
+        const key = keyOf(d);
+        const rule: CrashRule = { afterSeconds: spec.afterSeconds, exitCode: spec.exitCode, cause: id };
+        behaviour.addCrashLoop(key, rule);
+        const pods = this.podsOf(key);
+        pods.forEach((p, i) => kubelet.scheduleCrash(p.metadata.namespace!, p.metadata.name, spec.afterSeconds + i * 0.5, spec.exitCode));
+        return {
+          target: key,
+          undo: () => {
+            behaviour.removeCrashLoop(key, rule);
+            for (const p of this.podsOf(key)) kubelet.cancelCrashes(p.metadata.namespace!, p.metadata.name);
+          },
+        };
+      }
+      case 'bad-image-rollout': {
+        const d = this.deployment(spec);
+        const c = this.container(d, spec.container);
+        const current = String(c.image ?? '');
+        const repo = current.replace(/[:@][^/]*$/, '') || 'nginx';
+        const image = spec.image ?? `${repo}:does-not-exist`;
+        const marked = !behaviour.isImageMissing(image);
+        if (marked) behaviour.missingImages.add(image);
+        this.rollout(d, id, 'bad-image-rollout', (t) => {
+          t.spec.containers.find((x: { name: string }) => x.name === c.name).image = image;
+        });
+        return { target: keyOf(d), detail: { container: c.name, image, previousImage: current }, undo: () => marked && behaviour.missingImages.delete(image) };
+      }
+      case 'crashing-rollout': {
+        const d = this.deployment(spec);
+        this.rollout(d, id, 'crashing-rollout', (t) => {
+          t.metadata.annotations = { ...(t.metadata.annotations ?? {}), [CRASH_AFTER_ANNOTATION]: String(spec.afterSeconds) };
+        });
+        return { target: keyOf(d), detail: { afterSeconds: spec.afterSeconds }, undo: () => undefined };
+      }
+      case 'unschedulable-rollout': {
+        const d = this.deployment(spec);
+        const c = this.container(d, undefined);
+        const biggest = Math.max(0, ...this.deps.store.all(R.nodes).map((n) => cpuMillis(n.status?.allocatable?.cpu)));
+        const cpu = spec.cpu ?? formatCpu(Math.max(2 * biggest, 1000));
+        this.rollout(d, id, 'unschedulable-rollout', (t) => {
+          const ct = t.spec.containers.find((x: { name: string }) => x.name === c.name);
+          ct.resources ??= {};
+          ct.resources.requests = { ...(ct.resources.requests ?? {}), cpu, ...(spec.memory ? { memory: spec.memory } : {}) };
+          // Keep limits >= requests so the template stays valid.
+          if (ct.resources.limits?.cpu !== undefined && cpuMillis(ct.resources.limits.cpu) < cpuMillis(cpu)) ct.resources.limits.cpu = cpu;
+          if (spec.memory && ct.resources.limits?.memory !== undefined && memBytes(ct.resources.limits.memory) < memBytes(spec.memory)) ct.resources.limits.memory = spec.memory;
+        });
+        return { target: keyOf(d), detail: { container: c.name, cpu, ...(spec.memory ? { memory: spec.memory } : {}) }, undo: () => undefined };
+      }
+      case 'node-down': {
+        if (!this.deps.store.get(R.nodes, undefined, spec.node)) throw ApiError.notFound('nodes', spec.node);
+        if (nodes.isDown(spec.node)) throw ApiError.conflict('nodes', spec.node, 'node is already down');
+        nodes.setDown(spec.node);
+        return { target: spec.node, undo: () => nodes.setUp(spec.node) };
+      }
+      case 'memory-leak': {
+        const key = keyOf(this.deployment(spec));
+        const h = workload.addLeak(key, spec.mibPerMinute);
+        return { target: key, undo: () => workload.removeLeak(key, h) };
+      }
+      case 'load': {
+        if ((spec.millicores === undefined) === (spec.curve === undefined)) {
+          throw ApiError.invalid('Fault', 'load', [{ field: 'millicores', message: 'give exactly one of millicores or curve', reason: 'FieldValueInvalid' }]);
+        }
+        const key = keyOf(this.deployment(spec));
+        // A newer load fault on the same Deployment replaces the older one.
+        for (const a of [...this.active.values()]) if (a.record.fault === 'load' && a.record.target === key) this.end(a.record.id, 'cleared');
+        if (spec.curve) workload.setCurve(key, spec.curve as LoadCurve);
+        else workload.setDemand(key, spec.millicores);
+        return { target: key, detail: { demandMillicores: Math.round(workload.demand(key)) }, undo: () => workload.setDemand(key, undefined) };
+      }
+      case 'cpu-spike': {
+        const key = keyOf(this.deployment(spec));
+        const mod = spec.multiplier === undefined && spec.addMillicores === undefined ? { multiply: 3 } : { multiply: spec.multiplier, add: spec.addMillicores };
+        const h = workload.addModifier(key, mod);
+        return { target: key, detail: { demandMillicores: Math.round(workload.demand(key)) }, undo: () => workload.removeModifier(key, h) };
+      }
+    }
+  }
+
+  private deployment(spec: { deployment: string; namespace?: string }): KObject {
+    const [ns, name] = spec.deployment.includes('/') ? splitKey(spec.deployment) : [spec.namespace ?? 'default', spec.deployment];
+    const d = this.deps.store.get(R.deployments, ns, name);
+    if (!d) throw ApiError.notFound('deployments', `${ns}/${name}`, 'apps');
+    return d;
+  }
+
+  private container(d: KObject, name: string | undefined): { name: string; image?: string } {
+    const containers = (d.spec?.template?.spec?.containers ?? []) as { name: string; image?: string }[];
+    const c = name ? containers.find((x) => x.name === name) : containers[0];
+    if (!c) throw ApiError.invalid('Fault', d.metadata.name, [{ field: 'container', message: `no container ${JSON.stringify(name ?? '')} in ${keyOf(d)}`, reason: 'FieldValueNotFound' }]);
+    return c;
+  }
+
+  private podsOf(deploymentKey: string): KObject[] {
+    const [ns] = splitKey(deploymentKey);
+    return this.deps.store.list(R.pods, { namespace: ns }).items.filter((p) => !p.metadata.deletionTimestamp && deploymentKeyOfPod(this.deps.store, p) === deploymentKey);
+  }
+
+  private pickPod(spec: { pod?: string; deployment?: string; namespace?: string }): KObject {
+    if (spec.pod) {
+      const [ns, name] = spec.pod.includes('/') ? splitKey(spec.pod) : [spec.namespace ?? 'default', spec.pod];
+      const pod = this.deps.store.get(R.pods, ns, name);
+      if (!pod) throw ApiError.notFound('pods', `${ns}/${name}`);
+      return pod;
+    }
+    if (!spec.deployment) throw ApiError.invalid('Fault', 'crash-pod', [{ field: 'pod', message: 'give pod or deployment', reason: 'FieldValueRequired' }]);
+    const key = keyOf(this.deployment({ deployment: spec.deployment, namespace: spec.namespace }));
+    const running = this.podsOf(key).filter((p) => (p.status?.containerStatuses ?? []).some((c: { state?: { running?: unknown } }) => c.state?.running));
+    const pod = this.deps.rng.pick(running);
+    if (!pod) throw ApiError.conflict('deployments', key, 'no running pod to crash', 'apps');
+    return pod;
+  }
+
+  /** Changes the Deployment's pod template (a new rollout) and records why in change-cause. */
+  private rollout(d: KObject, id: string, fault: FaultName, change: (template: any) => void): void {
+    this.deps.store.mutate(R.deployments, d.metadata.namespace, d.metadata.name, (o) => {
+      o.spec.template ??= {};
+      o.spec.template.metadata ??= {};
+      o.spec.template.spec ??= { containers: [] };
+      change(o.spec.template);
+      // A fault id in the template makes every injection a distinct rollout, even when repeated.
+      o.spec.template.metadata.annotations = { ...(o.spec.template.metadata.annotations ?? {}), [ROLLOUT_ANNOTATION]: id };
+      o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [CHANGE_CAUSE]: `sentinelops-sim ${fault} (${id})` };
+    });
+  }
+}
+
+function keyOf(d: KObject): string {
+  return `${d.metadata.namespace}/${d.metadata.name}`;
+}
