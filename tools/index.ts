@@ -16,7 +16,6 @@ import { listNodesTool } from './list-nodes.js';
 import { listPodsTool } from './list-pods.js';
 import { logIncidentTool } from './log-incident.js';
 import { queryPrometheusTool } from './query-prometheus.js';
-import { queryPrometheusTool } from './query-prometheus.js';
 import { restartDeploymentTool } from './restart-deployment.js';
 import { rollbackDeploymentTool } from './rollback-deployment.js';
 import { scaleDeploymentTool } from './scale-deployment.js';

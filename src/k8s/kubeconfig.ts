@@ -38,6 +38,9 @@ export function loadKubeConfig(src: KubeConfigSource): KubeConfig {
   if (!kc.getCurrentCluster()) {
     throw new Error('no cluster in the kubeconfig; set KUBECONFIG or --kubeconfig, or run with --cluster sim');
   }
+  // client-node refuses plain-http servers unless skipTLSVerify is set, although there is no TLS to
+  // verify; kubectl accepts them. The simulator (and local test clusters) serve plain http on loopback.
+  kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c));
   return kc;
 }
 

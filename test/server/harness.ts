@@ -1,0 +1,104 @@
+/**
+ * Test harness: the embedded simulator, a real SQLite file, and an SDK Client talking to createServer()
+ * over the in-memory linked transport. Every call goes through the real MCP protocol.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { deepMerge, parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { silentLogger } from '../../src/log.js';
+import { createServer, type ServerDeps } from '../../src/server/create-server.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { seededRandom } from '../../src/services/context.js';
+import { startSimulator } from '../../src/sim/cluster.js';
+
+export type Sim = Awaited<ReturnType<typeof startSimulator>>;
+
+export interface SimBackedDeps {
+  sim: Sim;
+  deps: ServerDeps;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function startSimDeps(overrides: Record<string, unknown> = {}): Promise<SimBackedDeps> {
+  const sim = await startSimulator({ demo: true, port: 0, seed: 7 });
+  await sim.ready({ timeoutMs: 20_000 });
+  const dir = mkdtempSync(join(tmpdir(), 'sentinelops-mcp-'));
+  const config = parseConfig(deepMerge({ cluster: { mode: 'sim' }, store: { path: join(dir, 'sentinelops.db') }, log: { level: 'silent' } }, overrides));
+  const runtime = createRuntime(config, { logger: silentLogger(), simKubeconfigYaml: sim.kubeconfigYaml() });
+  return {
+    sim,
+    config,
+    deps: { ...runtime.deps, random: seededRandom(42) },
+    close: async () => {
+      runtime.close();
+      await sim.stop();
+    },
+  };
+}
+
+export interface Harness extends SimBackedDeps {
+  client: Client;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** calls a tool that must succeed; returns its structuredContent */
+  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  /** calls a tool that must fail as a tool error; returns its message */
+  fails(name: string, args?: Record<string, unknown>): Promise<string>;
+}
+
+export async function startHarness(overrides: Record<string, unknown> = {}, clientOptions: ConstructorParameters<typeof Client>[1] = {}): Promise<Harness> {
+  const base = await startSimDeps(overrides);
+  const { server, cleanup } = createServer(base.deps);
+  const client = new Client({ name: 'test-client', version: '1.0.0' }, clientOptions);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  return {
+    ...base,
+    client,
+    call,
+    ok: async (name, args) => {
+      const r = await call(name, args);
+      if (r.isError) throw new Error(`${name} failed: ${textOf(r)}`);
+      const text = JSON.parse(textOf(r)) as unknown;
+      if (JSON.stringify(text) !== JSON.stringify(r.structuredContent)) throw new Error(`${name}: text and structuredContent differ`);
+      return r.structuredContent as never;
+    },
+    fails: async (name, args) => {
+      const r = await call(name, args);
+      if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${textOf(r)}`);
+      return textOf(r);
+    },
+    close: async () => {
+      await client.close();
+      await cleanup();
+      await base.close();
+    },
+  };
+}
+
+export function textOf(r: CallToolResult): string {
+  return r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+}
+
+/** Polls `fn` until it returns a truthy value or the timeout passes (real time: the simulator runs on it). */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
