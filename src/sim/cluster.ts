@@ -26,7 +26,8 @@ import { createMetrics } from './metrics.js';
 import { Rng } from './random.js';
 import { ALL_RESOURCES, R } from './resources.js';
 import { ObjectStore } from './store.js';
-import type { KObject, ResourceType } from './types.js';
+import { groupVersion, type KObject, type ResourceType } from './types.js';
+import { ApiError } from './errors.js';
 import { WorkloadModel, type WorkloadOptions } from './workload.js';
 
 export interface SimulatorOptions {
@@ -68,6 +69,8 @@ export interface Simulator {
   nodes: NodeLifecycle;
   kubelet: Kubelet;
   providers: SimProviders;
+  /** Creates an object as the API server would (defaults and validation), for scenarios and benchmarks. */
+  create(obj: KObject): KObject;
   /** Lets `ms` of simulated time pass: advances a VirtualClock, or sleeps on a real one. */
   step(ms: number): Promise<void>;
   /** Waits until the Deployment (default demo/nginx-demo) has all replicas updated and available. */
@@ -140,6 +143,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const ctx: SimContext = { store, clock, rng: rng.fork('controllers'), config, events, behaviour, logger };
   const admission = new Admission();
   const admit = (res: ResourceType, obj: KObject): KObject => {
+    if (res.namespaced) obj = { ...obj, metadata: { ...obj.metadata, namespace: obj.metadata.namespace ?? 'default' } };
     const o = structuredClone(obj);
     admission.create(res, o);
     return store.create(res, o);
@@ -192,6 +196,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     nodes,
     kubelet,
     providers,
+    create(obj) {
+      const res = ALL_RESOURCES.find((r) => groupVersion(r) === obj.apiVersion && r.kind === obj.kind);
+      if (!res) throw ApiError.badRequest(`no resource for apiVersion ${obj.apiVersion} kind ${obj.kind}`);
+      return admit(res, obj);
+    },
     step,
     kubeconfigYaml: () => kubeconfigYaml(url, opts.demo ? 'demo' : undefined),
     async ready({ namespace = 'demo', name = 'nginx-demo', timeoutMs = 120_000 } = {}) {

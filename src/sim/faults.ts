@@ -47,16 +47,27 @@ const curve = z
   });
 
 export const FaultSpecSchema = z.discriminatedUnion('fault', [
-  z.object({ fault: z.literal('crash-pod'), pod: z.string().min(1).optional(), deployment: z.string().min(1).optional(), namespace: z.string().min(1).optional(), container: z.string().optional(), exitCode: z.number().int().min(1).max(255).default(1) }).strict(),
-  z.object({ fault: z.literal('crashloop'), ...deploymentTarget, afterSeconds: z.number().min(0).default(3), exitCode: z.number().int().min(1).max(255).default(1), ...lifetime }).strict(),
+  z
+    .object({
+      fault: z.literal('crash-pod'),
+      pod: z.string().min(1).optional(),
+      deployment: z.string().min(1).optional(),
+      namespace: z.string().min(1).optional(),
+      container: z.string().optional(),
+      /** With `deployment`: how many of its running pods to crash (picked with the seeded generator). */
+      count: z.number().int().positive().default(1),
+      exitCode: z.number().int().min(1).max(255).default(1),
+    })
+    .strict(),
+  z.object({ fault: z.literal('crashloop'), ...deploymentTarget, crashAfterSeconds: z.number().min(0).default(3), exitCode: z.number().int().min(1).max(255).default(1), ...lifetime }).strict(),
   z.object({ fault: z.literal('bad-image-rollout'), ...deploymentTarget, image: z.string().min(1).optional(), container: z.string().optional(), ...lifetime }).strict(),
-  z.object({ fault: z.literal('crashing-rollout'), ...deploymentTarget, afterSeconds: z.number().min(0).default(2), ...lifetime }).strict(),
+  z.object({ fault: z.literal('crashing-rollout'), ...deploymentTarget, crashAfterSeconds: z.number().min(0).default(5), ...lifetime }).strict(),
   z.object({ fault: z.literal('unschedulable-rollout'), ...deploymentTarget, cpu: quantity('cpu').optional(), memory: quantity('memory').optional(), ...lifetime }).strict(),
   z.object({ fault: z.literal('node-down'), node: z.string().min(1), ...lifetime }).strict(),
   z.object({ fault: z.literal('memory-leak'), ...deploymentTarget, mibPerMinute: z.number().positive(), ...lifetime }).strict(),
   z.object({ fault: z.literal('load'), ...deploymentTarget, millicores: z.number().min(0).optional(), curve: curve.optional(), ...lifetime }).strict(),
   z
-    .object({ fault: z.literal('cpu-spike'), ...deploymentTarget, multiplier: z.number().positive().optional(), addMillicores: z.number().min(0).optional(), durationSeconds: z.number().positive().default(300), until: lifetime.until })
+    .object({ fault: z.literal('cpu-spike'), ...deploymentTarget, multiplier: z.number().positive().optional(), millicores: z.number().positive().optional(), durationSeconds: z.number().positive().default(300), until: lifetime.until })
     .strict(),
 ]);
 
@@ -169,18 +180,18 @@ export class FaultInjector implements FaultApi {
     const { kubelet, nodes, workload, behaviour } = this.deps;
     switch (spec.fault) {
       case 'crash-pod': {
-        const pod = this.pickPod(spec);
-        const ok = kubelet.kill(pod.metadata.namespace!, pod.metadata.name, spec.container, spec.exitCode, 'Error');
-        if (!ok) throw ApiError.conflict('pods', pod.metadata.name, 'no running container to crash (pod not running, or its node is down)');
-        return { target: `${pod.metadata.namespace}/${pod.metadata.name}`, detail: { pod: pod.metadata.name, namespace: pod.metadata.namespace } };
+        const pods = this.pickPods(spec);
+        for (const pod of pods) kubelet.kill(pod.metadata.namespace!, pod.metadata.name, spec.container, spec.exitCode, 'Error');
+        const names = pods.map((p) => p.metadata.name);
+        return { target: pods.length === 1 ? `${pods[0]!.metadata.namespace}/${names[0]}` : this.deploymentKey(spec), detail: { namespace: pods[0]!.metadata.namespace, pods: names } };
       }
       case 'crashloop': {
         const d = this.deployment(spec);
         const key = keyOf(d);
-        const rule: CrashRule = { afterSeconds: spec.afterSeconds, exitCode: spec.exitCode, cause: id };
+        const rule: CrashRule = { afterSeconds: spec.crashAfterSeconds, exitCode: spec.exitCode, cause: id };
         behaviour.addCrashLoop(key, rule);
-        const pods = this.podsOf(key);
-        pods.forEach((p, i) => kubelet.scheduleCrash(p.metadata.namespace!, p.metadata.name, spec.afterSeconds + i * 0.5, spec.exitCode));
+        // Running pods start crashing too, a little apart, as they would when a dependency breaks.
+        this.podsOf(key).forEach((p, i) => kubelet.scheduleCrash(p.metadata.namespace!, p.metadata.name, spec.crashAfterSeconds + i * 0.5, spec.exitCode));
         return {
           target: key,
           undo: () => {
@@ -205,9 +216,9 @@ export class FaultInjector implements FaultApi {
       case 'crashing-rollout': {
         const d = this.deployment(spec);
         this.rollout(d, id, 'crashing-rollout', (t) => {
-          t.metadata.annotations = { ...(t.metadata.annotations ?? {}), [CRASH_AFTER_ANNOTATION]: String(spec.afterSeconds) };
+          t.metadata.annotations = { ...(t.metadata.annotations ?? {}), [CRASH_AFTER_ANNOTATION]: String(spec.crashAfterSeconds) };
         });
-        return { target: keyOf(d), detail: { afterSeconds: spec.afterSeconds }, undo: () => undefined };
+        return { target: keyOf(d), detail: { crashAfterSeconds: spec.crashAfterSeconds }, undo: () => undefined };
       }
       case 'unschedulable-rollout': {
         const d = this.deployment(spec);
@@ -248,7 +259,7 @@ export class FaultInjector implements FaultApi {
       }
       case 'cpu-spike': {
         const key = keyOf(this.deployment(spec));
-        const mod = spec.multiplier === undefined && spec.addMillicores === undefined ? { multiply: 3 } : { multiply: spec.multiplier, add: spec.addMillicores };
+        const mod = spec.multiplier === undefined && spec.millicores === undefined ? { multiply: 3 } : { multiply: spec.multiplier, add: spec.millicores };
         const h = workload.addModifier(key, mod);
         return { target: key, detail: { demandMillicores: Math.round(workload.demand(key)) }, undo: () => workload.removeModifier(key, h) };
       }
@@ -274,19 +285,30 @@ export class FaultInjector implements FaultApi {
     return this.deps.store.list(R.pods, { namespace: ns }).items.filter((p) => !p.metadata.deletionTimestamp && deploymentKeyOfPod(this.deps.store, p) === deploymentKey);
   }
 
-  private pickPod(spec: { pod?: string; deployment?: string; namespace?: string }): KObject {
+  private deploymentKey(spec: { deployment?: string; namespace?: string }): string {
+    return spec.deployment ? keyOf(this.deployment({ deployment: spec.deployment, namespace: spec.namespace })) : '';
+  }
+
+  /** The pods a crash-pod fault hits: the named one, or `count` running pods of the Deployment. */
+  private pickPods(spec: { pod?: string; deployment?: string; namespace?: string; count: number }): KObject[] {
+    const running = (p: KObject): boolean => !this.deps.nodes.isDown(p.spec?.nodeName ?? '') && (p.status?.containerStatuses ?? []).some((c: { state?: { running?: unknown } }) => c.state?.running);
     if (spec.pod) {
-      const [ns, name] = spec.pod.includes('/') ? splitKey(spec.pod) : [spec.namespace ?? 'default', spec.pod];
+      const depNs = spec.deployment?.includes('/') ? splitKey(spec.deployment)[0] : undefined;
+      const [ns, name] = spec.pod.includes('/') ? splitKey(spec.pod) : [spec.namespace ?? depNs ?? 'default', spec.pod];
       const pod = this.deps.store.get(R.pods, ns, name);
       if (!pod) throw ApiError.notFound('pods', `${ns}/${name}`);
-      return pod;
+      if (!running(pod)) throw ApiError.conflict('pods', name, 'no running container to crash (the pod is not running, or its node is down)');
+      return [pod];
     }
     if (!spec.deployment) throw ApiError.invalid('Fault', 'crash-pod', [{ field: 'pod', message: 'give pod or deployment', reason: 'FieldValueRequired' }]);
-    const key = keyOf(this.deployment({ deployment: spec.deployment, namespace: spec.namespace }));
-    const running = this.podsOf(key).filter((p) => (p.status?.containerStatuses ?? []).some((c: { state?: { running?: unknown } }) => c.state?.running));
-    const pod = this.deps.rng.pick(running);
-    if (!pod) throw ApiError.conflict('deployments', key, 'no running pod to crash', 'apps');
-    return pod;
+    const key = this.deploymentKey(spec);
+    const candidates = this.podsOf(key).filter(running);
+    if (candidates.length === 0) throw ApiError.conflict('deployments', key, 'no running pod to crash', 'apps');
+    const picked: KObject[] = [];
+    while (picked.length < spec.count && candidates.length > 0) {
+      picked.push(candidates.splice(Math.floor(this.deps.rng.next() * candidates.length), 1)[0]!);
+    }
+    return picked;
   }
 
   /** Changes the Deployment's pod template (a new rollout) and records why in change-cause. */

@@ -215,9 +215,20 @@ export class ObjectStore {
       return this.update(res, draft, opts);
     }
     // A controller changing both spec and status in one step: apply the main write, then the status.
-    const afterMain = this.update(res, draft);
-    if (sameJson(afterMain.status, draft.status)) return afterMain;
-    return this.update(res, { ...afterMain, status: draft.status, metadata: { ...afterMain.metadata } }, { subresource: 'status' });
+    // Watchers hear of both only afterwards, so none can write in between and make the second stale.
+    const wasDelivering = this.delivering;
+    this.delivering = true;
+    let result: KObject;
+    try {
+      const afterMain = this.update(res, draft);
+      result = sameJson(afterMain.status, draft.status)
+        ? afterMain
+        : this.update(res, { ...afterMain, status: draft.status, metadata: { ...afterMain.metadata } }, { subresource: 'status' });
+    } finally {
+      this.delivering = wasDelivering;
+    }
+    this.drain();
+    return result;
   }
 
   delete(res: ResourceType, namespace: string | undefined, name: string, opts: { resourceVersion?: string; uid?: string } = {}): KObject {
