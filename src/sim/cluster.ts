@@ -250,6 +250,8 @@ export function kubeconfigYaml(server: string, namespace?: string): string {
     '  - name: sentinelops-sim',
     '    cluster:',
     `      server: ${server}`,
+    // client-node refuses plain http unless TLS verification is explicitly off; there is no TLS here.
+    '      insecure-skip-tls-verify: true',
     'contexts:',
     '  - name: sentinelops-sim',
     '    context:',
