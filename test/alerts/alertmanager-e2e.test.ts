@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertmanagerHandler } from '../../src/alerts/http.js';
 import type { CycleRequest } from '../../src/alerts/ingest.js';
 import { RealClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ClusterClient } from '../../src/k8s/client.js';
 import { silentLogger } from '../../src/log.js';
-import { metricsHandler } from '../../src/observability/http.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
+import { observabilityRoutes } from '../../src/observability/routes.js';
 import { createHttpApp, type HttpApp } from '../../src/server/http.js';
 import { MetricsServerSource } from '../../src/services/metrics-source.js';
 import { Store } from '../../src/store/index.js';
@@ -46,11 +45,10 @@ describe.skipIf(skip)('Alertmanager → POST /alerts/alertmanager on the Sentine
     });
     const cluster = new ClusterClient(kc);
     const config = parseConfig({ http: { port: 0, token: TOKEN } });
-    const alerts = alertmanagerHandler({ incidents: store.incidents, triggerCycle: (r) => void cycles.push(r), now: () => clock.now(), metrics, bodyLimitBytes: config.http.bodyLimitBytes });
-    const own = metricsHandler(metrics);
+    const logger = silentLogger();
     app = createHttpApp({
-      deps: { config, cluster, store, clock, logger: silentLogger(), metrics: new MetricsServerSource(cluster) },
-      extraRoutes: async (req, res) => (await own(req, res)) || alerts(req, res),
+      deps: { config, cluster, store, clock, logger, metrics: new MetricsServerSource(cluster) },
+      extraRoutes: observabilityRoutes({ metrics, store, cluster, clock, logger, bodyLimitBytes: config.http.bodyLimitBytes, triggerCycle: (r) => void cycles.push(r) }),
     });
     base = await app.listen();
     am = await startAlertmanager({ webhookUrl: `${base}/alerts/alertmanager`, bearerToken: TOKEN });
@@ -105,5 +103,6 @@ describe.skipIf(skip)('Alertmanager → POST /alerts/alertmanager on the Sentine
     const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     expect(text).toMatch(/sentinelops_alerts_received_total\{status="firing",result="incident"\} [1-9]/);
     expect(text).toMatch(/sentinelops_alerts_received_total\{status="resolved",result="recorded"\} [1-9]/);
+    expect(text).toMatch(/sentinelops_incidents\{type="alert",outcome="open"\} 1/);
   });
 });
