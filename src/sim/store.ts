@@ -341,7 +341,8 @@ export class ObjectStore {
   private record(res: ResourceType, type: LogEntry['type'], object: KObject, prev?: KObject): void {
     const e: LogEntry = { rv: this.rv, key: resourceKey(res), type, object, prev };
     this.log.push(e);
-    if (this.log.length > HISTORY) this.log.splice(0, this.log.length - HISTORY);
+    // Trim in batches: splicing one entry off a full 50,000-entry log on every write is O(n) per write.
+    if (this.log.length > HISTORY + HISTORY / 10) this.log.splice(0, this.log.length - HISTORY);
     for (const w of this.watchers) if (w.key === e.key) this.enqueue(w, e);
     this.drain();
   }

@@ -50,8 +50,24 @@ export function defaultObject(res: ResourceType, o: KObject): KObject {
   return o;
 }
 
+/**
+ * Removes `null` map values in place, as decoding into the API server's typed structs does: kubectl sends
+ * e.g. `template.metadata.creationTimestamp: null`, which must not make a template look different.
+ */
+export function dropNulls(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) dropNulls(x);
+  } else if (isObj(v)) {
+    for (const k of Object.keys(v)) {
+      if (v[k] === null) delete v[k];
+      else dropNulls(v[k]);
+    }
+  }
+}
+
 /** A body's apiVersion/kind, when given, must be the URL's; then they are set to it. */
 export function checkTypeMeta(res: ResourceType, o: KObject): void {
+  dropNulls(o);
   const want = groupVersion(res);
   if (o.apiVersion !== undefined && o.apiVersion !== want)
     throw ApiError.badRequest(`the API version in the data (${String(o.apiVersion)}) does not match the expected API version (${want})`);
@@ -109,9 +125,12 @@ export class Admission {
     checkTypeMeta(res, o);
     const hooks = this.kinds.get(resourceKey(res));
     hooks?.defaults?.(o);
+    // Objects written straight to the store by controllers may lack defaults; compare like with like.
+    const oldDefaulted = hooks?.defaults ? structuredClone(old) : old;
+    hooks?.defaults?.(oldDefaulted);
     const causes = new Causes();
     validateMeta(res, o, causes);
-    hooks?.validate?.(o, causes, old);
+    hooks?.validate?.(o, causes, oldDefaulted);
     causes.throwIfAny(res, o.metadata.name);
   }
 

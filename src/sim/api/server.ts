@@ -10,6 +10,7 @@ import type { Clock } from '../../clock.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { ApiError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
+import type { ResourceType } from '../types.js';
 import { Admission } from './admission.js';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { handleMetrics } from './handlers/metrics.js';
@@ -18,6 +19,7 @@ import { handlePodSubresource } from './handlers/pods.js';
 import { handleScale } from './handlers/scale.js';
 import { handlePrometheus, handleSim } from './handlers/sim.js';
 import { methodNotAllowed, pathNotFound, sendError, sendJson, sendRaw, type Ctx } from './http.js';
+import { openapiV3GroupVersion, openapiV3Root } from './openapi.js';
 import type { SimProviders } from './providers.js';
 import { route, type Route } from './router.js';
 
@@ -62,9 +64,15 @@ async function dispatch(ctx: Ctx, r: Route): Promise<void> {
       return handlePrometheus(ctx);
     case 'sim':
       return handleSim(ctx, r.path);
-    case 'openapi':
-      // No OpenAPI documents: kubectl then skips client-side schema validation and works without them.
-      throw pathNotFound();
+    case 'openapi': {
+      if (ctx.method !== 'GET') throw methodNotAllowed(ctx.method);
+      const served = (res: ResourceType) => metrics || res.group !== 'metrics.k8s.io';
+      const [version, ...rest] = r.path;
+      if (version !== 'v3') throw pathNotFound();
+      const doc = rest.length === 0 ? openapiV3Root(served) : openapiV3GroupVersion(rest.join('/'), served);
+      if (!doc) throw pathNotFound();
+      return sendJson(ctx, 200, doc);
+    }
     case 'resource': {
       const { res, namespace, name, sub } = r;
       if (res.group === 'metrics.k8s.io') return handleMetrics(ctx, res, namespace, name, sub);
