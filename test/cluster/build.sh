@@ -7,6 +7,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/versions.sh"
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
+# Non-login shells (CI, npm scripts) may not have the Go toolchain on PATH.
+if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH=/usr/local/go/bin:$PATH; fi
 # The 2-core CI box: more parallel compiles only add memory pressure.
 GO_P=${SENTINELOPS_GO_P:-2}
 
@@ -20,7 +22,7 @@ SCRATCH=$(mktemp -d); trap 'rm -rf "$SCRATCH"' EXIT
 build_component() {
   local name=$1 bin=$2 ldflags=$3; shift 3
   if [[ -f $bin/.complete ]]; then log "$name: cached in $bin"; return 0; fi
-  command -v go >/dev/null || { log "go not found on PATH (need Go >= 1.24)"; exit 1; }
+  command -v go >/dev/null || { log "go not found on PATH or in /usr/local/go/bin (need Go >= 1.26 for etcd $ETCD_VERSION)"; exit 1; }
   local work; work=$(dirname "$bin")/src
   rm -rf "$work" "$bin"; mkdir -p "$work" "$bin"
   cp "$HERE/build/$name/go.mod" "$work/"
@@ -40,7 +42,7 @@ k8s_ldflags() {
 }
 
 # kwok's behaviour is data: Stage objects (node-initialize, node-heartbeat-with-lease, pod-ready,
-# pod-complete, pod-delete: the set kwokctl installs by default) and the Metric / ClusterResourceUsage
+# pod-complete, pod-delete from kustomize/stage/*/fast: the set kwokctl installs by default) and the Metric / ClusterResourceUsage
 # objects that emulate the kubelet's /metrics/resource. They are taken from the same kwok module
 # version as the binary, so the two never drift.
 kwok_config() {
@@ -52,7 +54,7 @@ kwok_config() {
   [[ -d $dir ]] || { log "kwok: module source not found"; exit 1; }
   mkdir -p "$(dirname "$out")"
   for f in stage/node/fast/node-initialize.yaml stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-    stage/pod/general/pod-ready.yaml stage/pod/general/pod-complete.yaml stage/pod/general/pod-delete.yaml \
+    stage/pod/fast/pod-ready.yaml stage/pod/fast/pod-complete.yaml stage/pod/fast/pod-delete.yaml \
     metrics/resource/metrics-resource.yaml metrics/usage/usage-from-annotation.yaml; do
     echo "---"; cat "$dir/kustomize/$f"
   done > "$out.tmp"

@@ -18,6 +18,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/versions.sh"
 source "$HERE/lib.sh"
+trap 'log "up.sh failed at line $LINENO: $BASH_COMMAND (logs: $LOGS)"' ERR
 
 NODES=${SENTINELOPS_NODES:-3}
 NODE_CPU=${SENTINELOPS_NODE_CPU:-32}
@@ -73,7 +74,7 @@ rm -rf "$CLUSTER_DIR"
 mkdir -p "$CLUSTER_DIR" "$LOGS" "$PIDS"
 bash "$HERE/pki.sh" "$PKI"
 
-read -r ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHED_PORT KWOK_PORT MS_PORT < <(free_ports 7 | tr '\n' ' ')
+read -r ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHED_PORT KWOK_PORT MS_PORT < <(free_ports 7 | paste -sd " ")
 cat > "$CLUSTER_DIR/ports.env" <<EOF
 ETCD_PORT=$ETCD_PORT
 API_PORT=$API_PORT
@@ -199,7 +200,7 @@ wait_for kube-scheduler "kube-scheduler /healthz" healthz "$SCHED_PORT"
 # talks to a "kubelet" (logs/exec via the apiserver, metrics-server) reaches kwok on loopback.
 start kwok "$KWOK_BIN/kwok" \
   --kubeconfig="$CLUSTER_DIR/kwok.kubeconfig" \
-  --config="$SENTINELOPS_CACHE/kwok-$KWOK_VERSION/config/kwok.yaml" \
+  --config="$SENTINELOPS_CACHE/kwok-$KWOK_VERSION/config/kwok.yaml" --config="$HERE/kwok/fault-stages.yaml" \
   --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --cidr="$POD_CIDR" \
   --server-address="127.0.0.1:$KWOK_PORT" \
