@@ -124,9 +124,15 @@ async function serve(config: Config, logger: Logger, http: boolean): Promise<voi
     await shutdown();
     return;
   }
-  const app = createHttpApp({ deps: runtime.deps });
+  // REST API (/api/v1), dashboard (/) and API docs (/docs) on the same port as /mcp.
+  const { createWebFace } = await import('../rest/web.js');
+  const web = createWebFace({ deps: runtime.deps });
+  const app = createHttpApp({ deps: runtime.deps, extraRoutes: web.handle, isPublicPath: web.isPublicPath });
   stops.unshift(() => app.close());
-  await app.listen();
+  stops.unshift(() => web.close());
+  const url = await app.listen();
+  web.start();
+  logger.info({ url: `${url}/` }, 'dashboard and REST API (/api/v1) listening');
   await new Promise<void>((resolve) => {
     const onSignal = () => resolve();
     process.once('SIGINT', onSignal);

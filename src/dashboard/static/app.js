@@ -1,0 +1,472 @@
+// SentinelOps dashboard. Plain ES module, no build step: renders /api/v1/dashboard/stats, kept live by
+// the server-sent event stream (read with fetch so the bearer token travels in a header, never the URL),
+// falling back to polling with back-off when the stream is down.
+const API = '/api/v1';
+const TOKEN_KEY = 'sentinelops.token';
+const COLORS = ['#38bdf8', '#a78bfa', '#34d399', '#fbbf24', '#f472b6', '#60a5fa', '#fb923c', '#2dd4bf', '#e879f9', '#a3e635'];
+const PHASE_COLORS = { Running: '#22c55e', Pending: '#f59e0b', Failed: '#ef4444', Succeeded: '#818cf8', Unknown: '#8c98b4' };
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem(TOKEN_KEY) || '';
+let last = null;
+const charts = {};
+
+// ---------- tiny DOM helpers (textContent only: nothing from the server is parsed as HTML)
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'style') Object.assign(el.style, v);
+    else if (k.startsWith('data-')) el.setAttribute(k, v);
+    else el[k] = v;
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+const setText = (id, text, cls) => {
+  const el = $(id);
+  el.textContent = text;
+  if (cls !== undefined) el.className = `value ${cls}`;
+};
+
+// ---------- formatting
+const pct = (v) => (v === null || v === undefined ? '–' : `${Math.round(v)}%`);
+function duration(s) {
+  if (s === null || s === undefined) return '–';
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+const money = (v) => (typeof v === 'number' ? `$${v >= 100 ? v.toFixed(0) : v.toFixed(2)}` : '–');
+function ago(iso) {
+  if (!iso) return '';
+  const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (s < 60) return `${Math.round(s)} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  return `${Math.round(s / 3600)} h ago`;
+}
+const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
+const utilClass = (v) => (v === null || v === undefined ? '' : v >= 80 ? 'bad' : v >= 60 ? 'warn' : 'ok');
+/** first numeric value found at one of the paths (cost/agent outputs are owned by other tools) */
+function pick(obj, ...paths) {
+  for (const p of paths) {
+    const v = p.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), obj);
+    if (v !== undefined && v !== null) return v;
+  }
+  return undefined;
+}
+
+// ---------- API access with the token
+class Unauthorized extends Error {}
+async function api(path, init = {}) {
+  const headers = { ...(init.headers || {}) };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${API}${path}`, { ...init, headers });
+  if (res.status === 401) {
+    askToken(token ? 'That token was refused.' : '');
+    throw new Unauthorized('token required');
+  }
+  return res;
+}
+
+function askToken(message) {
+  const dialog = $('token-dialog');
+  $('token-error').textContent = message;
+  $('token-button').hidden = false;
+  if (!dialog.open) dialog.showModal();
+}
+
+$('token-form').addEventListener('submit', () => {
+  token = $('token-input').value.trim();
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $('token-input').value = '';
+  reconnectNow();
+});
+$('token-button').addEventListener('click', () => askToken(''));
+
+// ---------- live updates: SSE over fetch, polling with back-off as the fallback
+let backoff = 1000;
+let wake = null;
+function reconnectNow() {
+  backoff = 1000;
+  if (wake) wake();
+}
+function setLive(on, text) {
+  $('live').classList.toggle('on', on);
+  $('live-text').textContent = text;
+}
+
+async function streamOnce() {
+  const ac = new AbortController();
+  const res = await api('/events/stream', { signal: ac.signal, headers: { Accept: 'text/event-stream' } });
+  if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
+  setLive(true, 'live');
+  backoff = 1000;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = 'message';
+      const data = [];
+      for (const line of frame.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length) onEvent(event, JSON.parse(data.join('\n')));
+    }
+  }
+}
+
+function onEvent(event, data) {
+  if (event === 'stats') render(data);
+  if (event === 'incident' && last) {
+    // show the change at once; the refreshed stats follow within a second
+    const items = (last.incidents || []).filter((i) => i.id !== data.incident.id);
+    last.incidents = [data.incident, ...items];
+    renderIncidents(last);
+  }
+}
+
+async function pollOnce() {
+  const res = await api('/dashboard/stats');
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  render(await res.json());
+}
+
+async function run() {
+  for (;;) {
+    try {
+      await streamOnce();
+      setLive(false, 'reconnecting');
+    } catch (err) {
+      setLive(false, err instanceof Unauthorized ? 'token needed' : 'offline');
+      if (!(err instanceof Unauthorized)) await pollOnce().catch(() => {});
+    }
+    await new Promise((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, backoff);
+    });
+    backoff = Math.min(backoff * 2, 30000);
+  }
+}
+
+// ---------- rendering
+function render(stats) {
+  last = stats;
+  $('updated').textContent = `updated ${clock(stats.generatedAt)}`;
+  renderHealth(stats);
+  renderKpis(stats);
+  renderDeployments(stats);
+  renderCharts(stats);
+  renderAgent(stats);
+  renderChaos(stats);
+  renderIncidents(stats);
+}
+
+function renderHealth({ health }) {
+  const el = $('cluster-status');
+  if (!health) {
+    el.textContent = 'cluster unknown';
+    el.className = 'pill pill-muted';
+    return;
+  }
+  const cls = { healthy: 'pill-ok', degraded: 'pill-warn', unhealthy: 'pill-bad' }[health.status] || 'pill-muted';
+  el.textContent = `cluster ${health.status}`;
+  el.className = `pill ${cls}`;
+  const n = health.problems.length;
+  $('problems-count').textContent = n ? `${n} problem${n > 1 ? 's' : ''}: ${health.problems.slice(0, 3).map((p) => `${p.name} ${p.reason}`).join(', ')}` : 'no problems detected';
+}
+
+function renderKpis(stats) {
+  const { health, deployments, stats: s, cost, savings } = stats;
+  if (health) {
+    setText('kpi-nodes', `${health.nodes.ready}/${health.nodes.total}`, health.nodes.ready === health.nodes.total ? 'ok' : 'bad');
+    $('kpi-nodes-sub').textContent = health.nodes.notReady.length ? `not ready: ${health.nodes.notReady.join(', ')}` : `API ${health.apiServer.version || ''} · ${health.apiServer.latencyMs ?? '–'} ms`;
+    const phases = health.pods.byPhase;
+    const running = phases.Running || 0;
+    setText('kpi-pods', `${running}/${health.pods.total}`, health.pods.unhealthy ? 'warn' : 'ok');
+    $('kpi-pods-sub').textContent = `${health.pods.unhealthy} unhealthy · ` + Object.entries(phases).map(([k, v]) => `${k} ${v}`).join(' · ');
+    const bar = $('phase-bar');
+    bar.replaceChildren(
+      ...Object.entries(phases).map(([k, v]) => h('span', { title: `${k}: ${v}`, style: { width: `${(100 * v) / Math.max(1, health.pods.total)}%`, background: PHASE_COLORS[k] || '#8c98b4' } })),
+    );
+  }
+  if (deployments) {
+    const healthy = deployments.filter((d) => d.readyReplicas >= d.replicas).length;
+    setText('kpi-deployments', `${healthy}/${deployments.length}`, healthy === deployments.length ? 'ok' : 'warn');
+    const desired = deployments.reduce((a, d) => a + d.replicas, 0);
+    const ready = deployments.reduce((a, d) => a + d.readyReplicas, 0);
+    $('kpi-deployments-sub').textContent = `${ready} of ${desired} replicas ready`;
+  }
+  if (s) {
+    setText('kpi-success', s.successRate === null ? '–' : `${Math.round(s.successRate * 100)}%`, s.successRate === null ? '' : s.successRate >= 0.9 ? 'ok' : 'warn');
+    $('kpi-success-sub').textContent = `${s.resolved} resolved · ${s.open} open · ${s.total} total`;
+    setText('kpi-mttr', duration(s.mttrSeconds.mean));
+    $('kpi-mttr-sub').textContent = s.mttrSeconds.count ? `p50 ${duration(s.mttrSeconds.p50)} · p95 ${duration(s.mttrSeconds.p95)}` : 'no resolved incidents yet';
+  }
+  const monthly = pick(cost, 'total.monthly', 'totals.monthly', 'total.perMonth', 'monthlyTotal', 'totalMonthly', 'total.monthlyUsd');
+  const hourly = pick(cost, 'total.hourly', 'totals.hourly', 'total.perHour', 'hourlyTotal', 'totalHourly', 'total.hourlyUsd');
+  setText('kpi-cost', monthly !== undefined ? `${money(monthly)}/mo` : hourly !== undefined ? `${money(hourly)}/h` : '–');
+  $('kpi-cost-sub').textContent = cost ? (hourly !== undefined ? `${money(hourly)} per hour` : '') : stats.unavailable.cost || '';
+  const saved = pick(savings, 'savings.monthly', 'savedMonthly', 'monthlySavings', 'savings.perMonth', 'saved.monthly', 'savings');
+  const share = pick(savings, 'savingsPercent', 'savedPercent', 'percent', 'savings.percent');
+  setText('kpi-savings', typeof saved === 'number' ? `${money(saved)}/mo` : '–', typeof saved === 'number' && saved > 0 ? 'ok' : '');
+  $('kpi-savings-sub').textContent = savings ? (typeof share === 'number' ? `${Math.round(share)}% vs static baseline` : 'vs static baseline') : stats.unavailable.savings || '';
+}
+
+function colorOf(key) {
+  const keys = (last?.series?.deployments || []).map((d) => `${d.namespace}/${d.name}`).sort();
+  const i = keys.indexOf(key);
+  return COLORS[(i < 0 ? 0 : i) % COLORS.length];
+}
+
+function meter(value, max, cls, label) {
+  const width = max ? Math.min(100, (100 * value) / max) : 0;
+  return h('div', { class: 'meter' }, h('div', { class: 'track' }, h('div', { class: `fill ${cls}`, style: { width: `${width}%` } })), h('span', { class: 'num' }, label));
+}
+
+function renderDeployments({ deployments, nodes, metricsSource, unavailable }) {
+  $('metrics-source').textContent = metricsSource ? `metrics: ${metricsSource}` : unavailable.metrics ? `metrics unavailable` : '';
+  const body = $('deployments').tBodies[0];
+  if (!deployments) {
+    body.replaceChildren(h('tr', {}, h('td', { colSpan: 5, class: 'error' }, unavailable.deployments || 'unavailable')));
+  } else if (!deployments.length) {
+    body.replaceChildren(h('tr', {}, h('td', { colSpan: 5, class: 'muted' }, 'no deployments')));
+  } else {
+    body.replaceChildren(
+      ...deployments.map((d) => {
+        const key = `${d.namespace}/${d.name}`;
+        const readyCls = d.readyReplicas >= d.replicas ? 'ok' : d.readyReplicas === 0 ? 'bad' : 'warn';
+        return h(
+          'tr',
+          { 'data-deployment': key },
+          h('td', {}, h('span', { class: 'swatch', style: { background: colorOf(key) } }), h('span', { class: 'name' }, d.name), ' ', h('span', { class: 'ns' }, d.namespace)),
+          h('td', {}, meter(d.readyReplicas, Math.max(d.replicas, 1), readyCls, `${d.readyReplicas}/${d.replicas}`)),
+          h('td', {}, meter(d.cpuUtilization ?? 0, 100, utilClass(d.cpuUtilization), pct(d.cpuUtilization))),
+          h('td', { class: 'hide-sm' }, meter(d.memoryUtilization ?? 0, 100, utilClass(d.memoryUtilization), pct(d.memoryUtilization))),
+          h('td', { class: 'hide-sm image' }, (d.images || []).join(', '), d.revision ? ` · rev ${d.revision}` : ''),
+        );
+      }),
+    );
+  }
+  $('nodes').replaceChildren(
+    ...(nodes || []).map((n) =>
+      h('li', { title: `${n.kubeletVersion || ''} ${n.pressure.join(', ')}` }, h('b', {}, n.name), h('span', { class: `pill ${n.ready ? 'pill-ok' : 'pill-bad'}` }, n.ready ? 'Ready' : 'NotReady'), ' ', h('span', { class: 'muted' }, `${(n.cpuAllocatableMillicores / 1000).toFixed(1)} CPU · ${(n.memoryAllocatableBytes / 2 ** 30).toFixed(0)} GiB`)),
+    ),
+  );
+}
+
+// ---------- charts (uPlot)
+function axisStyle(extra = {}) {
+  return { stroke: '#8c98b4', grid: { stroke: 'rgba(36,49,82,.7)', width: 1 }, ticks: { stroke: 'rgba(36,49,82,.7)', width: 1 }, font: '11px system-ui, sans-serif', ...extra };
+}
+
+function alignSeries(series) {
+  const times = [...new Set(series.flatMap((d) => d.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const column = (d, k) => {
+    const col = new Array(times.length).fill(null);
+    for (const p of d.points) col[index.get(p[0])] = p[k];
+    return col;
+  };
+  return { times, column };
+}
+
+function chartFor(id, signature, makeOpts) {
+  const el = $(id);
+  const existing = charts[id];
+  if (existing && existing.signature === signature) return existing.plot;
+  existing?.plot.destroy();
+  const plot = new uPlot(makeOpts(el.clientWidth || 600), [[]], el);
+  charts[id] = { plot, signature };
+  return plot;
+}
+
+function renderCharts({ series }) {
+  if (typeof uPlot === 'undefined' || !series) return;
+  const deps = [...series.deployments].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  const { times, column } = alignSeries(deps);
+  const signature = deps.map((d) => `${d.namespace}/${d.name}`).join(',');
+  const base = (width, yLabel, extra) => ({
+    width,
+    height: 240,
+    cursor: { points: { size: 6 } },
+    legend: { live: true },
+    scales: { x: { time: true } },
+    axes: [axisStyle(), axisStyle({ label: yLabel, labelSize: 16, size: 50, ...extra })],
+  });
+  const cpu = chartFor('chart-cpu', signature, (w) => ({
+    ...base(w, '% of request', { values: (u, v) => v.map((x) => `${x}%`) }),
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(100, Math.ceil((max || 0) / 20) * 20)] } },
+    series: [{}, ...deps.map((d) => ({ label: d.name, stroke: colorOf(`${d.namespace}/${d.name}`), width: 2, spanGaps: true, points: { show: false }, value: (u, v) => (v === null ? '–' : `${v.toFixed(1)}%`) }))],
+  }));
+  cpu.setData([times, ...deps.map((d) => column(d, 1))]);
+  const replicas = chartFor('chart-replicas', signature, (w) => ({
+    ...base(w, 'replicas', { values: (u, v) => v.map((x) => (Number.isInteger(x) ? x : '')) }),
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(4, (max || 0) + 1)] } },
+    series: [
+      {},
+      ...deps.flatMap((d) => {
+        const color = colorOf(`${d.namespace}/${d.name}`);
+        const stepped = uPlot.paths.stepped({ align: 1 });
+        return [
+          { label: `${d.name} desired`, stroke: color, width: 2, paths: stepped, spanGaps: true, points: { show: false } },
+          { label: `${d.name} ready`, stroke: color, width: 1.5, dash: [5, 4], paths: stepped, spanGaps: true, points: { show: false } },
+        ];
+      }),
+    ],
+  }));
+  replicas.setData([times, ...deps.flatMap((d) => [column(d, 2), column(d, 3)])]);
+}
+
+new ResizeObserver(() => {
+  for (const [id, c] of Object.entries(charts)) c.plot.setSize({ width: $(id).clientWidth, height: 240 });
+}).observe(document.querySelector('.charts'));
+
+// ---------- agent
+function renderAgent({ agent, unavailable }) {
+  const box = $('agent');
+  const state = $('agent-state');
+  if (!agent) {
+    state.textContent = 'not running';
+    state.className = 'pill pill-muted';
+    box.replaceChildren(h('p', { class: 'muted small' }, unavailable.agent ? `Agent status unavailable: ${unavailable.agent}` : 'No agent status.'));
+    return;
+  }
+  const running = pick(agent, 'running', 'enabled', 'active');
+  const leader = pick(agent, 'leader', 'isLeader', 'leadership.isLeader');
+  const dryRun = pick(agent, 'dryRun', 'mode');
+  state.textContent = running === false ? 'stopped' : leader === false ? 'standby' : 'watching';
+  state.className = `pill ${running === false ? 'pill-muted' : leader === false ? 'pill-info' : 'pill-ok'}`;
+  const rows = [
+    ['Interval', pick(agent, 'intervalSeconds') !== undefined ? `${pick(agent, 'intervalSeconds')} s` : undefined],
+    ['Cycles', pick(agent, 'cycles', 'cycleCount', 'totalCycles')],
+    ['Last cycle', ago(pick(agent, 'lastCycleAt', 'lastCycle.at', 'lastCycle.startedAt', 'lastCycle.finishedAt'))],
+    ['Mode', dryRun === true ? 'dry run (recommend only)' : typeof dryRun === 'string' ? dryRun : 'acting'],
+    ['Leader', leader === undefined ? undefined : leader ? 'yes' : 'no'],
+  ].filter(([, v]) => v !== undefined && v !== '');
+  const cycles = pick(agent, 'recentCycles', 'lastCycles', 'cyclesRecent', 'history') || [];
+  box.replaceChildren(
+    h('dl', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(typeof v === 'object' ? JSON.stringify(v) : v))])),
+    Array.isArray(cycles) && cycles.length
+      ? h(
+          'ol',
+          { class: 'cycles' },
+          cycles.slice(-6).reverse().map((c) => {
+            const found = pick(c, 'findings', 'issues', 'issuesFound');
+            const acts = pick(c, 'actions', 'actionsTaken');
+            const count = (x) => (Array.isArray(x) ? x.length : typeof x === 'number' ? x : 0);
+            const ms = pick(c, 'durationMs', 'tookMs', 'cycleMs');
+            return h(
+              'li',
+              {},
+              h('span', { class: 'n' }, `#${pick(c, 'cycle', 'n', 'number', 'id') ?? ''}`),
+              h('span', {}, `${count(found)} issue${count(found) === 1 ? '' : 's'} · ${count(acts)} action${count(acts) === 1 ? '' : 's'}`, Array.isArray(acts) && acts.length ? h('span', { class: 'muted' }, ` (${acts.map((a) => a.tool || a.action || a).join(', ')})`) : ''),
+              h('span', { class: 'muted' }, [ms !== undefined ? `${Math.round(ms)} ms` : '', ago(pick(c, 'at', 'startedAt', 'finishedAt'))].filter(Boolean).join(' · ')),
+            );
+          }),
+        )
+      : h('p', { class: 'muted small' }, 'No cycles yet.'),
+  );
+}
+
+// ---------- chaos
+let chaosTargets = '';
+function renderChaos({ chaosEnabled, chaos, deployments }) {
+  const panel = $('chaos');
+  panel.hidden = !chaosEnabled || !chaos;
+  if (panel.hidden) return;
+  const keys = (deployments || []).map((d) => `${d.namespace}/${d.name}`);
+  if (keys.join() !== chaosTargets) {
+    const select = $('chaos-target');
+    const current = select.value;
+    select.replaceChildren(...keys.map((k) => h('option', { value: k, selected: k === current }, k)));
+    chaosTargets = keys.join();
+  }
+  const running = pick(chaos, 'experiments', 'active', 'running') || [];
+  $('chaos-experiments').replaceChildren(
+    ...(Array.isArray(running) ? running : []).slice(0, 6).map((e) => h('li', {}, h('span', { class: 'pill pill-warn' }, e.kind || e.type || e.fault || 'experiment'), ' ', e.target || e.deployment || '', e.expiresAt ? h('span', { class: 'muted' }, ` · ends ${clock(e.expiresAt)}`) : '')),
+  );
+}
+
+for (const button of document.querySelectorAll('[data-chaos]')) {
+  button.addEventListener('click', async () => {
+    const kind = button.dataset.chaos;
+    const [namespace, deployment] = ($('chaos-target').value || '/').split('/');
+    const out = $('chaos-result');
+    const body = kind === 'cleanup' ? {} : kind === 'cpu_spike' ? { namespace, deployment, duration: 120 } : { namespace, deployment };
+    button.disabled = true;
+    out.className = 'small muted';
+    out.textContent = `${kind}: sending…`;
+    try {
+      const res = await api(`/simulate/${kind}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const json = await res.json();
+      out.className = res.ok ? 'small' : 'small error';
+      out.textContent = res.ok ? `${kind}: ${json.message || 'done'}` : `${kind} refused (${res.status}): ${json.error}`;
+    } catch (err) {
+      out.className = 'small error';
+      out.textContent = `${kind} failed: ${err.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+// ---------- incidents
+const OUTCOME_PILL = { open: 'pill-warn', resolved: 'pill-ok', failed: 'pill-bad', escalated: 'pill-bad' };
+function renderIncidents({ incidents, stats, unavailable }) {
+  const list = $('incidents');
+  $('incident-counts').textContent = stats ? Object.entries(stats.byOutcome).map(([k, v]) => `${v} ${k}`).join(' · ') : '';
+  if (!incidents) {
+    list.replaceChildren(h('li', { class: 'error' }, unavailable.incidents || 'unavailable'));
+    return;
+  }
+  if (!incidents.length) {
+    list.replaceChildren(h('li', { class: 'muted' }, 'No incidents yet. Quiet is good.'));
+    return;
+  }
+  list.replaceChildren(
+    ...incidents.slice(0, 12).map((i) => {
+      const mttr = i.resolvedAt ? (Date.parse(i.resolvedAt) - Date.parse(i.detectedAt)) / 1000 : null;
+      const actions = i.actions || [];
+      const lastAction = actions[actions.length - 1];
+      const result = i.outcome === 'resolved' ? `Resolved ${clock(i.resolvedAt)}, healthy again` : i.outcome === 'open' ? (actions.length ? 'Verifying…' : 'Awaiting action') : i.summary || i.outcome;
+      return h(
+        'li',
+        { class: `incident sev-${i.severity}`, 'data-incident': i.id, 'data-outcome': i.outcome },
+        h(
+          'div',
+          { class: 'head' },
+          h('span', { class: 'title' }, i.title),
+          h('span', {}, h('span', { class: `pill ${OUTCOME_PILL[i.outcome] || 'pill-muted'}` }, i.outcome), ' ', h('span', { class: 'pill pill-muted' }, i.severity)),
+        ),
+        h('div', { class: 'meta' }, h('span', {}, i.id), h('span', {}, `${i.namespace}/${i.target}`), h('span', {}, i.type), h('span', {}, `detected ${clock(i.detectedAt)}`), mttr !== null ? h('span', {}, `MTTR ${duration(mttr)}`) : ''),
+        h(
+          'div',
+          { class: 'flow' },
+          h('div', { class: 'step' }, h('b', {}, 'Issue'), i.summary && i.outcome === 'open' ? i.summary : i.title),
+          h(
+            'div',
+            { class: 'step' },
+            h('b', {}, `Action${actions.length > 1 ? `s (${actions.length})` : ''}`),
+            lastAction ? [h('code', {}, lastAction.tool), ' ', lastAction.ok ? '' : '(failed) ', lastAction.reason || ''] : h('span', { class: 'muted' }, 'none yet'),
+          ),
+          h('div', { class: 'step' }, h('b', {}, 'Result'), result),
+        ),
+      );
+    }),
+  );
+}
+
+// ---------- start
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) reconnectNow();
+});
+run();

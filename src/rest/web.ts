@@ -1,0 +1,30 @@
+/**
+ * Everything the HTTP server mounts besides /mcp for people: the REST API under /api/v1, the dashboard
+ * at / and the API docs at /docs. The pages and their static files are public (they hold no data and
+ * must load before a token can be typed in); every /api/v1 call but the OpenAPI document needs the token.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dashboardHandler, isDashboardPath } from '../dashboard/assets.js';
+import { API_BASE, createRestApi, type RestApi, type RestApiOptions } from './api.js';
+
+export interface WebFace {
+  api: RestApi;
+  /** pass as HttpAppOptions.extraRoutes (or call from a combined handler) */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** pass as HttpAppOptions.isPublicPath */
+  isPublicPath(pathname: string): boolean;
+  start(): void;
+  close(): void;
+}
+
+export function createWebFace(opts: RestApiOptions): WebFace {
+  const api = createRestApi(opts);
+  const pages = dashboardHandler();
+  return {
+    api,
+    handle: async (req, res, url) => pages(req, res, url) || (await api.handle(req, res, url)),
+    isPublicPath: (pathname) => isDashboardPath(pathname) || pathname === `${API_BASE}/openapi.json`,
+    start: () => api.start(),
+    close: () => api.close(),
+  };
+}
