@@ -59,7 +59,7 @@ function groupRoute(group: string, version: string, rest: string[]): Route | und
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const res = byPlural(rest[2]!);
     if (res && res.namespaced) return item(res, rest[1], rest.slice(3));
-    if (group === '' && rest.length === 3) {
+    if (group === '' && rest.length === 3 && rest[2] === 'status') {
       const ns = served.find((r) => r.plural === 'namespaces')!;
       return { kind: 'resource', res: ns, name: rest[1], sub: rest[2] };
     }
