@@ -4,6 +4,7 @@
  * Authentication, Host and Origin checks are the mounting server's job (src/server/http.ts), done first.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { namespaceFilterArg } from '../../tools/schemas.js';
 import type { ServerDeps } from '../server/create-server.js';
 import { resolveToken } from '../server/http.js';
 import { SERVER_NAME, SERVER_VERSION } from '../server/info.js';
@@ -58,7 +59,8 @@ export function createRestApi(opts: RestApiOptions): RestApi {
     '/dashboard/stats': async (_req, res, url) => {
       feed.start();
       const ns = url.searchParams.get('namespace');
-      if (!ns) return sendJson(res, 200, await feed.refresh());
+      if (ns === null) return sendJson(res, 200, await feed.refresh());
+      namespaceFilterArg.parse(ns);
       const stats = await collectDashboardStats(invoker, { namespace: ns, now: deps.clock.now(), chaosEnabled: deps.config.chaos.enabled });
       sendJson(res, 200, { ...stats, series: feed.series.snapshot(ns) });
     },
