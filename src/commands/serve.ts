@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, setPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
-import { createHttpApp } from '../server/http.js';
+import { checkHttpSecurity, createHttpApp } from '../server/http.js';
 import { createRuntime } from '../server/runtime.js';
 import { serveStdio } from '../server/stdio.js';
 
@@ -103,40 +103,36 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 async function serve(config: Config, logger: Logger, http: boolean): Promise<void> {
+  // Everything started is stopped in reverse order, also when a later step fails (e.g. no token).
   const stops: (() => Promise<void> | void)[] = [];
-  let simKubeconfigYaml: string | undefined;
-  if (config.cluster.mode === 'sim') {
-    // Loaded only on demand so a kubeconfig-mode server never loads the simulator.
-    const { startSimulator } = await import('../sim/cluster.js');
-    const sim = await startSimulator({ demo: true, port: 0 });
-    simKubeconfigYaml = sim.kubeconfigYaml();
-    stops.push(() => sim.stop());
-    logger.info({ url: sim.url }, 'embedded simulator started');
-  }
-  const runtime = createRuntime(config, { logger, simKubeconfigYaml });
-  stops.unshift(() => runtime.close());
   const shutdown = async () => {
-    for (const stop of stops.splice(0)) await stop();
+    for (const stop of stops.splice(0).reverse()) await stop();
   };
-
-  if (!http) {
-    await serveStdio(runtime.deps);
+  try {
+    if (http) checkHttpSecurity(config.http);
+    let simKubeconfigYaml: string | undefined;
+    if (config.cluster.mode === 'sim') {
+      // Loaded only on demand so a kubeconfig-mode server never loads the simulator.
+      const { startSimulator } = await import('../sim/cluster.js');
+      const sim = await startSimulator({ demo: true, port: 0 });
+      stops.push(() => sim.stop());
+      simKubeconfigYaml = sim.kubeconfigYaml();
+      logger.info({ url: sim.url }, 'embedded simulator started');
+    }
+    const runtime = createRuntime(config, { logger, simKubeconfigYaml });
+    stops.push(() => runtime.close());
+    if (!http) {
+      await serveStdio(runtime.deps);
+      return;
+    }
+    const app = createHttpApp({ deps: runtime.deps });
+    stops.push(() => app.close());
+    await app.listen();
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
     await shutdown();
-    return;
   }
-  // REST API (/api/v1), dashboard (/) and API docs (/docs) on the same port as /mcp.
-  const { createWebFace } = await import('../rest/web.js');
-  const web = createWebFace({ deps: runtime.deps });
-  const app = createHttpApp({ deps: runtime.deps, extraRoutes: web.handle, isPublicPath: web.isPublicPath });
-  stops.unshift(() => app.close());
-  stops.unshift(() => web.close());
-  const url = await app.listen();
-  web.start();
-  logger.info({ url: `${url}/` }, 'dashboard and REST API (/api/v1) listening');
-  await new Promise<void>((resolve) => {
-    const onSignal = () => resolve();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  await shutdown();
 }

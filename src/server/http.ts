@@ -57,15 +57,21 @@ interface Session {
   cleanup: () => Promise<void>;
 }
 
-export function createHttpApp(opts: HttpAppOptions): HttpApp {
-  const { deps } = opts;
-  const http = deps.config.http;
+/** The token to require (if any); throws when binding beyond loopback without one. */
+export function checkHttpSecurity(http: Config['http']): string | undefined {
   const token = resolveToken(http);
   if (!isLoopbackHost(http.host) && !token) {
     throw new HttpConfigError(
       `refusing to listen on ${http.host} without a bearer token: set SENTINELOPS_TOKEN or http.tokenFile, or bind 127.0.0.1`,
     );
   }
+  return token;
+}
+
+export function createHttpApp(opts: HttpAppOptions): HttpApp {
+  const { deps } = opts;
+  const http = deps.config.http;
+  const token = checkHttpSecurity(http);
   const sessions = new Map<string, Session>();
   const ready = opts.ready ?? (() => deps.cluster.version().then(() => true, () => false));
 
