@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../log.js';
 import { checkHttpSecurity, createHttpApp } from '../server/http.js';
 import { createRuntime } from '../server/runtime.js';
 import { serveStdio } from '../server/stdio.js';
+import { startReplicaSampler } from '../services/replica-sampler.js';
 
 const USAGE = `Usage: sentinelops-mcp [serve] [flags]
 
@@ -121,6 +122,7 @@ async function serve(config: Config, logger: Logger, http: boolean): Promise<voi
     }
     const runtime = createRuntime(config, { logger, simKubeconfigYaml });
     stops.push(() => runtime.close());
+    stops.push(startReplicaSampler(runtime.deps, config.agent.intervalSeconds));
     if (!http) {
       await serveStdio(runtime.deps);
       return;

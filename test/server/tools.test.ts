@@ -194,3 +194,13 @@ describe('incidents', () => {
     expect(h.deps.store.audit.list({ tool: 'log_incident', limit: 10 }).length).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('replica history', () => {
+  it('sampleReplicas records every deployment', async () => {
+    const { sampleReplicas } = await import('../../src/services/replica-sampler.js');
+    const n = await sampleReplicas(h.deps);
+    expect(n).toBeGreaterThan(0);
+    const rows = h.deps.store.replicas.list({ namespace: NS, deployment: DEP });
+    expect(rows.at(-1)).toMatchObject({ namespace: NS, deployment: DEP, replicas: await replicas() });
+  });
+});
