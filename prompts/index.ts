@@ -3,5 +3,5 @@ import { capacityReviewPrompt } from './capacity-review.js';
 import { incidentPostmortemPrompt } from './incident-postmortem.js';
 import { triageNamespacePrompt } from './triage-namespace.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous argument shapes
+// any: heterogeneous argument shapes
 export const ALL_PROMPTS: readonly PromptDefinition<any>[] = [triageNamespacePrompt, incidentPostmortemPrompt, capacityReviewPrompt];

@@ -34,7 +34,7 @@ export type ServerDeps = Omit<ServiceContext, 'caller' | 'random'> & {
   /** default ALL_TOOLS, filtered by the config */
   tools?: readonly AnyTool[];
   resources?: readonly ResourceDefinition[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous argument shapes
+  // any: heterogeneous argument shapes
   prompts?: readonly PromptDefinition<any>[];
 };
 
@@ -164,7 +164,7 @@ function registerResource(server: McpServer, def: ResourceDefinition, context: (
   );
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous argument shapes
+// any: heterogeneous argument shapes
 function registerPrompt(server: McpServer, def: PromptDefinition<any>, context: () => ServiceContext): void {
   const argsSchema: Record<string, z.ZodTypeAny> = {};
   for (const [name, schema] of Object.entries(def.args as Record<string, z.ZodTypeAny>)) {

@@ -33,7 +33,7 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   handler: (args: z.output<z.ZodObject<I>>, call: ToolCall) => Promise<z.input<z.ZodObject<O>>> | z.input<z.ZodObject<O>>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of tools
+// any: a heterogeneous list of tools
 export type AnyTool = ToolDefinition<any, any>;
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
