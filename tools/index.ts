@@ -3,7 +3,15 @@
  * configuration's filterTools decides which of them a given server registers.
  */
 import type { AnyTool } from '../src/server/define-tool.js';
+import { chaosCascadeTool } from './chaos-cascade.js';
+import { chaosCleanupTool } from './chaos-cleanup.js';
+import { chaosCpuSpikeTool } from './chaos-cpu-spike.js';
+import { chaosPodCrashTool } from './chaos-pod-crash.js';
+import { chaosStatusTool } from './chaos-status.js';
 import { clusterHealthTool } from './cluster-health.js';
+import { costRecommendationsTool } from './cost-recommendations.js';
+import { costReportTool } from './cost-report.js';
+import { costSavingsTool } from './cost-savings.js';
 import { deletePodTool } from './delete-pod.js';
 import { getIncidentTool } from './get-incident.js';
 import { getMetricsTool } from './get-metrics.js';
@@ -40,4 +48,14 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   getIncidentTool,
   logIncidentTool,
   incidentStatsTool,
+  // cost (read-only)
+  costReportTool,
+  costSavingsTool,
+  costRecommendationsTool,
+  // chaos (off unless chaos.enabled)
+  chaosStatusTool,
+  chaosPodCrashTool,
+  chaosCascadeTool,
+  chaosCpuSpikeTool,
+  chaosCleanupTool,
 ];

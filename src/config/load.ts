@@ -51,6 +51,8 @@ export const ENV_VARS: Record<string, { path: string; kind: Kind }> = {
   SENTINELOPS_COST_CPU_HOURLY: { path: 'cost.cpuHourly', kind: 'number' },
   SENTINELOPS_COST_GB_HOURLY: { path: 'cost.gbHourly', kind: 'number' },
   SENTINELOPS_CHAOS_ENABLED: { path: 'chaos.enabled', kind: 'boolean' },
+  SENTINELOPS_CHAOS_ALLOWED_NAMESPACES: { path: 'chaos.allowedNamespaces', kind: 'list' },
+  SENTINELOPS_COST_BASELINE_REPLICAS: { path: 'cost.baselineReplicas', kind: 'number' },
   SENTINELOPS_AGENT_INTERVAL: { path: 'agent.intervalSeconds', kind: 'number' },
   SENTINELOPS_AGENT_DRY_RUN: { path: 'agent.dryRun', kind: 'boolean' },
   SENTINELOPS_LOG_LEVEL: { path: 'log.level', kind: 'string' },

@@ -90,6 +90,16 @@ export const CostConfigSchema = z
     cpuHourly: z.number().min(0).default(0.031611),
     gbHourly: z.number().min(0).default(0.004237),
     hoursPerMonth: z.number().positive().default(730),
+    /** cost_savings' static baseline (the seed's "10 static replicas"); unset: the most replicas observed. */
+    baselineReplicas: z.number().int().positive().optional(),
+    /** Right-sizing: recommended request = observed usage (p95) × headroom, never below the floors. */
+    headroom: z.number().min(1).max(10).default(1.3),
+    minCpuMillicores: z.number().int().positive().default(10),
+    minMemoryMiB: z.number().int().positive().default(16),
+    /** A workload using less than this share of its CPU request is flagged idle. */
+    idleThreshold: z.number().gt(0).lt(1).default(0.1),
+    /** Cost tools record a usage sample per deployment at most this often. */
+    sampleIntervalSeconds: z.number().min(0).default(60),
   })
   .strict();
 
@@ -102,6 +112,10 @@ export const ChaosConfigSchema = z
     /** Largest share of a deployment's pods one experiment may touch. */
     maxShare: z.number().gt(0).max(1).default(0.5),
     maxDurationSeconds: z.number().int().positive().default(600),
+    /** auto: the simulator's fault API when the cluster is the SentinelOps simulator, else Kubernetes objects. */
+    backend: z.enum(['auto', 'simulator', 'kubernetes']).default('auto'),
+    /** Image of the CPU burner pod on a real cluster (needs `sh` and `timeout`). */
+    burnerImage: z.string().min(1).default('busybox:1.36'),
   })
   .strict();
 

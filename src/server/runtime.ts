@@ -2,6 +2,7 @@
  * Builds what a server (or the agent, or REST) needs from a validated config: the SQLite store, the
  * cluster client and the metrics source. One runtime per process; many MCP servers may share it.
  */
+import { ChaosManager } from '../chaos/manager.js';
 import type { Clock } from '../clock.js';
 import { RealClock } from '../clock.js';
 import type { Config } from '../config/schema.js';
@@ -35,8 +36,14 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
     prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock }),
   });
   const store = Store.open(config.store.path, clock);
+  const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
+  // Experiments a previous process left running end now (or get their TTL timers back).
+  void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
   return {
-    deps: { config, cluster, store, clock, logger: opts.logger, metrics },
-    close: () => store.close(),
+    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos },
+    close: () => {
+      chaos.close();
+      store.close();
+    },
   };
 }

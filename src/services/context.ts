@@ -3,6 +3,7 @@
  * and who is calling (an MCP client's name, "agent", or a REST user) for the audit log.
  */
 import type { Clock } from '../clock.js';
+import type { ChaosManager } from '../chaos/manager.js';
 import type { Config } from '../config/schema.js';
 import type { ClusterClient } from '../k8s/client.js';
 import type { Logger } from '../log.js';
@@ -20,6 +21,8 @@ export interface ServiceContext {
   caller: string;
   /** uniform in [0, 1); seeded in tests and rehearsals so "random pod" picks are reproducible */
   random: () => number;
+  /** the process's chaos experiments and their TTL timers; chaos tools answer "unavailable" without it */
+  chaos?: ChaosManager;
 }
 
 /** Reports progress of long operations (restart with wait); the MCP adapter forwards it as notifications. */

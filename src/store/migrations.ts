@@ -66,4 +66,41 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX replica_history_target ON replica_history (namespace, deployment, at);
     `,
   },
+  {
+    version: 2,
+    name: 'usage samples, chaos experiments',
+    sql: `
+      CREATE TABLE usage_samples (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        namespace TEXT NOT NULL,
+        deployment TEXT NOT NULL,
+        pods INTEGER NOT NULL,
+        cpu_millicores REAL NOT NULL,
+        memory_bytes REAL NOT NULL,
+        cpu_max_pod_millicores REAL NOT NULL,
+        memory_max_pod_bytes REAL NOT NULL,
+        cpu_request_millicores REAL NOT NULL,
+        memory_request_bytes REAL NOT NULL
+      );
+      CREATE INDEX usage_samples_target ON usage_samples (namespace, deployment, at);
+      CREATE TABLE chaos_experiments (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        target TEXT NOT NULL,
+        backend TEXT NOT NULL,
+        caller TEXT NOT NULL,
+        params TEXT NOT NULL,
+        state TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        handles TEXT NOT NULL DEFAULT '{}',
+        detail TEXT NOT NULL DEFAULT '{}',
+        error TEXT
+      );
+      CREATE INDEX chaos_experiments_state ON chaos_experiments (state, expires_at);
+    `,
+  },
 ];
