@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the control-plane binaries from Go modules into $SENTINELOPS_CACHE, keyed by version.
-# Usage: build.sh [k8s|etcd|kwok|metrics-server]...   (default: k8s etcd kwok)
+# Usage: build.sh [k8s|etcd|kwok|metrics-server]...   (default: all four)
 # A component is rebuilt only when its bin/.complete stamp is missing, so a warm run takes well under a second.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -99,5 +99,5 @@ build_one() {
   esac
 }
 
-if [[ $# -eq 0 ]]; then set -- k8s etcd kwok; fi
+if [[ $# -eq 0 ]]; then set -- k8s etcd kwok metrics-server; fi
 for c in "$@"; do build_one "$c"; done

@@ -9,7 +9,7 @@
 #   SENTINELOPS_NODE_CPU=32         allocatable cpu per node
 #   SENTINELOPS_NODE_MEMORY=128Gi   allocatable memory per node
 #   SENTINELOPS_NODE_PODS=110       allocatable pods per node
-#   SENTINELOPS_METRICS_SERVER=1    also build/run metrics-server behind v1beta1.metrics.k8s.io
+#   SENTINELOPS_METRICS_SERVER=1    run metrics-server behind v1beta1.metrics.k8s.io (0: skip it)
 #   SENTINELOPS_START_TIMEOUT=120   seconds to wait for each readiness step
 #
 # Idempotent: if every component recorded in the pid files is alive and the apiserver is ready,
@@ -24,7 +24,7 @@ NODES=${SENTINELOPS_NODES:-3}
 NODE_CPU=${SENTINELOPS_NODE_CPU:-32}
 NODE_MEMORY=${SENTINELOPS_NODE_MEMORY:-128Gi}
 NODE_PODS=${SENTINELOPS_NODE_PODS:-110}
-METRICS=${SENTINELOPS_METRICS_SERVER:-0}
+METRICS=${SENTINELOPS_METRICS_SERVER:-1}
 TIMEOUT=${SENTINELOPS_START_TIMEOUT:-120}
 # Service and pod addresses are only data here (no kube-proxy, no CNI): nothing ever connects to them.
 SERVICE_CIDR=10.96.0.0/16
@@ -166,7 +166,6 @@ start kube-apiserver "$K8S_BIN/kube-apiserver" \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
-  --enable-aggregator-routing=true \
   --endpoint-reconciler-type=none \
   --profiling=false --v=1
 # ^ endpoint-reconciler none: Endpoints may not hold a loopback address, and nothing in-cluster
@@ -251,7 +250,7 @@ k create clusterrolebinding sentinelops-admin --clusterrole=cluster-admin \
 k -n kube-system create token sentinelops-admin --duration=24h > "$CLUSTER_DIR/token"
 chmod 600 "$CLUSTER_DIR/token"
 
-# ---- metrics-server (opt-in) -------------------------------------------------------------------
+# ---- metrics-server ----------------------------------------------------------------------------
 if [[ $METRICS == 1 ]]; then
   start metrics-server "$METRICS_SERVER_BIN/metrics-server" \
     --kubeconfig="$CLUSTER_DIR/metrics-server.kubeconfig" \
@@ -262,8 +261,10 @@ if [[ $METRICS == 1 ]]; then
     --kubelet-preferred-address-types=InternalIP --kubelet-use-node-status-port --kubelet-insecure-tls \
     --metric-resolution=15s
   wait_for metrics-server "metrics-server /readyz" curl -fsk --max-time 2 "https://127.0.0.1:$MS_PORT/livez"
-  # The aggregator resolves an ExternalName Service to host:port directly (with aggregator
-  # routing on), which is how it reaches a process on loopback without a service network.
+  # With no service network, the aggregator must reach metrics-server on loopback: its default
+  # (cluster-IP) service resolver turns an ExternalName Service into externalName:port. Endpoint
+  # routing (--enable-aggregator-routing) would not: it rejects ExternalName, and Endpoints may not
+  # hold 127.0.0.1.
   k apply -f - >/dev/null <<EOF
 apiVersion: v1
 kind: Service
