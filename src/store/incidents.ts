@@ -86,7 +86,10 @@ export class IncidentRepository {
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
-  ) {}
+  ) {
+    // One listener per MCP session (HTTP) plus metrics and REST: more than Node's default warning level of 10.
+    this.events.setMaxListeners(0);
+  }
 
   open(input: OpenIncidentInput): Incident {
     const info = this.db
