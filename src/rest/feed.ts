@@ -10,6 +10,8 @@ import { collectDashboardStats, type DashboardStats } from './dashboard-stats.js
 import type { ToolInvoker } from './invoker.js';
 import { DeploymentSeries } from './series.js';
 
+const MAX_CYCLES = 8;
+
 export type FeedEvent = { type: 'stats'; data: DashboardStats } | { type: 'incident'; data: IncidentEvent };
 
 export interface FeedOptions {
@@ -29,6 +31,8 @@ export class DashboardFeed {
   private running = false;
   private inFlight: Promise<DashboardStats> | undefined;
   private last: DashboardStats | undefined;
+  /** agent_status shows only the last cycle; the dashboard lists a few */
+  private readonly cycles: Record<string, unknown>[] = [];
 
   constructor(private readonly opts: FeedOptions) {
     this.intervalMs = opts.intervalMs ?? 5000;
@@ -80,9 +84,18 @@ export class DashboardFeed {
     const now = this.opts.clock.now();
     const stats = await collectDashboardStats(this.opts.invoker, { now, chaosEnabled: this.opts.chaosEnabled });
     if (stats.deployments) this.series.record(now, stats.deployments);
-    this.last = { ...stats, series: this.series.snapshot() };
+    this.rememberCycle(stats.agent?.lastCycle);
+    this.last = { ...stats, agentCycles: [...this.cycles], series: this.series.snapshot() };
     this.emit({ type: 'stats', data: this.last });
     return this.last;
+  }
+
+  private rememberCycle(cycle: unknown): void {
+    if (!cycle || typeof cycle !== 'object') return;
+    const c = cycle as Record<string, unknown>;
+    if (this.cycles.some((x) => x.cycle === c.cycle && x.at === c.at)) return;
+    this.cycles.unshift(c);
+    this.cycles.splice(MAX_CYCLES);
   }
 
   private schedule(ms: number): void {

@@ -4,7 +4,8 @@
  * seed's parameter names keep working (`duration` → `durationSeconds`, `pod_name` → `pod`), coerced to
  * the tool's types and validated by the tool's own zod input. Nothing here re-implements a tool.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { NamespaceCostSchema, PricesSchema } from '../services/cost-report.js';
 import { MetricRowSchema } from '../services/metrics.js';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -40,6 +41,14 @@ function metricsResponse(fields: readonly (keyof typeof MetricRowSchema.shape)[]
   return MetricRowSchema.pick(pick);
 }
 
+const BREAKDOWN_FIELDS = ['namespace', 'name', 'replicas', 'hourly', 'monthly', 'cpuHourly', 'memoryHourly', 'idleHourly', 'idleMonthly'] as const;
+
+/** The seed's breakdown: where the money goes, without the request/usage detail of /cost/current. */
+function breakdown(out: Record<string, unknown>) {
+  const rows = out.deployments as Record<string, unknown>[];
+  return { prices: out.prices, total: out.total, namespaces: out.namespaces, deployments: rows.map((r) => Object.fromEntries(BREAKDOWN_FIELDS.map((f) => [f, r[f]]))) };
+}
+
 // The seed's names for the same inputs.
 const SEED = { deployment_name: 'deployment', pod_name: 'pod', dry_run: 'dryRun' } as const;
 
@@ -56,7 +65,10 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     present: project(MEMORY_FIELDS), response: metricsResponse([...MEMORY_FIELDS]),
   },
   { method: 'GET', path: '/cost/current', tool: 'cost_report', tag: 'cost', summary: 'Cost now: per deployment and namespace, per hour and per month' },
-  { method: 'GET', path: '/cost/breakdown', tool: 'cost_report', tag: 'cost', summary: 'Cost broken down by namespace', fixed: { groupBy: 'namespace' } },
+  {
+    method: 'GET', path: '/cost/breakdown', tool: 'cost_report', tag: 'cost', summary: 'Cost per namespace and deployment, split into CPU, memory and idle',
+    present: breakdown, response: z.object({ prices: PricesSchema, total: z.record(z.unknown()), namespaces: z.array(NamespaceCostSchema), deployments: z.array(z.record(z.unknown())) }),
+  },
   { method: 'GET', path: '/cost/savings', tool: 'cost_savings', tag: 'cost', summary: 'Savings from autoscaling against a static baseline, with assumptions' },
   { method: 'GET', path: '/cost/recommendations', tool: 'cost_recommendations', tag: 'cost', summary: 'Right-sizing recommendations from observed usage' },
   { method: 'GET', path: '/pods', tool: 'list_pods', tag: 'cluster', summary: 'Pods with phase, readiness, restarts and the worst reason' },

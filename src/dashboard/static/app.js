@@ -48,15 +48,6 @@ function ago(iso) {
 }
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
 const utilClass = (v) => (v === null || v === undefined ? '' : v >= 80 ? 'bad' : v >= 60 ? 'warn' : 'ok');
-/** first numeric value found at one of the paths (cost/agent outputs are owned by other tools) */
-function pick(obj, ...paths) {
-  for (const p of paths) {
-    const v = p.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), obj);
-    if (v !== undefined && v !== null) return v;
-  }
-  return undefined;
-}
-
 // ---------- API access with the token
 class Unauthorized extends Error {}
 async function api(path, init = {}) {
@@ -211,14 +202,15 @@ function renderKpis(stats) {
     setText('kpi-mttr', duration(s.mttrSeconds.mean));
     $('kpi-mttr-sub').textContent = s.mttrSeconds.count ? `p50 ${duration(s.mttrSeconds.p50)} · p95 ${duration(s.mttrSeconds.p95)}` : 'no resolved incidents yet';
   }
-  const monthly = pick(cost, 'total.monthly', 'totals.monthly', 'total.perMonth', 'monthlyTotal', 'totalMonthly', 'total.monthlyUsd');
-  const hourly = pick(cost, 'total.hourly', 'totals.hourly', 'total.perHour', 'hourlyTotal', 'totalHourly', 'total.hourlyUsd');
-  setText('kpi-cost', monthly !== undefined ? `${money(monthly)}/mo` : hourly !== undefined ? `${money(hourly)}/h` : '–');
-  $('kpi-cost-sub').textContent = cost ? (hourly !== undefined ? `${money(hourly)} per hour` : '') : stats.unavailable.cost || '';
-  const saved = pick(savings, 'savings.monthly', 'savedMonthly', 'monthlySavings', 'savings.perMonth', 'saved.monthly', 'savings');
-  const share = pick(savings, 'savingsPercent', 'savedPercent', 'percent', 'savings.percent');
-  setText('kpi-savings', typeof saved === 'number' ? `${money(saved)}/mo` : '–', typeof saved === 'number' && saved > 0 ? 'ok' : '');
-  $('kpi-savings-sub').textContent = savings ? (typeof share === 'number' ? `${Math.round(share)}% vs static baseline` : 'vs static baseline') : stats.unavailable.savings || '';
+  // cost_report and cost_savings outputs
+  setText('kpi-cost', cost ? `${money(cost.total.monthly)}/mo` : '–');
+  $('kpi-cost-sub').textContent = cost ? `${money(cost.total.hourly)}/h · idle ${money(cost.total.idleMonthly)}/mo` : stats.unavailable.cost || '';
+  const saved = savings?.total.projectedMonthlySavings;
+  setText('kpi-savings', typeof saved === 'number' ? `${money(saved)}/mo` : '–', saved > 0 ? 'ok' : '');
+  const share = savings?.total.savingsPercent;
+  $('kpi-savings-sub').textContent = savings
+    ? `${typeof share === 'number' ? `${Math.round(share)}% ` : ''}vs static baseline${savings.deployments.length ? '' : ' (collecting history)'}`
+    : stats.unavailable.savings || '';
 }
 
 function colorOf(key) {
@@ -330,48 +322,48 @@ new ResizeObserver(() => {
   for (const [id, c] of Object.entries(charts)) c.plot.setSize({ width: $(id).clientWidth, height: 240 });
 }).observe(document.querySelector('.charts'));
 
-// ---------- agent
-function renderAgent({ agent, unavailable }) {
+// ---------- agent (agent_status: running, leader, policy, lastCycle; the server keeps the last few cycles)
+function renderAgent({ agent, agentCycles, unavailable }) {
   const box = $('agent');
   const state = $('agent-state');
   if (!agent) {
     state.textContent = 'not running';
     state.className = 'pill pill-muted';
-    box.replaceChildren(h('p', { class: 'muted small' }, unavailable.agent ? `Agent status unavailable: ${unavailable.agent}` : 'No agent status.'));
+    box.replaceChildren(h('p', { class: 'muted small' }, unavailable.agent || 'No agent status.'));
     return;
   }
-  const running = pick(agent, 'running', 'enabled', 'active');
-  const leader = pick(agent, 'leader', 'isLeader', 'leadership.isLeader');
-  const dryRun = pick(agent, 'dryRun', 'mode');
-  state.textContent = running === false ? 'stopped' : leader === false ? 'standby' : 'watching';
-  state.className = `pill ${running === false ? 'pill-muted' : leader === false ? 'pill-info' : 'pill-ok'}`;
+  state.textContent = !agent.running ? 'stopped' : !agent.leader ? 'standby' : agent.dryRun ? 'recommending' : 'watching';
+  state.className = `pill ${!agent.running ? 'pill-muted' : !agent.leader ? 'pill-info' : 'pill-ok'}`;
   const rows = [
-    ['Interval', pick(agent, 'intervalSeconds') !== undefined ? `${pick(agent, 'intervalSeconds')} s` : undefined],
-    ['Cycles', pick(agent, 'cycles', 'cycleCount', 'totalCycles')],
-    ['Last cycle', ago(pick(agent, 'lastCycleAt', 'lastCycle.at', 'lastCycle.startedAt', 'lastCycle.finishedAt'))],
-    ['Mode', dryRun === true ? 'dry run (recommend only)' : typeof dryRun === 'string' ? dryRun : 'acting'],
-    ['Leader', leader === undefined ? undefined : leader ? 'yes' : 'no'],
-  ].filter(([, v]) => v !== undefined && v !== '');
-  const cycles = pick(agent, 'recentCycles', 'lastCycles', 'cyclesRecent', 'history') || [];
+    ['Policy', agent.policy],
+    ['Every', `${agent.intervalSeconds} s, and at once on failures`],
+    ['Cycles', agent.cycles],
+    ['Last cycle', agent.lastCycle ? `${ago(agent.lastCycle.at)} · ${agent.lastCycle.trigger}` : 'none yet'],
+    ['Mode', agent.dryRun ? 'dry run (recommend only)' : 'acting'],
+    ['Open incidents', agent.openIncidents.length],
+  ];
+  const cycles = agentCycles?.length ? agentCycles : agent.lastCycle ? [agent.lastCycle] : [];
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   box.replaceChildren(
-    h('dl', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(typeof v === 'object' ? JSON.stringify(v) : v))])),
-    Array.isArray(cycles) && cycles.length
+    h('dl', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])),
+    cycles.length
       ? h(
           'ol',
-          { class: 'cycles' },
-          cycles.slice(-6).reverse().map((c) => {
-            const found = pick(c, 'findings', 'issues', 'issuesFound');
-            const acts = pick(c, 'actions', 'actionsTaken');
-            const count = (x) => (Array.isArray(x) ? x.length : typeof x === 'number' ? x : 0);
-            const ms = pick(c, 'durationMs', 'tookMs', 'cycleMs');
-            return h(
+          { class: 'cycles', 'data-testid': 'agent-cycles' },
+          cycles.slice(0, 6).map((c) =>
+            h(
               'li',
               {},
-              h('span', { class: 'n' }, `#${pick(c, 'cycle', 'n', 'number', 'id') ?? ''}`),
-              h('span', {}, `${count(found)} issue${count(found) === 1 ? '' : 's'} · ${count(acts)} action${count(acts) === 1 ? '' : 's'}`, Array.isArray(acts) && acts.length ? h('span', { class: 'muted' }, ` (${acts.map((a) => a.tool || a.action || a).join(', ')})`) : ''),
-              h('span', { class: 'muted' }, [ms !== undefined ? `${Math.round(ms)} ms` : '', ago(pick(c, 'at', 'startedAt', 'finishedAt'))].filter(Boolean).join(' · ')),
-            );
-          }),
+              h('span', { class: 'n' }, `#${c.cycle}`),
+              h(
+                'span',
+                {},
+                c.skipped ? `skipped: ${c.skipped}` : c.error ? h('span', { class: 'error' }, c.error) : `${plural(c.findings.length, 'finding')} · ${plural(c.results.length, 'action')}`,
+                c.results.length ? h('span', { class: 'muted' }, ` (${c.results.map((r) => `${r.tool}${r.ok ? '' : ' ✗'}`).join(', ')})`) : '',
+              ),
+              h('span', { class: 'muted' }, `${Math.round(c.wallMs)} ms · ${ago(c.at)}`),
+            ),
+          ),
         )
       : h('p', { class: 'muted small' }, 'No cycles yet.'),
   );
@@ -390,9 +382,12 @@ function renderChaos({ chaosEnabled, chaos, deployments }) {
     select.replaceChildren(...keys.map((k) => h('option', { value: k, selected: k === current }, k)));
     chaosTargets = keys.join();
   }
-  const running = pick(chaos, 'experiments', 'active', 'running') || [];
+  // chaos_status: running experiments first, then the most recent ones
+  const shown = [...chaos.active, ...chaos.recent.filter((r) => !chaos.active.some((a) => a.id === r.id))].slice(0, 5);
   $('chaos-experiments').replaceChildren(
-    ...(Array.isArray(running) ? running : []).slice(0, 6).map((e) => h('li', {}, h('span', { class: 'pill pill-warn' }, e.kind || e.type || e.fault || 'experiment'), ' ', e.target || e.deployment || '', e.expiresAt ? h('span', { class: 'muted' }, ` · ends ${clock(e.expiresAt)}`) : '')),
+    ...shown.map((e) =>
+      h('li', {}, h('span', { class: `pill ${e.state === 'active' ? 'pill-warn' : 'pill-muted'}` }, e.kind), ' ', `${e.namespace}/${e.target}`, h('span', { class: 'muted' }, ` · ${e.state} · ${clock(e.startedAt)}`)),
+    ),
   );
 }
 
