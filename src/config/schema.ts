@@ -66,6 +66,8 @@ export const HttpConfigSchema = z
     /** Extra allowed Host header values (host[:port]); loopback names are always allowed. */
     allowedHosts: z.array(z.string().min(1)).default([]),
     bodyLimitBytes: z.number().int().positive().default(1_048_576),
+    /** An MCP session with no request for this long is closed (clients that vanish without DELETE). */
+    sessionIdleSeconds: z.number().positive().default(1800),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { TimerHandle } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { createServer, type ServerDeps } from './create-server.js';
 import { bearerMatches, hostAllowed, isLoopbackHost, originAllowed } from './http-security.js';
@@ -55,6 +56,7 @@ export function resolveToken(http: Config['http']): string | undefined {
 interface Session {
   transport: StreamableHTTPServerTransport;
   cleanup: () => Promise<void>;
+  lastSeen: number;
 }
 
 /** The token to require (if any); throws when binding beyond loopback without one. */
@@ -114,6 +116,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
       if (sessionId) {
         const session = sessions.get(sessionId);
         if (!session) return sendRpcError(res, 404, -32001, `unknown session ${sessionId}; start a new one with initialize`);
+        session.lastSeen = deps.clock.now();
         return session.transport.handleRequest(req, res, body.value);
       }
       if (!isInitializeRequest(body.value)) {
@@ -123,7 +126,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
-          sessions.set(id, { transport, cleanup });
+          sessions.set(id, { transport, cleanup, lastSeen: deps.clock.now() });
         },
       });
       transport.onclose = () => {
@@ -138,11 +141,26 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
       if (!session) {
         return sendRpcError(res, sessionId ? 404 : 400, -32001, sessionId ? `unknown session ${sessionId}` : 'mcp-session-id header required');
       }
+      session.lastSeen = deps.clock.now();
       return session.transport.handleRequest(req, res);
     }
     res.setHeader('Allow', 'GET, POST, DELETE');
     sendJson(res, 405, { error: `method ${req.method} not allowed on /mcp` });
   }
+
+  const idleMs = http.sessionIdleSeconds * 1000;
+  let sweeper: TimerHandle | undefined;
+  const sweep = () => {
+    const now = deps.clock.now();
+    for (const [id, s] of sessions) {
+      if (now - s.lastSeen < idleMs) continue;
+      sessions.delete(id);
+      deps.logger.info({ session: id }, 'closing idle MCP session');
+      void s.transport.close().catch(() => {});
+    }
+    sweeper = deps.clock.setTimeout(sweep, Math.min(idleMs, 60_000));
+  };
+  sweeper = deps.clock.setTimeout(sweep, Math.min(idleMs, 60_000));
 
   return {
     server,
@@ -161,6 +179,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
         });
       }),
     close: async () => {
+      deps.clock.clearTimeout(sweeper);
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.all(open.map((s) => s.transport.close().catch(() => {})));

@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/clock.js';
 import { createHttpApp, HttpConfigError, type HttpApp } from '../../src/server/http.js';
 import { startSimDeps, type SimBackedDeps } from './harness.js';
 
@@ -125,6 +126,27 @@ describe('HTTP transport', () => {
     const client = await connect(lockedUrl, { Authorization: `Bearer ${TOKEN}` });
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     await client.close();
+  });
+
+  it('closes sessions idle for longer than http.sessionIdleSeconds', async () => {
+    const clock = new VirtualClock(Date.now());
+    const app = createHttpApp({ deps: { ...base.deps, clock, config: { ...base.config, http: { ...base.config.http, sessionIdleSeconds: 120 } } } });
+    const url = await app.listen();
+    try {
+      const client = await connect(url);
+      const id = (client.transport as StreamableHTTPClientTransport).sessionId!;
+      clock.advance(60_000);
+      await client.listTools();
+      clock.advance(90_000); // 90 s since the last request: still open
+      expect(app.sessionCount).toBe(1);
+      clock.advance(60_000);
+      expect(app.sessionCount).toBe(0);
+      const r = await raw(url, { headers: { 'mcp-session-id': id }, body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
+      expect(r.status).toBe(404);
+      await client.close().catch(() => {});
+    } finally {
+      await app.close();
+    }
   });
 
   it('refuses to start on a non-loopback address without a token', () => {
