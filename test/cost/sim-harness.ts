@@ -41,7 +41,7 @@ export async function startSimHarness(overrides: Record<string, unknown> = {}, s
   const sim = await startSimulator({ demo: true, port: 0, seed: 7, ...simOptions });
   await sim.ready({ timeoutMs: 20_000 });
   const dbPath = join(mkdtempSync(join(tmpdir(), 'sentinelops-cost-chaos-')), 'sentinelops.db');
-  const open = (o: Record<string, unknown>) => openSession(sim, dbPath, deepMerge(overrides, o));
+  const open = (o: Record<string, unknown> = {}) => openSession(sim, dbPath, deepMerge(overrides, o));
   const first = await open({});
   return {
     ...first,
