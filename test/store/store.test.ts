@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
 import { Store, type IncidentEvent } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { computeIncidentStats } from '../../src/store/stats.js';
 import type { Incident } from '../../src/store/types.js';
 
@@ -24,10 +25,14 @@ describe('store', () => {
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
     store.close();
     const raw = new Database(path);
-    expect(raw.prepare('SELECT version FROM migrations').all()).toEqual([{ version: 1 }]);
+    const applied = () => raw.prepare('SELECT version FROM migrations ORDER BY version').all();
+    expect(applied()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
     raw.close();
-    // Reopening applies nothing twice.
-    open(path);
+    // Reopening applies nothing twice (a duplicate version would violate the primary key).
+    open(path).store.close();
+    const again = new Database(path);
+    expect(again.prepare('SELECT COUNT(*) AS n FROM migrations').get()).toEqual({ n: MIGRATIONS.length });
+    again.close();
   });
 
   it('opens, acts on and resolves incidents, emitting events', () => {
