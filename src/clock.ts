@@ -123,3 +123,36 @@ export class VirtualClock implements Clock {
     this.timers.splice(lo, 0, timer);
   }
 }
+
+/**
+ * Real time, sped up: `speed` seconds of clock time pass per wall second (demo --speed). Timers fire after
+ * ms / speed of wall time, so everything scheduled on this clock — simulator, agent, stabilization windows — runs
+ * `speed` times faster together.
+ */
+export class ScaledClock implements Clock {
+  private readonly real = new RealClock();
+  private readonly wallStart = Date.now();
+
+  constructor(
+    readonly speed: number,
+    private readonly start = Date.now(),
+  ) {
+    if (!(speed > 0)) throw new RangeError(`speed must be > 0, got ${speed}`);
+  }
+
+  now(): number {
+    return this.start + Math.round((Date.now() - this.wallStart) * this.speed);
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.real.setTimeout(fn, ms / this.speed);
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    this.real.clearTimeout(handle);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.real.sleep(ms / this.speed);
+  }
+}

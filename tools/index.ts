@@ -3,6 +3,8 @@
  * configuration's filterTools decides which of them a given server registers.
  */
 import type { AnyTool } from '../src/server/define-tool.js';
+import { agentRunCycleTool } from './agent-run-cycle.js';
+import { agentStatusTool } from './agent-status.js';
 import { chaosCascadeTool } from './chaos-cascade.js';
 import { chaosCleanupTool } from './chaos-cleanup.js';
 import { chaosCpuSpikeTool } from './chaos-cpu-spike.js';
@@ -58,4 +60,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   chaosCascadeTool,
   chaosCpuSpikeTool,
   chaosCleanupTool,
+  // agent
+  agentStatusTool,
+  agentRunCycleTool,
 ];

@@ -46,13 +46,17 @@ export interface Decision {
 
 export const MUTATING: ReadonlySet<Action> = new Set(['scale', 'restart', 'delete_pod', 'rollback']);
 
-/** Fills tool and arguments for a mutating action; the argument names are the MCP tools' input schemas. */
+/**
+ * Fills tool and arguments for a mutating action, in the MCP tools' input schemas (tools/*.ts):
+ * scale_deployment/restart_deployment/rollback_deployment take {namespace, deployment, ...}, delete_pod {namespace, pod};
+ * rollback's toRevision is a number there, while revisions travel as strings through the observation.
+ */
 export function withTool(d: Omit<Decision, 'tool' | 'arguments'>, extra: Record<string, unknown> = {}): Decision {
   if (d.action === 'none' || d.action === 'escalate') return d;
   const tool = TOOL_FOR[d.action];
-  const name = d.action === 'delete_pod' ? extra.pod : d.target;
-  const { pod: _pod, ...rest } = extra;
-  return { ...d, tool, arguments: { namespace: d.namespace, name, ...rest } };
+  if (d.action === 'delete_pod') return { ...d, tool, arguments: { namespace: d.namespace, pod: extra.pod } };
+  const { toRevision, ...rest } = extra;
+  return { ...d, tool, arguments: { namespace: d.namespace, deployment: d.target, ...rest, ...(toRevision !== undefined ? { toRevision: Number(toRevision) } : {}) } };
 }
 
 /** The same decision, downgraded to no action, keeping the trace so the record shows what was held back. */

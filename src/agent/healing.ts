@@ -12,6 +12,9 @@ import { memoryScalingFailed } from './scaling.js';
 
 type Base = Omit<Decision, 'action' | 'reason' | 'message'>;
 
+/** ReplicaSet creation times have whole seconds: a revision created up to this long after our restart is the restart's. */
+const OWN_ROLLOUT_SLACK_MS = 5000;
+
 function baseOf(f: Finding): Base {
   return { kind: f.kind, namespace: f.namespace, target: f.target, findingType: f.type, severity: f.severity };
 }
@@ -120,6 +123,8 @@ class Ctx {
     const e = this.f.evidence;
     const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
     if (!d || d.paused || d.previousRevision === undefined) return undefined;
+    // A restart (ours) also makes a new revision; rolling that back would undo the restart, not a bad change.
+    if (d.rolloutStartedAt !== undefined && actionsOn(this.history, this.key, d.rolloutStartedAt - OWN_ROLLOUT_SLACK_MS, ['restart']).length > 0) return undefined;
     const recent = stalled || e.recentRollout === true;
     const healthy = this.history.healthyRevisions[this.key];
     const previousHealthy = healthy?.revision === d.previousRevision || e.previousRevisionPodsReady === true;

@@ -180,8 +180,15 @@ export function demandsAt(s: Scenario, tSeconds: number): Record<string, number>
   return out;
 }
 
-/** The body for the simulator's fault API (`POST /sim/v1/faults`) that starts this event. */
+/**
+ * The body for the simulator's fault API (`POST /sim/v1/faults`, src/sim/faults.ts) that starts this event.
+ * Quantities travel as strings there; crash-pod is instantaneous, so it takes no lifetime.
+ */
 export function toFaultRequest(e: ScenarioEvent): Record<string, unknown> {
   const { at: _at, until, ...params } = e;
-  return { ...params, ...(until !== undefined ? { durationSeconds: until - e.at } : {}) };
+  const body: Record<string, unknown> = { ...params };
+  if ('cpu' in params && params.cpu !== undefined) body.cpu = String(params.cpu);
+  if ('memory' in params && params.memory !== undefined) body.memory = String(params.memory);
+  if (until !== undefined && e.fault !== 'crash-pod') body.durationSeconds = until - e.at;
+  return body;
 }

@@ -2,6 +2,7 @@
  * What every service function gets: the cluster, the configuration, the store, time, logs, randomness
  * and who is calling (an MCP client's name, "agent", or a REST user) for the audit log.
  */
+import type { AgentControl } from '../agent/control.js';
 import type { Clock } from '../clock.js';
 import type { ChaosManager } from '../chaos/manager.js';
 import type { Config } from '../config/schema.js';
@@ -23,6 +24,8 @@ export interface ServiceContext {
   random: () => number;
   /** the process's chaos experiments and their TTL timers; chaos tools answer "unavailable" without it */
   chaos?: ChaosManager;
+  /** the agent running in this process (serve --agent, demo); agent_status / agent_run_cycle use it */
+  agent?: AgentControl;
 }
 
 /** Reports progress of long operations (restart with wait); the MCP adapter forwards it as notifications. */

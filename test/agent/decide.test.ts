@@ -37,7 +37,7 @@ describe('healing', () => {
     const { acted } = run(crashLooping(), 3600);
     const restarts = acted.filter((d) => d.action === 'restart');
     const escalations = acted.filter((d) => d.action === 'escalate');
-    expect(restarts[0]).toMatchObject({ t: 0, tool: 'restart_deployment', arguments: { namespace: 'demo', name: 'web' }, reason: 'CrashLoopRestart' });
+    expect(restarts[0]).toMatchObject({ t: 0, tool: 'restart_deployment', arguments: { namespace: 'demo', deployment: 'web' }, reason: 'CrashLoopRestart' });
     const gaps = restarts.slice(1).map((r, i) => r.t - restarts[i]!.t);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]! * 2);
     expect(gaps[0]).toBeGreaterThanOrEqual(300);
@@ -64,7 +64,7 @@ describe('healing', () => {
           });
     const { acted } = run(world, 300);
     expect(acted).toHaveLength(1);
-    expect(acted[0]).toMatchObject({ t: 120, action: 'rollback', tool: 'rollback_deployment', arguments: { namespace: 'demo', name: 'web', toRevision: '1' }, reason: 'BadRollout', findingType: 'crash_loop' });
+    expect(acted[0]).toMatchObject({ t: 120, action: 'rollback', tool: 'rollback_deployment', arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 }, reason: 'BadRollout', findingType: 'crash_loop' });
   });
 
   it('rolls back an image that cannot be pulled on a new rollout, and never restarts for it', () => {
@@ -73,7 +73,7 @@ describe('healing', () => {
       pods: [pod({ revision: '3', phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }), pod({ revision: '2' }), pod({ revision: '2' }), pod({ revision: '2' })],
     });
     const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
-    expect(decisions.filter((d) => d.action !== 'none')).toMatchObject([{ action: 'rollback', findingType: 'image_pull_error', arguments: { toRevision: '2' } }]);
+    expect(decisions.filter((d) => d.action !== 'none')).toMatchObject([{ action: 'rollback', findingType: 'image_pull_error', arguments: { toRevision: 2 } }]);
   });
 
   it.each([
@@ -87,7 +87,7 @@ describe('healing', () => {
     const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
     const heal = decisions.filter((d) => d.findingType && d.findingType !== 'cpu_underload');
     expect(heal).toMatchObject([{ action: want, reason }]);
-    if (want === 'delete_pod') expect(heal[0]).toMatchObject({ tool: 'delete_pod', arguments: { namespace: 'demo', name: 'web-stuck' } });
+    if (want === 'delete_pod') expect(heal[0]).toMatchObject({ tool: 'delete_pod', arguments: { namespace: 'demo', pod: 'web-stuck' } });
     if (reason === 'NeedsCapacity') expect(heal[0]!.message).toContain('not enough cpu');
     if (reason === 'OomNeedsMoreMemory') expect(heal[0]!.message).toContain('192Mi');
   });
@@ -194,7 +194,7 @@ describe('scaling', () => {
     const d = scaleOf(world(replicas, cpu, o));
     expect(d.action).toBe(want);
     if (reason) expect(d.reason).toBe(reason);
-    if (replicasTo) expect(d).toMatchObject({ tool: 'scale_deployment', arguments: { namespace: 'demo', name: 'web', replicas: replicasTo } });
+    if (replicasTo) expect(d).toMatchObject({ tool: 'scale_deployment', arguments: { namespace: 'demo', deployment: 'web', replicas: replicasTo } });
   });
 
   it('scale-down only after the stabilization window', () => {

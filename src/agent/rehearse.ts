@@ -1,0 +1,184 @@
+/**
+ * Rehearsal: a scenario played on the embedded simulator under a VirtualClock, with the real agent loop —
+ * the agent is an MCP client of a real SentinelOps server (in-memory transport), the server reaches the simulator
+ * over HTTP through client-node, incidents and audit go to a real SQLite store. Virtual time advances in sample
+ * steps (10 s, the workload's tick); every intervalSeconds the agent runs one cycle with the clock held still,
+ * so the same file and seed give the same report (only wallSeconds differs).
+ *
+ * Cycles run on the polling interval only: watch-triggered cycles would make the moment of a cycle depend on
+ * wall-clock scheduling. The detection benefit of watches is measured separately (bench/detection.ts).
+ */
+import { performance } from 'node:perf_hooks';
+import { VirtualClock } from '../clock.js';
+import { deepMerge, parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { type Logger, silentLogger } from '../log.js';
+import { createRuntime } from '../server/runtime.js';
+import { seededRandom } from '../services/context.js';
+import { startSimulator, type Simulator } from '../sim/cluster.js';
+import { cpuMillis } from '../sim/controllers/quantity.js';
+import { deploymentKeyOfPod } from '../sim/controllers/pods.js';
+import { R } from '../sim/resources.js';
+import { playScenario } from '../sim/scenario-player.js';
+import type { PolicyName } from './policy.js';
+import { type ActionRecordIn, type IncidentRecord, type RehearsalReport, type Sample, buildReport } from './report.js';
+import { AgentRunner, type CycleReport, runnerOptionsFromConfig } from './runner.js';
+import type { Scenario } from './scenario.js';
+import { connectInProcess } from './tool-client.js';
+
+export interface RehearseOptions {
+  policy?: PolicyName;
+  /** The configuration in use; the scenario's `agent` section is merged over it. Default: all defaults. */
+  config?: Config;
+  logger?: Logger;
+  /** Readable cycle summaries (default none). */
+  summary?: ((text: string) => void) | null;
+  /** Virtual seconds between samples of the cluster (default 10, the workload's tick). */
+  sampleSeconds?: number;
+  /** SQLite file for incidents and audit (default :memory:). */
+  storePath?: string;
+  onCycle?: (r: CycleReport) => void;
+}
+
+export interface RehearsalRun {
+  report: RehearsalReport;
+  /** What the referee saw every sample step (epoch ms of the virtual clock). */
+  samples: Sample[];
+  startedAt: number;
+  cycles: number;
+}
+
+/** Namespaces the scenario's objects live in: the agent watches all of them (protected ones too: incidents, no actions). */
+export function scenarioNamespaces(s: Scenario): string[] {
+  const ns = new Set<string>();
+  for (const o of s.spec.objects) {
+    if (o.kind === 'Namespace') ns.add(o.metadata.name);
+    else if (o.kind === 'Deployment') ns.add(o.metadata.namespace ?? 'default');
+  }
+  return [...ns].sort();
+}
+
+function rehearsalConfig(s: Scenario, opts: RehearseOptions): Config {
+  const base = (opts.config ?? parseConfig({})) as unknown as Record<string, unknown>;
+  const agent = { namespaces: scenarioNamespaces(s), ...s.spec.agent };
+  return parseConfig(
+    deepMerge(base, {
+      cluster: { mode: 'sim' },
+      store: { path: opts.storePath ?? ':memory:' },
+      agent,
+    }),
+  );
+}
+
+export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): Promise<RehearsalRun> {
+  const wall0 = performance.now();
+  const policyName = opts.policy ?? 'sentinelops';
+  const logger = opts.logger ?? silentLogger();
+  const clock = new VirtualClock();
+  const { cluster, seed } = scenario.spec;
+  const sim = await startSimulator({ clock, seed, nodes: cluster.nodes, nodeCpu: String(cluster.nodeCpu), nodeMemory: String(cluster.nodeMemory), logger });
+  const config = rehearsalConfig(scenario, opts);
+  const runtime = createRuntime(config, { logger, clock, simKubeconfigYaml: sim.kubeconfigYaml() });
+  const player = playScenario(sim, scenario, logger);
+  const actions: ActionRecordIn[] = [];
+  let cycles = 0;
+  let runner: AgentRunner | undefined;
+  let client: Awaited<ReturnType<typeof connectInProcess>> | undefined;
+  try {
+    if (policyName !== 'none') {
+      client = await connectInProcess({ ...runtime.deps, random: seededRandom(seed) });
+      runner = new AgentRunner({
+        client,
+        clock,
+        logger,
+        ...runnerOptionsFromConfig(config, policyName),
+        summary: opts.summary ?? null,
+        onCycle: (r) => {
+          cycles++;
+          for (const a of r.results) actions.push({ at: a.at, tool: a.tool, arguments: a.arguments, ok: a.ok });
+          opts.onCycle?.(r);
+        },
+      });
+    }
+    const start = clock.now();
+    const end = start + scenario.spec.duration * 1000;
+    const sampleMs = (opts.sampleSeconds ?? 10) * 1000;
+    const intervalMs = config.agent.intervalSeconds * 1000;
+    const keys = scenario.spec.objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    const samples: Sample[] = [];
+    let nextCycle = start;
+    for (let t = start; ; ) {
+      if (runner && t >= nextCycle && t < end) {
+        await runner.runCycle({ trigger: 'interval' });
+        nextCycle += intervalMs;
+      }
+      samples.push(sampleCluster(sim, keys, t));
+      if (t >= end) break;
+      t = Math.min(t + sampleMs, nextCycle > t ? nextCycle : Infinity, end);
+      clock.advanceTo(t);
+      // Let what the timers started (store watchers, HTTP responses) settle before the next look.
+      await new Promise((r) => setImmediate(r));
+    }
+    const report = buildReport({
+      scenario: scenario.metadata.name,
+      policy: policyName,
+      startedAt: start,
+      endedAt: end,
+      wallSeconds: (performance.now() - wall0) / 1000,
+      samples,
+      incidents: storedIncidents(runtime.deps.store),
+      actions,
+    });
+    return { report, samples, startedAt: start, cycles };
+  } finally {
+    player.stop();
+    await runner?.stop();
+    await client?.close();
+    runtime.close();
+    await sim.stop();
+  }
+}
+
+function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['store']): IncidentRecord[] {
+  return store.incidents
+    .list({})
+    .reverse()
+    .map((i) => ({
+      id: i.id,
+      type: i.type,
+      severity: i.severity,
+      namespace: i.namespace,
+      target: i.target,
+      detectedAt: Date.parse(i.detectedAt),
+      ...(i.resolvedAt ? { resolvedAt: Date.parse(i.resolvedAt) } : {}),
+      outcome: i.outcome,
+      actions: i.actions.map((a) => ({ at: a.at, tool: a.tool, ok: a.ok, reason: a.reason })),
+    }));
+}
+
+/** The referee's view, read from the simulator's store directly (never through the agent's eyes). */
+function sampleCluster(sim: Simulator, keys: readonly string[], at: number): Sample {
+  const deployments: Sample['deployments'] = {};
+  const pods = sim.store.all(R.pods);
+  for (const key of keys) {
+    const [ns, name] = key.split('/') as [string, string];
+    const d = sim.store.get(R.deployments, ns, name);
+    if (!d) continue;
+    const containers = (d.spec?.template?.spec?.containers ?? []) as { image?: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[];
+    const capacity = containers.reduce((n, c) => n + cpuMillis(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
+    const podRestarts: Record<string, number> = {};
+    for (const p of pods) {
+      if (p.metadata.namespace !== ns || deploymentKeyOfPod(sim.store, p) !== key) continue;
+      podRestarts[p.metadata.name] = ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((s, c) => s + (c.restartCount ?? 0), 0);
+    }
+    deployments[key] = {
+      replicas: Number(d.spec?.replicas ?? 1),
+      readyReplicas: Number(d.status?.readyReplicas ?? 0),
+      demandMillicores: sim.workload.demand(key),
+      podCapacityMillicores: capacity,
+      image: containers[0]?.image ?? '',
+      podRestarts,
+    };
+  }
+  return { at, deployments };
+}

@@ -1,0 +1,309 @@
+/**
+ * The agent runner: the thin loop around the pure core.
+ *   monitor (4 tool calls) → analyze → observe (history) → decide → act (tool calls) → verify → incidents → log
+ * every intervalSeconds of the injected clock, and at once when something asks (`trigger`: a watch event, an
+ * alert, the agent_run_cycle tool). Cycles never overlap: a trigger during a cycle runs one more right after it.
+ * With a leader elector, only the leader runs cycles; the lease is checked again just before acting.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { act, type ActionResult } from './act.js';
+import { analyze, analyzeOptions } from './analyze.js';
+import type { AgentControl, AgentStatus, CycleJson } from './control.js';
+import { decide } from './decide.js';
+import { type Decision, hold } from './decision.js';
+import type { Finding } from './findings.js';
+import { type History, emptyHistory, observe, recordActions } from './history.js';
+import { type IncidentChanges, IncidentTracker } from './incidents.js';
+import { Monitor } from './monitor.js';
+import { type Observation, deploymentKey } from './observation.js';
+import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from './policy.js';
+import { formatCycleSummary } from './summary.js';
+import type { ToolClient } from './tool-client.js';
+
+/** act: change the cluster; dry-run: recommend only (recorded as "would have done"); plan: answer only, record nothing. */
+export type CycleMode = 'act' | 'dry-run' | 'plan';
+
+export interface ObservationSummary {
+  deployments: { key: string; replicas: number; ready: number; cpuUtilization?: number; memoryUtilization?: number; image?: string }[];
+  pods: number;
+  readyPods: number;
+  nodes: number;
+  readyNodes: number;
+  metricsAvailable: boolean;
+  /** Over all measured pods: total usage / total request. */
+  cpuUtilization?: number;
+  memoryUtilization?: number;
+}
+
+export interface CycleReport {
+  cycle: number;
+  trigger: string;
+  mode: CycleMode;
+  /** Injected clock, epoch ms. */
+  startedAt: number;
+  /** Wall time the cycle took (a measurement, not logic). */
+  wallMs: number;
+  skipped?: string;
+  error?: string;
+  observation?: ObservationSummary;
+  findings: Finding[];
+  decisions: Decision[];
+  results: ActionResult[];
+  incidents?: IncidentChanges;
+}
+
+export interface LeaderCheck {
+  isLeader(): boolean;
+  readonly identity: string;
+}
+
+export interface AgentRunnerOptions {
+  client: ToolClient;
+  clock: Clock;
+  logger: Logger;
+  policy: AgentPolicy;
+  intervalSeconds: number;
+  /** Empty = all namespaces. */
+  namespaces: string[];
+  dryRun: boolean;
+  leader?: LeaderCheck;
+  /** Where the readable summary goes (default stderr); null for none. */
+  summary?: ((text: string) => void) | null;
+  /** Own metrics (src/observability): one observation per cycle. */
+  metrics?: { recordAgentCycle(seconds: number, ok: boolean): void };
+  onCycle?: (r: CycleReport) => void;
+}
+
+/** Runner options from the configuration: the agent section, the safety section's bounds, a named policy. */
+export function runnerOptionsFromConfig(config: Config, policyName: PolicyName = 'sentinelops'): Pick<AgentRunnerOptions, 'policy' | 'intervalSeconds' | 'namespaces' | 'dryRun'> {
+  const policy = policyPreset(policyName, policyFromConfig(config));
+  const namespaces = config.agent.namespaces.length ? config.agent.namespaces : [config.cluster.defaultNamespace];
+  return { policy, intervalSeconds: config.agent.intervalSeconds, namespaces, dryRun: config.agent.dryRun || config.safety.dryRun };
+}
+
+export class AgentRunner implements AgentControl {
+  private history: History = emptyHistory();
+  private readonly monitor: Monitor;
+  private readonly incidents: IncidentTracker;
+  private cycles = 0;
+  private last: CycleReport | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: TimerHandle | undefined;
+  private started = false;
+  private pendingTrigger: string | undefined;
+  private busy = false;
+
+  constructor(private readonly o: AgentRunnerOptions) {
+    this.monitor = new Monitor(o.client, { namespaces: o.namespaces });
+    this.incidents = new IncidentTracker(o.client);
+  }
+
+  get historySnapshot(): History {
+    return this.history;
+  }
+
+  get lastReport(): CycleReport | undefined {
+    return this.last;
+  }
+
+  /** Runs one cycle after any cycle in progress. */
+  runCycle(opts: { mode?: CycleMode; trigger?: string } = {}): Promise<CycleReport> {
+    const run = this.queue.then(() => this.cycle(opts.mode ?? (this.o.dryRun ? 'dry-run' : 'act'), opts.trigger ?? 'manual'));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the periodic loop: a cycle now, then every intervalSeconds (of the injected clock). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0, 'interval');
+  }
+
+  /** A cycle as soon as possible (coalesced: many triggers during one cycle make one more cycle). */
+  trigger(reason: string): void {
+    if (!this.started) return;
+    if (this.busy) {
+      this.pendingTrigger ??= reason;
+      return;
+    }
+    this.schedule(0, reason);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.o.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.queue;
+  }
+
+  private schedule(delayMs: number, trigger: string): void {
+    this.o.clock.clearTimeout(this.timer);
+    this.timer = this.o.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.busy = true;
+      void this.runCycle({ trigger }).finally(() => {
+        this.busy = false;
+        if (!this.started) return;
+        const next = this.pendingTrigger;
+        this.pendingTrigger = undefined;
+        if (next) this.schedule(0, next);
+        else this.schedule(this.o.intervalSeconds * 1000, 'interval');
+      });
+    }, delayMs);
+  }
+
+  private leading(): boolean {
+    return this.o.leader?.isLeader() ?? true;
+  }
+
+  private async cycle(mode: CycleMode, trigger: string): Promise<CycleReport> {
+    const t0 = performance.now();
+    const now = this.o.clock.now();
+    const report: CycleReport = { cycle: ++this.cycles, trigger, mode, startedAt: now, wallMs: 0, findings: [], decisions: [], results: [] };
+    try {
+      if (mode !== 'plan' && !this.leading()) {
+        report.skipped = `not the leader (${this.o.leader?.identity ?? 'this runner'} waits for the lease)`;
+      } else {
+        await this.think(report, mode, now);
+      }
+    } catch (err) {
+      report.error = (err as Error)?.message ?? String(err);
+      this.o.logger.error({ err, cycle: report.cycle }, 'agent cycle failed');
+    }
+    report.wallMs = performance.now() - t0;
+    if (mode !== 'plan') this.last = report;
+    this.o.metrics?.recordAgentCycle(report.wallMs / 1000, report.error === undefined);
+    this.log(report);
+    this.o.onCycle?.(report);
+    return report;
+  }
+
+  private async think(report: CycleReport, mode: CycleMode, now: number): Promise<void> {
+    const { policy } = this.o;
+    const obs = await this.monitor.observe(now);
+    report.observation = summarize(obs);
+    const findings = analyze(obs, now, analyzeOptions(policy));
+    const observed = observe(this.history, obs, findings, now);
+    const decisions = decide(findings, obs, policy, observed, now);
+    report.findings = findings;
+    report.decisions = decisions;
+    if (mode === 'act' && !this.leading()) {
+      // Lost the lease while thinking: whoever holds it now acts; this runner must not.
+      report.skipped = 'lost the leader lease before acting';
+      return;
+    }
+    report.results = await act(this.o.client, decisions, { dryRun: mode !== 'act', now: () => this.o.clock.now() });
+    if (mode === 'plan') return;
+    this.history = recordActions(observed, applied(decisions, report.results), now);
+    report.incidents = await this.incidents.sync({ findings, decisions, results: report.results, now });
+  }
+
+  private log(r: CycleReport): void {
+    const acted = r.results.map((a) => ({ tool: a.tool, arguments: a.arguments, ok: a.ok, dryRun: a.dryRun, message: a.message }));
+    this.o.logger.info(
+      {
+        cycle: r.cycle,
+        trigger: r.trigger,
+        mode: r.mode,
+        wallMs: Math.round(r.wallMs),
+        skipped: r.skipped,
+        error: r.error,
+        findings: r.findings.map((f) => ({ type: f.type, severity: f.severity, namespace: f.namespace, target: f.target })),
+        actions: acted,
+        incidents: r.incidents && { opened: r.incidents.opened.map((i) => i.id), resolved: r.incidents.resolved.map((i) => i.id), escalated: r.incidents.escalated.map((i) => i.id) },
+      },
+      'agent cycle',
+    );
+    const sink = this.o.summary === undefined ? (t: string) => process.stderr.write(`${t}\n`) : this.o.summary;
+    sink?.(formatCycleSummary(r));
+  }
+
+  status(): AgentStatus {
+    return {
+      running: this.started,
+      leader: this.leading(),
+      identity: this.o.leader?.identity ?? 'agent',
+      policy: this.o.policy.name,
+      dryRun: this.o.dryRun,
+      intervalSeconds: this.o.intervalSeconds,
+      namespaces: [...this.o.namespaces],
+      cycles: this.cycles,
+      lastCycle: this.last ? cycleJson(this.last) : null,
+      openIncidents: this.incidents.list().map((i) => ({ id: i.id, type: i.type, namespace: i.namespace, target: i.target, severity: i.severity, outcome: i.outcome, detectedAt: new Date(i.detectedAt).toISOString() })),
+    };
+  }
+
+  async runCycleJson(opts: { dryRun: boolean; trigger: string }): Promise<CycleJson> {
+    return cycleJson(await this.runCycle({ mode: opts.dryRun ? 'plan' : this.o.dryRun ? 'dry-run' : 'act', trigger: opts.trigger }));
+  }
+}
+
+/** What history should believe happened: a call the server refused did not happen (its scaling trace stays). */
+function applied(decisions: readonly Decision[], results: readonly ActionResult[]): Decision[] {
+  return decisions.map((d) => {
+    const r = results.find((x) => x.decision === d);
+    return r && !r.ok ? hold(d, 'ActionRefused', `the server refused: ${r.message}`) : d;
+  });
+}
+
+function summarize(obs: Observation): ObservationSummary {
+  let cpu = 0;
+  let cpuReq = 0;
+  let mem = 0;
+  let memReq = 0;
+  for (const m of Object.values(obs.metrics)) {
+    cpu += m.cpuMillicores;
+    cpuReq += m.cpuRequestMillicores;
+    mem += m.memoryBytes ?? 0;
+    memReq += m.memoryRequestBytes ?? 0;
+  }
+  return {
+    deployments: obs.deployments.map((d) => {
+      const m = obs.metrics[deploymentKey(d)];
+      return { key: deploymentKey(d), replicas: d.replicas, ready: d.readyReplicas, cpuUtilization: m?.cpuUtilization, memoryUtilization: m?.memoryUtilization, image: d.images[0] };
+    }),
+    pods: obs.pods.length,
+    readyPods: obs.pods.filter((p) => p.ready).length,
+    nodes: obs.nodes.length,
+    readyNodes: obs.nodes.filter((n) => n.ready).length,
+    metricsAvailable: obs.metricsAvailable,
+    cpuUtilization: cpuReq > 0 ? (cpu / cpuReq) * 100 : undefined,
+    memoryUtilization: memReq > 0 ? (mem / memReq) * 100 : undefined,
+  };
+}
+
+export function cycleJson(r: CycleReport): CycleJson {
+  return {
+    cycle: r.cycle,
+    mode: r.mode,
+    trigger: r.trigger,
+    at: new Date(r.startedAt).toISOString(),
+    wallMs: Math.round(r.wallMs),
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    findings: r.findings.map((f) => ({ type: f.type, severity: f.severity, namespace: f.namespace ?? null, target: f.target, message: f.message })),
+    decisions: r.decisions.map((d) => ({
+      action: d.action,
+      tool: d.tool ?? null,
+      arguments: d.arguments ?? null,
+      reason: d.reason,
+      message: d.message,
+      namespace: d.namespace ?? null,
+      target: d.target,
+      severity: d.severity,
+    })),
+    results: r.results.map((a) => ({ tool: a.tool, arguments: a.arguments, ok: a.ok, dryRun: a.dryRun, message: a.message })),
+    incidents: r.incidents
+      ? {
+          opened: r.incidents.opened.map((i) => i.id),
+          resolved: r.incidents.resolved.map((i) => i.id),
+          escalated: r.incidents.escalated.map((i) => i.id),
+          failed: r.incidents.failed.map((i) => i.id),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Rehearsals of the shipped healing scenarios (demo/scenarios) under the sentinelops policy, asserting outcomes:
+ * the real agent loop against a real server and the simulator, in virtual time. The 24 h scenario runs in the
+ * benchmark (bench/rehearsal.ts), not here.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rehearse } from '../../src/agent/rehearse.js';
+import type { CycleReport } from '../../src/agent/runner.js';
+import { loadScenarioFile } from '../../src/agent/scenario.js';
+
+const DIR = join(import.meta.dirname, '../../demo/scenarios');
+const run = async (name: string) => (await rehearse(await loadScenarioFile(join(DIR, `${name}.yaml`)))).report;
+
+describe('rehearsed healing', () => {
+  it('bad image rollout: rolled back, the final image is the previous one, never restarted', async () => {
+    const r = await run('bad-image-rollout');
+    expect(r.actions.filter((a) => a.tool === 'rollback_deployment')).toMatchObject([{ ok: true, arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 } }]);
+    expect(r.actions.some((a) => a.tool === 'restart_deployment')).toBe(false);
+    expect(r.deployments['demo/web']).toMatchObject({ finalImage: 'nginx:1.27', finalReplicas: 3, finalReadyReplicas: 3 });
+    expect(r.incidents.find((i) => i.type === 'image_pull_error')).toMatchObject({ outcome: 'resolved', namespace: 'demo', target: 'web' });
+    // Detected at the first cycle after the 5 m rollout, rolled back in that cycle.
+    expect(r.actions[0]!.at).toBeLessThanOrEqual(300 + 120);
+  });
+
+  it('crashing rollout: rolled back to the healthy revision and the incident resolved with an MTTR', async () => {
+    const r = await run('crashing-rollout');
+    expect(r.actions.map((a) => a.tool)).toEqual(['rollback_deployment']);
+    const inc = r.incidents.find((i) => i.type === 'crash_loop' || i.type === 'pod_crashed' || i.type === 'replicas_unavailable');
+    expect(inc?.outcome).toBe('resolved');
+    expect(inc?.mttrSeconds).toBeGreaterThan(0);
+    expect(r.deployments['demo/web']).toMatchObject({ finalReplicas: 4, finalReadyReplicas: 4 });
+  });
+
+  it('crash loop without a rollout: one restart, then backoff and escalation — no restart storm', async () => {
+    const r = await run('crashloop');
+    const restarts = r.actions.filter((a) => a.tool === 'restart_deployment').map((a) => a.at);
+    expect(restarts.length).toBeGreaterThanOrEqual(1);
+    // At most maxActionsPerTarget (3) restarts in any 30 minutes, and never two within the 180 s grace.
+    expect(restarts.length).toBeLessThanOrEqual(3);
+    for (let i = 1; i < restarts.length; i++) expect(restarts[i]! - restarts[i - 1]!).toBeGreaterThanOrEqual(180);
+    expect(r.actions.some((a) => a.tool === 'rollback_deployment')).toBe(false);
+    // The transient loop (5–9 m) healed; the permanent one (from 15 m) is with a human.
+    const loops = r.incidents.filter((i) => i.type === 'crash_loop');
+    expect(loops[0]).toMatchObject({ outcome: 'resolved' });
+    expect(loops.at(-1)).toMatchObject({ outcome: 'escalated', resolvedAt: null });
+  });
+
+  it('protected namespace: incidents recorded in kube-system, no action there', async () => {
+    const r = await run('protected-namespace');
+    expect(r.actions.filter((a) => a.arguments.namespace === 'kube-system')).toEqual([]);
+    expect(r.incidents.filter((i) => i.namespace === 'kube-system').map((i) => i.target).sort()).toEqual(expect.arrayContaining(['coredns', 'metrics-agent']));
+  });
+
+  it('unschedulable rollout: escalated with the missing resource, Pending pods never deleted; rolled back once the rollout stalls', async () => {
+    const cycles: CycleReport[] = [];
+    const { report: r } = await rehearse(await loadScenarioFile(join(DIR, 'unschedulable-rollout.yaml')), { onCycle: (c) => cycles.push(c) });
+    expect(r.actions.filter((a) => a.tool === 'delete_pod' || a.tool === 'restart_deployment')).toEqual([]);
+    const escalations = cycles.flatMap((c) => c.decisions).filter((d) => d.action === 'escalate' && d.findingType === 'unschedulable');
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]!.message).toMatch(/not enough cpu.*never deleted/);
+    // Only when the rollout exceeds its progress deadline (600 s) does the agent roll it back to the healthy revision.
+    expect(r.actions).toMatchObject([{ tool: 'rollback_deployment', ok: true }]);
+    expect(r.actions[0]!.at).toBeGreaterThanOrEqual(240 + 600);
+    expect(r.deployments['demo/web']).toMatchObject({ finalReadyReplicas: 3, finalReplicas: 3 });
+  });
+
+  it('node down: one node incident, no pod thrash, resolved when the node is back', async () => {
+    const r = await run('node-down');
+    expect(r.actions.filter((a) => a.tool === 'delete_pod' || a.tool === 'restart_deployment' || a.tool === 'rollback_deployment')).toEqual([]);
+    expect(r.incidents.filter((i) => i.type === 'node_not_ready')).toMatchObject([{ target: 'node-2', namespace: '(cluster)', outcome: 'resolved' }]);
+  });
+
+  it('memory leak: an OOMKilled incident, never a restart', async () => {
+    const r = await run('memory-leak');
+    expect(r.incidents.some((i) => i.type === 'oom_killed')).toBe(true);
+    expect(r.actions.some((a) => a.tool === 'restart_deployment' || a.tool === 'delete_pod')).toBe(false);
+  });
+});
