@@ -22,6 +22,15 @@ function isOptional(schema: z.ZodTypeAny): boolean {
   return schema.isOptional();
 }
 
+/** A parameter's schema: optionality is the parameter's `required`, not an anyOf in its schema. */
+function parameterSchema(schema: z.ZodTypeAny): Json {
+  let inner = schema;
+  while (inner instanceof z.ZodOptional) inner = inner.unwrap();
+  const out = jsonSchema(inner);
+  if (schema.description && !out.description) out.description = schema.description;
+  return out;
+}
+
 const ErrorSchema = z.object({
   error: z.string().describe('what went wrong and how to correct it'),
   code: z.string().describe('invalid, not_found, refused, cooldown, conflict, unavailable, unauthorized, not_implemented...'),
@@ -46,11 +55,11 @@ function toolOperation(route: ToolRoute, tool: AnyTool | undefined, secured: boo
   const parameters: Json[] = [];
   for (const name of pathNames) {
     const field = route.aliases?.[name] ?? name;
-    parameters.push({ name, in: 'path', required: true, schema: shape[field] ? jsonSchema(shape[field]) : { type: 'string' } });
+    parameters.push({ name, in: 'path', required: true, schema: shape[field] ? parameterSchema(shape[field]) : { type: 'string' } });
   }
   for (const [field, schema] of Object.entries(shape)) {
     if (fixed.has(field) || pathFields.has(field)) continue;
-    const s = jsonSchema(schema);
+    const s = parameterSchema(schema);
     const description = (s.description as string | undefined) ?? undefined;
     parameters.push({ name: field, in: 'query', required: !isOptional(schema), schema: s, ...(description ? { description } : {}) });
     for (const alias of aliasesOf(field)) parameters.push({ name: alias, in: 'query', required: false, schema: s, description: `the seed's name for \`${field}\`` });

@@ -104,6 +104,8 @@ describe('service endpoints', () => {
     const scale = r.json.paths['/api/v1/scale'].post;
     const replicas = scale.parameters.find((p: { name: string }) => p.name === 'replicas');
     expect(replicas).toMatchObject({ in: 'query', required: true, schema: { type: 'integer', minimum: 0, maximum: 1000 } });
+    expect(scale.parameters.find((p: { name: string }) => p.name === 'namespace')).toMatchObject({ required: false, schema: { type: 'string' } });
+    expect(scale.parameters.find((p: { name: string }) => p.name === 'dry_run').schema.type).toBe('boolean');
     expect(scale.requestBody.content['application/json'].schema.required).toContain('replicas');
     expect(scale.responses['200'].content['application/json'].schema.properties).toHaveProperty('before');
     expect(Object.keys(scale.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '429']));

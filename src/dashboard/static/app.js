@@ -179,7 +179,7 @@ function renderKpis(stats) {
   const { health, deployments, stats: s, cost, savings } = stats;
   if (health) {
     setText('kpi-nodes', `${health.nodes.ready}/${health.nodes.total}`, health.nodes.ready === health.nodes.total ? 'ok' : 'bad');
-    $('kpi-nodes-sub').textContent = health.nodes.notReady.length ? `not ready: ${health.nodes.notReady.join(', ')}` : `API ${health.apiServer.version || ''} · ${health.apiServer.latencyMs ?? '–'} ms`;
+    $('kpi-nodes-sub').textContent = health.nodes.notReady.length ? `not ready: ${health.nodes.notReady.join(', ')}` : `API ${(health.apiServer.version || '').split('-')[0]} · ${health.apiServer.latencyMs ?? '–'} ms`;
     const phases = health.pods.byPhase;
     const running = phases.Running || 0;
     setText('kpi-pods', `${running}/${health.pods.total}`, health.pods.unhealthy ? 'warn' : 'ok');
@@ -290,7 +290,7 @@ function renderCharts({ series }) {
     width,
     height: 240,
     cursor: { points: { size: 6 } },
-    legend: { live: true },
+    legend: { live: false },
     scales: { x: { time: true } },
     axes: [axisStyle(), axisStyle({ label: yLabel, labelSize: 16, size: 50, ...extra })],
   });
@@ -350,7 +350,7 @@ function renderAgent({ agent, agentCycles, unavailable }) {
       ? h(
           'ol',
           { class: 'cycles', 'data-testid': 'agent-cycles' },
-          cycles.slice(0, 6).map((c) =>
+          cycles.slice(0, 5).map((c) =>
             h(
               'li',
               {},
@@ -358,7 +358,13 @@ function renderAgent({ agent, agentCycles, unavailable }) {
               h(
                 'span',
                 {},
-                c.skipped ? `skipped: ${c.skipped}` : c.error ? h('span', { class: 'error' }, c.error) : `${plural(c.findings.length, 'finding')} · ${plural(c.results.length, 'action')}`,
+                c.skipped
+                  ? `skipped: ${c.skipped}`
+                  : c.error
+                    ? h('span', { class: 'error' }, c.error)
+                    : c.findings.length
+                      ? `${plural(c.findings.length, 'finding')} (${[...new Set(c.findings.map((f) => f.type))].join(', ')}) · ${plural(c.results.length, 'action')}`
+                      : h('span', { class: 'muted' }, 'all clear'),
                 c.results.length ? h('span', { class: 'muted' }, ` (${c.results.map((r) => `${r.tool}${r.ok ? '' : ' ✗'}`).join(', ')})`) : '',
               ),
               h('span', { class: 'muted' }, `${Math.round(c.wallMs)} ms · ${ago(c.at)}`),
@@ -451,7 +457,9 @@ function renderIncidents({ incidents, stats, unavailable }) {
             'div',
             { class: 'step' },
             h('b', {}, `Action${actions.length > 1 ? `s (${actions.length})` : ''}`),
-            lastAction ? [h('code', {}, lastAction.tool), ' ', lastAction.ok ? '' : '(failed) ', lastAction.reason || ''] : h('span', { class: 'muted' }, 'none yet'),
+            lastAction
+              ? [h('code', {}, lastAction.tool), ' ', lastAction.ok ? '' : '(failed) ', lastAction.reason || '']
+              : h('span', { class: 'muted' }, i.outcome === 'resolved' ? 'none needed: it recovered on its own' : 'none yet'),
           ),
           h('div', { class: 'step' }, h('b', {}, 'Result'), result),
         ),
