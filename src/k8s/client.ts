@@ -21,7 +21,7 @@ import {
   type CoreV1Event,
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import { isNotFound, mapK8sError } from './errors.js';
+import { isNotFound, mapK8sError, mapPodLogError } from './errors.js';
 import { serverUrl } from './kubeconfig.js';
 
 export interface ListOptions {
@@ -114,7 +114,7 @@ export class ClusterClient {
     try {
       return await this.core.readNamespacedPodLog({ namespace, name, ...opts });
     } catch (err) {
-      throw mapK8sError(err, { kind: `logs of pod${opts.container ? ` (container ${opts.container})` : ''}`, namespace, name, listTool: 'list_pods' });
+      throw mapPodLogError(err, { kind: `logs of pod${opts.container ? ` (container ${opts.container})` : ''}`, namespace, name, listTool: 'list_pods', previous: opts.previous });
     }
   }
 

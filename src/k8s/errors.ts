@@ -64,6 +64,23 @@ export function mapK8sError(err: unknown, ref: ObjectRef): ServiceError {
   return new ServiceError('unavailable', `Kubernetes request for ${what} failed: ${e?.message ?? String(err)}`);
 }
 
+/**
+ * The API server answers 400 for logs that do not exist yet: a container that is waiting to start (image
+ * pull errors), `previous` without a terminated container, or a node that keeps no logs (kwok's fake nodes
+ * never run containers). That is a state of the pod, not a malformed request, so say so and point to the
+ * tools that show the state; everything else maps as usual.
+ */
+export function mapPodLogError(err: unknown, ref: ObjectRef & { previous?: boolean }): ServiceError {
+  if (err instanceof ApiException && (err.code as number) === 400) {
+    const detail = apiStatusMessage(err.body) ?? 'no logs';
+    const hint = ref.previous
+      ? 'previous=true needs a container that has restarted; omit it for the current container'
+      : 'the container may not have started or written anything yet; list_pods and list_events show its state';
+    return new ServiceError('conflict', `no logs available for pod ${ref.namespace}/${ref.name}: ${detail}; ${hint}`);
+  }
+  return mapK8sError(err, ref);
+}
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof ApiException && (err.code as number) === 404;
 }

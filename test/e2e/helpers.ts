@@ -1,0 +1,116 @@
+/**
+ * Helpers for the end-to-end tests against a real Kubernetes API (SENTINELOPS_E2E_KUBECONFIG): a throwaway
+ * namespace with a kwok-friendly nginx Deployment, and a tool caller over any connected SDK Client.
+ */
+import { randomBytes } from 'node:crypto';
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { eventually, textOf } from '../server/harness.js';
+
+export { eventually, textOf };
+
+export const kubeconfigPath = process.env.SENTINELOPS_E2E_KUBECONFIG;
+/** test/cluster/up.sh runs metrics-server unless SENTINELOPS_METRICS_SERVER=0. */
+export const metricsServerRunning = process.env.SENTINELOPS_METRICS_SERVER !== '0';
+/** kwok moves pods to Ready in about a second; controllers add their own latency. */
+export const SETTLE_MS = 60_000;
+
+export interface Kube {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+}
+
+export function kube(path: string): Kube {
+  const kc = new KubeConfig();
+  kc.loadFromFile(path);
+  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+}
+
+export const uniqueNamespace = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+export function isReady(pod: V1Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/**
+ * nginx with requests and limits; kwok reports the pod's usage from the template's annotations
+ * (250m of a 500m request = 50 %), so get_metrics has something to measure.
+ */
+export function nginxDeployment(name: string, replicas: number): V1Deployment {
+  return {
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: {
+          labels: { app: name },
+          annotations: { 'kwok.x-k8s.io/usage-cpu': '250m', 'kwok.x-k8s.io/usage-memory': '64Mi' },
+        },
+        spec: {
+          containers: [
+            {
+              name: 'nginx',
+              image: 'nginx:1.27',
+              resources: { requests: { cpu: '500m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** Pods of `app` that are Ready and not being deleted. */
+export async function readyPods(k: Kube, namespace: string, app: string): Promise<V1Pod[]> {
+  const pods = await k.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
+  return pods.items.filter((p) => !p.metadata?.deletionTimestamp && isReady(p));
+}
+
+/** Waits until the deployment's controller has observed its spec and every replica is updated and ready. */
+export async function waitRolledOut(k: Kube, namespace: string, name: string, replicas?: number): Promise<V1Deployment> {
+  return eventually(
+    async () => {
+      const d = await k.apps.readNamespacedDeployment({ namespace, name });
+      const want = replicas ?? d.spec?.replicas ?? 0;
+      const s = d.status;
+      const done =
+        (s?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+        (d.spec?.replicas ?? 0) === want &&
+        (s?.updatedReplicas ?? 0) === want &&
+        (s?.readyReplicas ?? 0) === want &&
+        (s?.replicas ?? 0) === want;
+      return done ? d : undefined;
+    },
+    SETTLE_MS,
+    250,
+  );
+}
+
+export interface ToolCaller {
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** a tool call that must succeed; its structuredContent (checked equal to the text) */
+  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  /** a tool call that must fail as a tool error; its message */
+  fails(name: string, args?: Record<string, unknown>): Promise<string>;
+}
+
+export function toolCaller(client: Client): ToolCaller {
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args }, undefined, { timeout: SETTLE_MS })) as CallToolResult;
+  return {
+    call,
+    ok: async (name, args) => {
+      const r = await call(name, args);
+      if (r.isError) throw new Error(`${name} failed: ${textOf(r)}`);
+      if (JSON.stringify(JSON.parse(textOf(r))) !== JSON.stringify(r.structuredContent)) throw new Error(`${name}: text and structuredContent differ`);
+      return r.structuredContent as never;
+    },
+    fails: async (name, args) => {
+      const r = await call(name, args);
+      if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${textOf(r)}`);
+      return textOf(r);
+    },
+  };
+}
