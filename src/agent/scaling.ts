@@ -51,11 +51,16 @@ export function decideScaling(d: DeploymentView, obs: Observation, policy: Agent
     };
   }
 
+  const seen = history.recommendations[key] ?? [];
+  const downWindowMs = sp.scaleDown.stabilizationWindowSeconds * 1000;
+  // Until the agent has watched a whole scale-down window it has no evidence that the quiet is not a lull: it
+  // counts the current size as recommended (upstream starts with an empty window and may scale down at once).
+  const warmingUp = sp.holdScaleDownUntilObserved && (seen.length === 0 || now - seen[0]!.at < downWindowMs);
   const stabilized = stabilize({
     current: d.replicas,
     desired: calculate.value,
     now,
-    recommendations: history.recommendations[key] ?? [],
+    recommendations: warmingUp ? [...seen, { at: now, replicas: d.replicas }] : seen,
     scaleUpWindowSeconds: sp.scaleUp.stabilizationWindowSeconds,
     scaleDownWindowSeconds: sp.scaleDown.stabilizationWindowSeconds,
   });
@@ -132,8 +137,8 @@ function cpuRecommendation(d: DeploymentView, pods: PodView[], m: DeploymentMetr
   if (sp.scaleUpOnSaturation && isSaturated(m, sp.saturationShare) && upCeiling > r.value) {
     return { value: upCeiling, reason: 'CpuSaturated', message: `pods run at ${(sp.saturationShare * 100).toFixed(0)}%+ of their CPU limit, so real demand is hidden by throttling: scale as fast as the rate limit allows` };
   }
-  if (sp.triggerBand && util >= t.cpuLow && util <= t.cpuHigh) {
-    return { value: d.replicas, reason: 'WithinThresholds', message: `CPU ${util.toFixed(1)}% is within [${t.cpuLow}%, ${t.cpuHigh}%]` };
+  if (sp.triggerBand && r.value > d.replicas && util <= t.cpuHigh) {
+    return { value: d.replicas, reason: 'WithinThresholds', message: `CPU ${util.toFixed(1)}% is not above the ${t.cpuHigh}% scale-up trigger` };
   }
   return r;
 }

@@ -137,7 +137,7 @@ export const AgentConfigSchema = z
       .strict()
       .default({}),
     /** HPA-style target utilization (% of request) the scaling policy aims for. */
-    targetUtilization: z.number().positive().max(1000).default(70),
+    targetUtilization: z.number().positive().max(1000).default(80),
     tolerance: z.number().min(0).max(1).default(0.1),
     scaleDownStabilizationSeconds: z.number().min(0).default(300),
     /** Scale-up per step is limited to max(maxScaleUpPods, current × maxScaleUpPercent / 100) added pods. */

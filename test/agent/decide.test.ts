@@ -182,9 +182,9 @@ describe('scaling', () => {
   const scaleOf = (obs: Observation, policy = DEFAULT_POLICY, history = emptyHistory(), now = T0) => cycle(obs, policy, history, now).decisions.find((d) => d.scaling || d.reason === 'HpaControlled' || d.reason === 'MetricsUnavailable' || d.reason === 'NoMetrics')!;
 
   it.each([
-    { name: 'overload scales up HPA-style to the target', replicas: 3, cpu: 120, want: 'scale', replicasTo: 6 },
-    { name: 'in the trigger band nothing happens', replicas: 3, cpu: 60, want: 'none', reason: 'WithinThresholds' },
-    { name: 'underload without history scales down', replicas: 6, cpu: 10, want: 'scale', replicasTo: 2 },
+    { name: 'overload scales up HPA-style to the target', replicas: 3, cpu: 120, want: 'scale', replicasTo: 5 },
+    { name: 'near the target nothing happens', replicas: 3, cpu: 75, want: 'none', reason: 'WithinTolerance' },
+    { name: 'underload before a whole window was observed is held', replicas: 6, cpu: 10, want: 'none', reason: 'ScaleDownStabilized' },
     { name: 'saturated pods scale by the full rate limit', replicas: 3, cpu: 199, want: 'scale', replicasTo: 7 },
     { name: 'missing metrics pipeline → no scaling', replicas: 6, cpu: 10, o: { metricsAvailable: false }, want: 'none', reason: 'MetricsUnavailable' },
     { name: 'partial metrics → never scale down', replicas: 6, cpu: 10, o: { complete: false }, want: 'none', reason: 'PartialMetrics' },
@@ -208,9 +208,17 @@ describe('scaling', () => {
     expect(held.every((d) => d.reason === 'ScaleDownStabilized')).toBe(true);
   });
 
-  it('the hpa preset acts outside tolerance around 80 %; sentinelops waits for its trigger band', () => {
+  it('the hpa preset scales down at once; sentinelops first watches a whole stabilization window', () => {
     expect(scaleOf(world(4, 50), policyPreset('hpa'))).toMatchObject({ action: 'scale', arguments: { replicas: 3 } });
-    expect(scaleOf(world(4, 50))).toMatchObject({ action: 'none', reason: 'WithinThresholds' });
+    expect(scaleOf(world(4, 50))).toMatchObject({ action: 'none', reason: 'ScaleDownStabilized' });
+    const { acted } = run(() => world(4, 50), 400);
+    expect(acted.filter((d) => d.action === 'scale')[0]).toMatchObject({ t: 300, arguments: { replicas: 3 } });
+  });
+
+  it('sentinelops scales up only above its cpuHigh trigger, even when its target is lower', () => {
+    const low = { ...DEFAULT_POLICY, scaling: { ...DEFAULT_POLICY.scaling, targetCpuUtilization: 60 } };
+    expect(scaleOf(world(3, 75), low)).toMatchObject({ action: 'none', reason: 'WithinThresholds' });
+    expect(scaleOf(world(3, 85), low)).toMatchObject({ action: 'scale', arguments: { replicas: 5 } });
   });
 
   it('the threshold preset adds 2 pods above 80 %', () => {
