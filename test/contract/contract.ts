@@ -217,7 +217,10 @@ export function runContract(name: string, makeTarget: () => Promise<ContractTarg
       const scale = await apps.readNamespacedDeploymentScale({ name: 'scaled', namespace: ns });
       expect(scale.spec?.replicas).toBe(1);
       expect(scale.status?.selector).toBe('app=scaled');
-      const put = await apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { ...scale, spec: { replicas: 2 } } });
+      // An unconditional write (no resourceVersion): on a real cluster the controller updates the
+      // deployment's status between our read and write, which would make a conditional PUT a 409.
+      const unconditional = { ...scale, metadata: { ...scale.metadata, resourceVersion: undefined }, spec: { replicas: 2 } };
+      const put = await apps.replaceNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: unconditional });
       expect(put.spec?.replicas).toBe(2);
       const patched = await apps.patchNamespacedDeploymentScale({ name: 'scaled', namespace: ns, body: { spec: { replicas: 3 } } }, MERGE);
       expect(patched.spec?.replicas).toBe(3);
@@ -298,6 +301,6 @@ export function runContract(name: string, makeTarget: () => Promise<ContractTarg
       expect(podMetrics[0]!.containers[0]!.name).toBe('web');
       expect(podMetrics[0]!.containers[0]!.usage.cpu).toMatch(/^\d+(n|u|m)?$/);
       expect(podMetrics[0]!.containers[0]!.usage.memory).toMatch(/^\d+(Ki|Mi|Gi)?$/);
-    });
+    }, 150_000); // metrics-server needs about 35 s (two 15 s resolutions) before a new pod has CPU usage
   });
 }
