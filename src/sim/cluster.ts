@@ -162,12 +162,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const controllers = [events, new GarbageCollector(ctx), new ReplicaSetController(ctx), new DeploymentController(ctx), new Scheduler(ctx), kubelet, nodes, workload];
   for (const c of controllers) c.start();
   // The kubelet's eviction manager: a container past its memory limit is OOM-killed.
-  workload.onTick((usage) => {
-    for (const pod of usage) {
-      for (const c of pod.containers) {
-        if (c.memoryLimitBytes !== undefined && c.memoryBytes >= c.memoryLimitBytes) kubelet.kill(pod.namespace, pod.name, c.name, 137, 'OOMKilled');
-      }
-    }
+  workload.onMemoryLimit((over) => {
+    for (const o of over) kubelet.kill(o.namespace, o.name, o.container, 137, 'OOMKilled');
   });
 
   const faults = new FaultInjector({ store, clock, rng: rng.fork('faults'), kubelet, nodes, workload, behaviour });

@@ -70,5 +70,15 @@ export function hash32(s: string): number {
 
 /** A deterministic float in [0, 1) from a seed and any parts: noise that needs no stored state. */
 export function noise(seed: number, ...parts: (string | number)[]): number {
-  return mix32(hash32(parts.join('|')) ^ mix32(seed >>> 0)) / 4294967296;
+  return noiseAt(noiseKey(seed, ...parts), 0);
+}
+
+/** The expensive half of `noise`, to compute once and reuse with `noiseAt` for a series. */
+export function noiseKey(seed: number, ...parts: (string | number)[]): number {
+  return mix32(hash32(parts.join('|')) ^ mix32(seed >>> 0));
+}
+
+/** The i-th value in [0, 1) of the series `key` (from noiseKey). */
+export function noiseAt(key: number, i: number): number {
+  return (i === 0 ? key : mix32(key ^ mix32(i >>> 0))) / 4294967296;
 }

@@ -72,12 +72,39 @@ function objKey(ns: string | undefined, name: string): string {
   return ns ? `${ns}/${name}` : name;
 }
 
+/** Deep copy of JSON data; several times faster than structuredClone on the small objects stored here. */
 function clone<T>(o: T): T {
-  return structuredClone(o);
+  if (o === null || typeof o !== 'object') return o;
+  if (Array.isArray(o)) return o.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = clone((o as Record<string, unknown>)[k]);
+  return out as T;
 }
 
+/**
+ * Equal as JSON documents: what `JSON.stringify` would make of them, ignoring key order (which carries no
+ * meaning in Kubernetes objects). Allocates nothing, unlike comparing two serializations.
+ */
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (a === b) return true;
+  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k of Object.keys(ao)) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    defined++;
+    if (bo[k] === undefined || !sameJson(v, bo[k])) return false;
+  }
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 export class ObjectStore {
@@ -195,6 +222,10 @@ export class ObjectStore {
     if (sameJson(current, { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } })) {
       return current; // A no-op write does not bump the version or wake watchers, as on a real API server.
     }
+    // Stored objects are never changed in place, so versions can share unchanged parts: most writes
+    // touch only status or only spec, and the watch history holds thousands of versions.
+    if (sameJson(current.spec, next.spec)) next.spec = current.spec;
+    if (sameJson(current.status, next.status)) next.status = current.status;
     next.metadata.resourceVersion = String(++this.rv);
     b.set(k, next);
     this.record(res, 'MODIFIED', next, current);

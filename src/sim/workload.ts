@@ -13,9 +13,9 @@
  * reset when the container restarts, like a cgroup's counters.
  */
 import type { Clock, TimerHandle } from '../clock.js';
-import { cpuMillis, containerResources } from './controllers/quantity.js';
+import { cpuMillis, containerResources, type ContainerResources } from './controllers/quantity.js';
 import { controllerOf, getCondition, splitKey } from './controllers/pods.js';
-import { noise } from './random.js';
+import { noise, noiseAt, noiseKey } from './random.js';
 import { R } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { KObject } from './types.js';
@@ -67,12 +67,39 @@ interface DeploymentLoad {
   leaks: Map<number, number>;
 }
 
+interface ContainerFacts {
+  name: string;
+  /** `uid/container`: the key of its counters. */
+  key: string;
+  startedAt: number;
+  res: ContainerResources;
+  /** Share of the pod's CPU, by request. */
+  weight: number;
+  cpuNoise: number;
+  baselineMem: number;
+  inst?: Instance;
+}
+
+interface PodFacts {
+  deployment?: string;
+  ready: boolean;
+  /** Running containers only. */
+  containers: ContainerFacts[];
+}
+
 interface Instance {
   startedAt: number;
   lastAt: number;
   cpuSeconds: number;
   leakedBytes: number;
-  seen: boolean;
+  /** The tick that last saw it; older ones belong to gone containers and are dropped. */
+  seen: number;
+}
+
+export interface MemoryOverLimit {
+  namespace: string;
+  name: string;
+  container: string;
 }
 
 const MIB = 1024 * 1024;
@@ -121,7 +148,10 @@ export class WorkloadModel {
   private readonly loads = new Map<string, DeploymentLoad>();
   private readonly instances = new Map<string, Instance>();
   private readonly rsToDeployment = new Map<string, string | undefined>();
-  private readonly listeners: ((usage: PodUsage[]) => void)[] = [];
+  /** Facts per pod uid, valid while the stored pod object is the one they were computed from. */
+  private readonly facts = new Map<string, { pod: KObject; facts: PodFacts; tick: number }>();
+  private tickNo = 0;
+  private readonly listeners: ((over: MemoryOverLimit[]) => void)[] = [];
   private readonly seed: number;
   private readonly utilization: number;
   private readonly noiseLevel: number;
@@ -154,8 +184,8 @@ export class WorkloadModel {
     this.clock.clearTimeout(this.timer);
   }
 
-  /** Called with every tick's usage (the kubelet uses it to OOM-kill containers past their limit). */
-  onTick(fn: (usage: PodUsage[]) => void): void {
+  /** Called on every tick with the containers whose memory reached their limit (to OOM-kill them). */
+  onMemoryLimit(fn: (over: MemoryOverLimit[]) => void): void {
     this.listeners.push(fn);
   }
 
@@ -239,66 +269,105 @@ export class WorkloadModel {
     return key;
   }
 
+  /**
+   * What a pod's usage depends on besides time and demand, computed once per stored version of the pod
+   * (stored objects never change in place, so the object itself is the cache key).
+   */
+  private podFacts(pod: KObject): PodFacts {
+    const hit = this.facts.get(pod.metadata.uid!);
+    if (hit && hit.pod === pod) {
+      hit.tick = this.tickNo;
+      return hit.facts;
+    }
+    const specs = (pod.spec?.containers ?? []) as Record<string, any>[];
+    const statuses = (pod.status?.containerStatuses ?? []) as { name: string; state?: { running?: { startedAt?: string } } }[];
+    const res = specs.map((c) => containerResources(c));
+    const podCpuRequest = res.reduce((a, r) => a + r.cpuRequest, 0);
+    const uid = pod.metadata.uid!;
+    const containers: ContainerFacts[] = [];
+    specs.forEach((spec, i) => {
+      const startedAtIso = statuses.find((s) => s.name === spec.name)?.state?.running?.startedAt;
+      if (!startedAtIso) return;
+      const r = res[i]!;
+      containers.push({
+        name: spec.name,
+        key: `${uid}/${spec.name}`,
+        startedAt: Date.parse(startedAtIso),
+        res: r,
+        weight: podCpuRequest > 0 ? r.cpuRequest / podCpuRequest : 1 / specs.length,
+        cpuNoise: noiseKey(this.seed, uid, spec.name, 'cpu'),
+        baselineMem: (r.memRequest > 0 ? 0.5 * r.memRequest : 16 * MIB) * (0.95 + 0.1 * noise(this.seed, uid, spec.name, 'mem')),
+      });
+    });
+    const f: PodFacts = {
+      deployment: this.deploymentOf(pod),
+      ready: getCondition(pod, 'Ready')?.status === 'True' && !pod.metadata.deletionTimestamp,
+      containers,
+    };
+    this.facts.set(pod.metadata.uid!, { pod, facts: f, tick: this.tickNo });
+    return f;
+  }
+
+  /**
+   * One pass over the running containers with their CPU now (millicores) and counters, without
+   * allocating per container: the tick runs this over every pod every 10 s.
+   */
+  private sample(visit: (pod: KObject, f: PodFacts, c: ContainerFacts, cpu: number, inst: Instance, leak: number) => void): void {
+    const now = this.clock.now();
+    const slot = Math.floor(now / this.tickMs);
+    const pods = this.store.all(R.pods);
+    const facts: PodFacts[] = new Array(pods.length);
+    const readyCount = new Map<string, number>();
+    for (let i = 0; i < pods.length; i++) {
+      const f = (facts[i] = this.podFacts(pods[i]!));
+      if (f.containers.length && f.deployment && f.ready) readyCount.set(f.deployment, (readyCount.get(f.deployment) ?? 0) + 1);
+    }
+    const share = new Map<string, number>();
+    for (let i = 0; i < pods.length; i++) {
+      const f = facts[i]!;
+      if (f.containers.length === 0) continue;
+      let podShare: number | undefined;
+      if (f.deployment && f.ready) {
+        podShare = share.get(f.deployment);
+        if (podShare === undefined) share.set(f.deployment, (podShare = this.demand(f.deployment) / readyCount.get(f.deployment)!));
+      }
+      const leak = this.leakRate(f.deployment);
+      for (const c of f.containers) {
+        let cpu: number;
+        if (podShare !== undefined) cpu = podShare * c.weight;
+        else if (f.deployment) cpu = Math.max(1, 0.02 * c.res.cpuRequest); // running but not receiving traffic
+        else cpu = Math.max(1, 0.1 * (c.res.cpuRequest || 100));
+        if (this.noiseLevel > 0) cpu *= 1 + this.noiseLevel * (2 * noiseAt(c.cpuNoise, slot) - 1);
+        if (c.res.cpuLimit !== undefined && cpu > c.res.cpuLimit) cpu = c.res.cpuLimit;
+        visit(pods[i]!, f, c, cpu, this.instance(c, now), leak);
+      }
+    }
+  }
+
   /** Usage of every pod with a running container, now. */
   usage(): PodUsage[] {
     const now = this.clock.now();
-    const slot = Math.floor(now / this.tickMs);
-    const running: { pod: KObject; deployment?: string; ready: boolean }[] = [];
-    const readyCount = new Map<string, number>();
-    for (const pod of this.store.all(R.pods)) {
-      const statuses = (pod.status?.containerStatuses ?? []) as { state?: { running?: unknown } }[];
-      if (!statuses.some((s) => s.state?.running)) continue;
-      const deployment = this.deploymentOf(pod);
-      const ready = getCondition(pod, 'Ready')?.status === 'True' && !pod.metadata.deletionTimestamp;
-      running.push({ pod, deployment, ready });
-      if (deployment && ready) readyCount.set(deployment, (readyCount.get(deployment) ?? 0) + 1);
-    }
-    const demandCache = new Map<string, number>();
     const out: PodUsage[] = [];
-    for (const { pod, deployment, ready } of running) {
-      const specs = (pod.spec?.containers ?? []) as Record<string, any>[];
-      const statuses = (pod.status?.containerStatuses ?? []) as { name: string; state?: { running?: { startedAt?: string } } }[];
-      const res = specs.map((c) => containerResources(c));
-      const podCpuRequest = res.reduce((a, r) => a + r.cpuRequest, 0);
-      let podShare: number | undefined;
-      if (deployment && ready) {
-        if (!demandCache.has(deployment)) demandCache.set(deployment, this.demand(deployment));
-        podShare = demandCache.get(deployment)! / readyCount.get(deployment)!;
+    let last: PodUsage | undefined;
+    this.sample((pod, f, c, cpu, inst, leak) => {
+      let cur: PodUsage;
+      if (last && last.uid === pod.metadata.uid) cur = last;
+      else {
+        cur = { namespace: pod.metadata.namespace!, name: pod.metadata.name, uid: pod.metadata.uid!, node: pod.spec?.nodeName, deployment: f.deployment, containers: [] };
+        out.push(cur);
+        last = cur;
       }
-      const leak = this.leakRate(deployment);
-      const containers: ContainerUsage[] = [];
-      specs.forEach((spec, i) => {
-        const st = statuses.find((s) => s.name === spec.name);
-        const startedAtIso = st?.state?.running?.startedAt;
-        if (!startedAtIso) return;
-        const startedAt = Date.parse(startedAtIso);
-        const r = res[i]!;
-        let cpu: number;
-        if (podShare !== undefined) {
-          const weight = podCpuRequest > 0 ? r.cpuRequest / podCpuRequest : 1 / specs.length;
-          cpu = podShare * weight;
-        } else if (deployment) {
-          cpu = Math.max(1, 0.02 * r.cpuRequest); // running but not receiving traffic
-        } else {
-          cpu = Math.max(1, 0.1 * (r.cpuRequest || 100));
-        }
-        if (this.noiseLevel > 0) cpu *= 1 + this.noiseLevel * (2 * noise(this.seed, pod.metadata.uid!, spec.name, slot) - 1);
-        if (r.cpuLimit !== undefined) cpu = Math.min(cpu, r.cpuLimit);
-        const inst = this.instance(pod.metadata.uid!, spec.name, startedAt, now);
-        const sinceTick = Math.max(0, now - inst.lastAt) / 1000;
-        const baseline = (r.memRequest > 0 ? 0.5 * r.memRequest : 16 * MIB) * (0.95 + 0.1 * noise(this.seed, pod.metadata.uid!, spec.name, 'mem'));
-        containers.push({
-          name: spec.name,
-          cpuMillicores: cpu,
-          memoryBytes: Math.round(baseline + inst.leakedBytes + leak * sinceTick),
-          cpuSecondsTotal: inst.cpuSeconds + (cpu / 1000) * sinceTick,
-          startedAt,
-          ...(r.cpuLimit !== undefined ? { cpuLimitMillicores: r.cpuLimit } : {}),
-          ...(r.memLimit !== undefined ? { memoryLimitBytes: r.memLimit } : {}),
-        });
+      const sinceTick = Math.max(0, now - inst.lastAt) / 1000;
+      cur.containers.push({
+        name: c.name,
+        cpuMillicores: cpu,
+        memoryBytes: Math.round(c.baselineMem + inst.leakedBytes + leak * sinceTick),
+        cpuSecondsTotal: inst.cpuSeconds + (cpu / 1000) * sinceTick,
+        startedAt: c.startedAt,
+        ...(c.res.cpuLimit !== undefined ? { cpuLimitMillicores: c.res.cpuLimit } : {}),
+        ...(c.res.memLimit !== undefined ? { memoryLimitBytes: c.res.memLimit } : {}),
       });
-      out.push({ namespace: pod.metadata.namespace!, name: pod.metadata.name, uid: pod.metadata.uid!, node: pod.spec?.nodeName, deployment, containers });
-    }
+    });
     return out;
   }
 
@@ -307,35 +376,39 @@ export class WorkloadModel {
     return this.usage().find((u) => u.namespace === namespace && u.name === name);
   }
 
-  private instance(uid: string, container: string, startedAt: number, now: number): Instance {
-    const key = `${uid}/${container}`;
-    let inst = this.instances.get(key);
-    if (!inst || inst.startedAt !== startedAt) {
-      inst = { startedAt, lastAt: Math.min(now, Math.max(startedAt, this.lastTick)), cpuSeconds: 0, leakedBytes: 0, seen: true };
-      this.instances.set(key, inst);
+  private instance(c: ContainerFacts, now: number): Instance {
+    // A cached instance stays valid: it is only dropped when its pod went unseen, and then so did these facts.
+    let inst = c.inst;
+    if (!inst) {
+      inst = this.instances.get(c.key);
+      if (!inst || inst.startedAt !== c.startedAt) {
+        inst = { startedAt: c.startedAt, lastAt: Math.min(now, Math.max(c.startedAt, this.lastTick)), cpuSeconds: 0, leakedBytes: 0, seen: this.tickNo };
+        this.instances.set(c.key, inst);
+      }
+      c.inst = inst;
     }
-    inst.seen = true;
+    inst.seen = this.tickNo;
     return inst;
   }
 
-  /** Integrates usage since the last tick into the counters, then tells the listeners. */
+  /** Integrates usage since the last tick into the counters, then reports containers over their memory limit. */
   tick(): void {
     const now = this.clock.now();
-    for (const inst of this.instances.values()) inst.seen = false;
-    const usage = this.usage();
-    for (const pod of usage) {
-      const leak = this.leakRate(pod.deployment);
-      for (const c of pod.containers) {
-        const inst = this.instances.get(`${pod.uid}/${c.name}`)!;
-        const dt = Math.max(0, now - inst.lastAt) / 1000;
-        inst.cpuSeconds += (c.cpuMillicores / 1000) * dt;
-        inst.leakedBytes += leak * dt;
-        inst.lastAt = now;
+    this.tickNo++;
+    const over: MemoryOverLimit[] = [];
+    this.sample((pod, _f, c, cpu, inst, leak) => {
+      const dt = Math.max(0, now - inst.lastAt) / 1000;
+      inst.cpuSeconds += (cpu / 1000) * dt;
+      inst.leakedBytes += leak * dt;
+      inst.lastAt = now;
+      if (c.res.memLimit !== undefined && c.baselineMem + inst.leakedBytes >= c.res.memLimit) {
+        over.push({ namespace: pod.metadata.namespace!, name: pod.metadata.name, container: c.name });
       }
-    }
-    for (const [k, inst] of this.instances) if (!inst.seen) this.instances.delete(k);
+    });
+    for (const [k, inst] of this.instances) if (inst.seen !== this.tickNo) this.instances.delete(k);
+    for (const [uid, e] of this.facts) if (e.tick !== this.tickNo) this.facts.delete(uid);
     this.lastTick = now;
-    for (const fn of this.listeners) fn(usage);
+    if (over.length) for (const fn of this.listeners) fn(over);
   }
 }
 

@@ -19,18 +19,34 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
+/** The template without the pod-template-hash label, copied only where it differs. */
 function withoutHashLabel(template: unknown): unknown {
-  const t = structuredClone((template ?? {}) as { metadata?: { labels?: Record<string, string> } });
-  if (t.metadata?.labels) {
-    delete t.metadata.labels[HASH_LABEL];
-    if (Object.keys(t.metadata.labels).length === 0) delete t.metadata.labels;
+  const t = (template ?? {}) as { metadata?: { labels?: Record<string, string> } };
+  const labels = t.metadata?.labels;
+  if (!labels || !(HASH_LABEL in labels)) return t;
+  const { [HASH_LABEL]: _dropped, ...rest } = labels;
+  const { labels: _old, ...meta } = t.metadata!;
+  const metadata = Object.keys(rest).length ? { ...meta, labels: rest } : meta;
+  const { metadata: _m, ...others } = t;
+  return Object.keys(metadata).length ? { ...others, metadata } : others;
+}
+
+/** Stored templates never change in place, so each one's canonical form is computed once. */
+const canonicalCache = new WeakMap<object, string>();
+
+function canonicalTemplate(template: unknown): string {
+  if (template && typeof template === 'object') {
+    const hit = canonicalCache.get(template);
+    if (hit !== undefined) return hit;
+    const s = canonicalJson(withoutHashLabel(template));
+    canonicalCache.set(template, s);
+    return s;
   }
-  if (t.metadata && Object.keys(t.metadata).length === 0) delete t.metadata;
-  return t;
+  return canonicalJson(withoutHashLabel(template));
 }
 
 export function templateHash(template: unknown, collisionCount = 0): string {
-  const base = canonicalJson(withoutHashLabel(template)) + (collisionCount ? `#${collisionCount}` : '');
+  const base = canonicalTemplate(template) + (collisionCount ? `#${collisionCount}` : '');
   const digits = String(hash32(base));
   let out = '';
   for (const ch of digits) out += ALPHANUMS[ch.charCodeAt(0) % ALPHANUMS.length];
@@ -39,5 +55,5 @@ export function templateHash(template: unknown, collisionCount = 0): string {
 
 /** Equal pod templates once the pod-template-hash label is ignored (upstream EqualIgnoreHash). */
 export function sameTemplateIgnoringHash(a: unknown, b: unknown): boolean {
-  return canonicalJson(withoutHashLabel(a)) === canonicalJson(withoutHashLabel(b));
+  return canonicalTemplate(a) === canonicalTemplate(b);
 }
