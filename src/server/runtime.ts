@@ -10,6 +10,9 @@ import { ClusterClient } from '../k8s/client.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import type { Logger } from '../log.js';
 import { prometheusSourceFromConfig } from '../metrics/from-config.js';
+import { instrumentTools } from '../observability/instrument-tools.js';
+import { defaultMetrics } from '../observability/metrics.js';
+import { ALL_TOOLS } from '../../tools/index.js';
 import { MetricsServerSource, selectMetricsSource, type MetricsSource } from '../services/metrics-source.js';
 import { Store } from '../store/index.js';
 import type { ServerDeps } from './create-server.js';
@@ -33,14 +36,15 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const kc = loadKubeConfig({ ...config.cluster, simKubeconfigYaml: opts.simKubeconfigYaml });
   const cluster = new ClusterClient(kc);
   const metrics = selectMetricsSource(config, { metricsServer: new MetricsServerSource(cluster),
-    prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock }),
+    prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock, metrics: defaultMetrics() }),
   });
   const store = Store.open(config.store.path, clock);
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
   return {
-    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos },
+    // Every face that runs tools (MCP, REST, the agent through MCP) is timed through the same wrappers.
+    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos, tools: instrumentTools(ALL_TOOLS, defaultMetrics()) },
     close: () => {
       chaos.close();
       store.close();

@@ -52,11 +52,15 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     };
   }
   const latencyMs = ctx.clock.now() - started;
+  let metricsError: string | undefined;
   const [nodes, pods, deployments, sample] = await Promise.all([
     ctx.cluster.listNodes(),
     ctx.cluster.listPods(input.namespace),
     ctx.cluster.listDeployments(input.namespace),
-    ctx.metrics.podUsage(input.namespace).catch(() => undefined),
+    ctx.metrics.podUsage(input.namespace).catch((err: unknown) => {
+      metricsError = err instanceof Error ? err.message : String(err);
+      return undefined;
+    }),
   ]);
   const problems: Problem[] = [];
   const nodeSummaries = nodes.items.map(summarizeNode);
@@ -95,7 +99,7 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     });
   }
   if (!sample) {
-    problems.push({ severity: 'medium', kind: 'Metrics', namespace: null, name: ctx.metrics.name, reason: 'Unavailable', message: 'no metrics source answered; scaling decisions are blind' });
+    problems.push({ severity: 'medium', kind: 'Metrics', namespace: null, name: ctx.metrics.name, reason: 'Unavailable', message: `no metrics source answered${metricsError ? ` (${metricsError})` : ''}; scaling decisions are blind` });
   }
   problems.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const status = problems.some((p) => p.severity === 'critical') ? 'unhealthy' : problems.length ? 'degraded' : 'healthy';

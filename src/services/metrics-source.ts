@@ -45,16 +45,26 @@ export class MetricsServerSource implements MetricsSource {
   }
 }
 
-/** Tries each source in order; the first that answers wins. */
+/**
+ * Tries each source in order; the first that answers wins. When none answers and one of them failed
+ * with an error (e.g. a configured Prometheus that is down), that error is thrown: it names the cause,
+ * where "no source answered" would mislead.
+ */
 export class FallbackMetricsSource implements MetricsSource {
   readonly name = 'auto';
   constructor(private readonly sources: readonly MetricsSource[]) {}
 
   async podUsage(namespace?: string): Promise<UsageSample | undefined> {
+    let failure: unknown;
     for (const s of this.sources) {
-      const sample = await s.podUsage(namespace).catch(() => undefined);
-      if (sample) return sample;
+      try {
+        const sample = await s.podUsage(namespace);
+        if (sample) return sample;
+      } catch (err) {
+        failure = err;
+      }
     }
+    if (failure !== undefined) throw failure;
     return undefined;
   }
 }
