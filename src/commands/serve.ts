@@ -127,9 +127,14 @@ async function serve(config: Config, logger: Logger, http: boolean): Promise<voi
       await serveStdio(runtime.deps);
       return;
     }
-    const app = createHttpApp({ deps: runtime.deps });
-    stops.push(() => app.close());
-    await app.listen();
+    // REST API (/api/v1), dashboard (/) and API docs (/docs) on the same port as /mcp.
+    const { createWebFace } = await import('../rest/web.js');
+    const web = createWebFace({ deps: runtime.deps });
+    const app = createHttpApp({ deps: runtime.deps, extraRoutes: web.handle, isPublicPath: web.isPublicPath });
+    stops.push(() => web.close(), () => app.close());
+    const url = await app.listen();
+    web.start();
+    logger.info({ url: `${url}/` }, 'dashboard and REST API (/api/v1) listening');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

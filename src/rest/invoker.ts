@@ -19,7 +19,7 @@ export interface ToolInvoker {
 }
 
 export function createToolInvoker(deps: ServerDeps, defaultCaller = 'rest'): ToolInvoker {
-  const { tools: all = ALL_TOOLS, resources: _r, prompts: _p, caller: fixedCaller, random, ...base } = deps;
+  const all = deps.tools ?? ALL_TOOLS;
   const exposed = new Map(filterTools(all, deps.config).map((t) => [t.name, t]));
   const known = new Set(all.map((t) => t.name));
   const never = new AbortController().signal;
@@ -36,9 +36,18 @@ export function createToolInvoker(deps: ServerDeps, defaultCaller = 'rest'): Too
         throw new RestError(501, 'not_implemented', `tool ${name} is not part of this server build`);
       }
       const args = tool.input.parse(coerceArgs(tool.input, rawArgs)) as Record<string, unknown>;
-      const ctx: ServiceContext = { ...base, random: random ?? Math.random, caller: opts.caller ?? fixedCaller ?? defaultCaller };
+      const ctx = contextOf(deps, opts.caller ?? deps.caller ?? defaultCaller);
       const out = await tool.handler(args, { ctx, progress: () => {}, signal: opts.signal ?? never });
       return out as Record<string, unknown>;
     },
   };
+}
+
+/**
+ * Read at call time, not at creation: `serve --agent` and `demo` attach the agent (deps.agent) after
+ * the web face is built.
+ */
+function contextOf(deps: ServerDeps, caller: string): ServiceContext {
+  const { tools: _t, resources: _r, prompts: _p, caller: _c, random, ...base } = deps;
+  return { ...base, random: random ?? Math.random, caller };
 }

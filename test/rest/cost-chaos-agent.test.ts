@@ -24,7 +24,9 @@ beforeAll(async () => {
   client = await connectInProcess(base.deps);
   // not started: cycles run only when asked, so the test decides when the agent acts
   runner = new AgentRunner({ client, clock: base.deps.clock, logger: silentLogger(), ...runnerOptionsFromConfig(base.config), summary: null });
-  withAgent = await mountRest({ ...base, deps: { ...base.deps, agent: runner } });
+  withAgent = await mountRest(base);
+  // attached after the server is built, as `serve --agent` and `demo` do
+  withAgent.deps.agent = runner;
 });
 afterAll(async () => {
   await chaosOff?.close();

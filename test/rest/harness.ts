@@ -6,12 +6,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createHttpApp, type HttpApp } from '../../src/server/http.js';
 import { createWebFace, type WebFace } from '../../src/rest/web.js';
 import type { Config } from '../../src/config/schema.js';
+import type { ServerDeps } from '../../src/server/create-server.js';
 import { startSimDeps, type SimBackedDeps } from '../server/harness.js';
 
 export const TOKEN = 'rest-test-token-0123456789';
 
 export interface RestServer {
   url: string;
+  /** the deps the server runs with; attaching `agent` later works as in `serve --agent` and `demo` */
+  deps: ServerDeps;
   app: HttpApp;
   web: WebFace;
   close(): Promise<void>;
@@ -29,6 +32,7 @@ export async function mountRest(base: SimBackedDeps, patch: ConfigPatch = {}, op
   const url = await app.listen();
   return {
     url,
+    deps,
     app,
     web,
     close: async () => {
