@@ -260,6 +260,12 @@ function axisStyle(extra = {}) {
   return { stroke: '#8c98b4', grid: { stroke: 'rgba(36,49,82,.7)', width: 1 }, ticks: { stroke: 'rgba(36,49,82,.7)', width: 1 }, font: '11px system-ui, sans-serif', ...extra };
 }
 
+/** one-line local time labels; seconds only when ticks are closer than a minute */
+function timeLabels(u, splits, axisIdx, space, incr) {
+  const opts = incr < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  return splits.map((t) => new Date(t * 1000).toLocaleTimeString([], opts));
+}
+
 function alignSeries(series) {
   const times = [...new Set(series.flatMap((d) => d.points.map((p) => p[0])))].sort((a, b) => a - b);
   const index = new Map(times.map((t, i) => [t, i]));
@@ -292,7 +298,7 @@ function renderCharts({ series }) {
     cursor: { points: { size: 6 } },
     legend: { live: false },
     scales: { x: { time: true } },
-    axes: [axisStyle(), axisStyle({ label: yLabel, labelSize: 16, size: 50, ...extra })],
+    axes: [axisStyle({ space: 70, values: timeLabels }), axisStyle({ label: yLabel, labelSize: 16, size: 50, ...extra })],
   });
   const cpu = chartFor('chart-cpu', signature, (w) => ({
     ...base(w, '% of request', { values: (u, v) => v.map((x) => `${x}%`) }),
