@@ -1,7 +1,8 @@
 /**
  * Incident lifecycle, written through the server's log_incident tool so incidents land in the same store (and the
  * same audit log) whether the agent runs in-process or against a remote server:
- *   open       — a finding worth a human's attention appears (not cpu_underload: that is cost, not an incident);
+ *   open       — a finding worth a human's attention appears (not cpu_underload: that is cost, not an incident;
+ *                load findings only when seen on two checks in a row);
  *   acknowledge — the first action taken on it (the store sets acknowledgedAt);
  *   escalate   — decide escalated it: outcome escalated, severity raised, the reason as summary;
  *   fail       — the remedy itself could not be applied (a refusal that will not lift by itself);
@@ -47,6 +48,11 @@ export interface IncidentChanges {
 export const CLUSTER_NAMESPACE = '(cluster)';
 
 const NOT_INCIDENTS: ReadonlySet<FindingType> = new Set(['cpu_underload']);
+/**
+ * Load findings become incidents only when seen on two checks in a row (like an alert rule's `for:`): utilization
+ * that crosses the trigger once and is absorbed by the next scale is routine, not an incident.
+ */
+const NEEDS_CONFIRMATION: ReadonlySet<string> = new Set(['cpu_overload', 'memory_pressure']);
 /** Generic symptoms that a specific failure incident on the same target already explains. */
 const SYMPTOMS: ReadonlySet<string> = new Set(['pod_crashed', 'replicas_unavailable']);
 
@@ -95,6 +101,8 @@ const higher = (a: Severity, b: Severity) => SEVERITIES.indexOf(a) > SEVERITIES.
 export class IncidentTracker {
   private readonly open = new Map<string, TrackedIncident>();
   private readonly wouldHaveDone = new Map<string, unknown[]>();
+  /** Keys of load findings seen on the last check and not yet incidents. */
+  private pending = new Set<string>();
 
   constructor(private readonly client: ToolClient) {}
 
@@ -146,9 +154,14 @@ export class IncidentTracker {
   private async openNew(active: Map<string, Active>, now: number, changes: IncidentChanges): Promise<void> {
     const failing = (tk: string) =>
       [...this.open.values(), ...active.values()].some((i) => i.targetKey === tk && isFailure(i.type) && !SYMPTOMS.has(i.type));
+    const pending = new Set<string>();
     for (const a of active.values()) {
       if (this.open.has(a.key)) continue;
       if (SYMPTOMS.has(a.type) && failing(a.targetKey)) continue;
+      if (NEEDS_CONFIRMATION.has(a.type) && !this.pending.has(a.key)) {
+        pending.add(a.key);
+        continue;
+      }
       const r = await this.client.call('log_incident', { type: a.type, severity: a.severity, namespace: a.namespace, target: a.target, title: a.title, summary: a.title, details: a.details });
       if (!r.ok) {
         changes.errors.push(`log_incident: ${r.error}`);
@@ -159,6 +172,7 @@ export class IncidentTracker {
       this.open.set(a.key, inc);
       changes.opened.push({ ...inc });
     }
+    this.pending = pending;
   }
 
   /** The incident a decision answers: same type and target, else any failure incident open on that target. */

@@ -92,8 +92,8 @@ export class Monitor {
       seen.add(key);
       const prev = this.pods.get(key);
       const mem: PodMemory = { restarts: p.restarts, crashedAt: prev?.crashedAt, seenAt: prev?.seenAt };
-      // A pod new since the last check that already restarted crashed in between, too.
-      const rose = prev ? p.restarts > prev.restarts : this.lastCheckAt !== undefined && p.restarts > 0 && p.createdAt > this.lastCheckAt;
+      // A pod that was not there at the last check and has restarted already crashed in between, too.
+      const rose = prev ? p.restarts > prev.restarts : this.lastCheckAt !== undefined && p.restarts > 0;
       if (rose) {
         mem.crashedAt = now;
         mem.seenAt = now;

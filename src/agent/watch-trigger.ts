@@ -1,7 +1,7 @@
 /**
  * Event-triggered cycles: client-node watches on pods, deployments and nodes; an event that shows a failure
  * (a container restarted or terminated, a waiting reason like CrashLoopBackOff, a pod the scheduler cannot place,
- * a deployment missing replicas or past its progress deadline, a node not Ready) asks the runner for a cycle at
+ * a deployment past its progress deadline, a node not Ready) asks the runner for a cycle at
  * once. Events within `debounceMs` of the first make one trigger, so a crashing ReplicaSet is one cycle, not ten.
  * Watches end (server timeouts, restarts); they are reopened after `reconnectMs`.
  *
@@ -47,16 +47,11 @@ export function podFailure(pod: Obj, prevRestarts: number | undefined): string |
   return undefined;
 }
 
+/** A stalled rollout (progress deadline exceeded) or a ReplicaSet that cannot create pods; pod trouble shows on pods. */
 export function deploymentFailure(d: Obj): string | undefined {
   const name = `deployment ${d.metadata?.namespace}/${d.metadata?.name}`;
-  const stalled = ((d.status?.conditions ?? []) as Obj[]).find((c) => c.type === 'Progressing' && c.status === 'False');
-  if (stalled) return `${name} ${stalled.reason ?? 'not progressing'}`;
-  const want = d.spec?.replicas ?? 1;
-  // Missing replicas that are not simply a rollout or scale in progress: available dropped below desired.
-  if ((d.status?.availableReplicas ?? 0) < want && (d.status?.updatedReplicas ?? 0) >= want && (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0)) {
-    return `${name} has ${d.status?.availableReplicas ?? 0}/${want} available`;
-  }
-  return undefined;
+  const bad = ((d.status?.conditions ?? []) as Obj[]).find((c) => (c.type === 'Progressing' || c.type === 'ReplicaFailure') && c.status === (c.type === 'Progressing' ? 'False' : 'True'));
+  return bad ? `${name} ${bad.reason ?? bad.type}` : undefined;
 }
 
 export function nodeFailure(n: Obj): string | undefined {

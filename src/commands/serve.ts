@@ -14,6 +14,7 @@ import { startReplicaSampler } from '../services/replica-sampler.js';
 const USAGE = `Usage: sentinelops-mcp [serve] [flags]
 
   --http                   serve Streamable HTTP at /mcp instead of stdio
+  --agent                  run the autonomous agent in this process too (agent_status, agent_run_cycle)
   --host <addr>            HTTP bind address (default 127.0.0.1; anything else needs a token)
   --port <n>               HTTP port (default 8000)
   --token-file <path>      bearer token file (or SENTINELOPS_TOKEN)
@@ -33,6 +34,7 @@ const USAGE = `Usage: sentinelops-mcp [serve] [flags]
 
 const OPTIONS = {
   http: { type: 'boolean' },
+  agent: { type: 'boolean' },
   host: { type: 'string' },
   port: { type: 'string' },
   'token-file': { type: 'string' },
@@ -100,10 +102,10 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   const logger = createLogger({ level: config.log.level, file: config.log.file, name: 'sentinelops' });
-  await serve(config, logger, parsed.values.http === true);
+  await serve(config, logger, parsed.values.http === true, parsed.values.agent === true);
 }
 
-async function serve(config: Config, logger: Logger, http: boolean): Promise<void> {
+async function serve(config: Config, logger: Logger, http: boolean, withAgent = false): Promise<void> {
   // Everything started is stopped in reverse order, also when a later step fails (e.g. no token).
   const stops: (() => Promise<void> | void)[] = [];
   const shutdown = async () => {
@@ -123,6 +125,12 @@ async function serve(config: Config, logger: Logger, http: boolean): Promise<voi
     const runtime = createRuntime(config, { logger, simKubeconfigYaml });
     stops.push(() => runtime.close());
     stops.push(startReplicaSampler(runtime.deps, config.agent.intervalSeconds));
+    if (withAgent) {
+      const { startAgent } = await import('../agent/start.js');
+      const agent = await startAgent({ config, logger, deps: runtime.deps, kubeConfig: runtime.deps.cluster.kubeConfig });
+      runtime.deps.agent = agent.runner;
+      stops.push(() => agent.stop());
+    }
     if (!http) {
       await serveStdio(runtime.deps);
       return;
