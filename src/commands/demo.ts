@@ -121,6 +121,9 @@ export async function run(argv: string[]): Promise<void> {
     say(`  agent              a cycle every ${interval}s, and at once when a watch sees a failure`);
     say('');
     await sim.ready({ ...DEPLOYMENT, timeoutMs: 120_000 });
+    // The agent's crash memory needs one look at the healthy pods before the first fault.
+    agent.runner.trigger('demo: app ready');
+    await waitFor(clock, 60_000, () => feed.cycles.find((c) => c.observation && c.observation.readyPods >= 3));
     say(`demo/nginx-demo is up (3/3 ready). Watch it in another terminal:`);
     say(`  ${kubectl} get pods -n demo --watch`);
     say('');
