@@ -49,4 +49,6 @@ export interface AgentControl {
   status(): AgentStatus;
   /** dryRun: decide and ask the server for the plan of each action, record nothing, change nothing. */
   runCycleJson(opts: { dryRun: boolean; trigger: string }): Promise<CycleJson>;
+  /** Runs a cycle as soon as possible (debounced), e.g. when an Alertmanager alert fires. */
+  trigger?(reason: string): void;
 }

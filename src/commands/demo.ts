@@ -15,8 +15,7 @@ import { type Clock, RealClock, ScaledClock } from '../clock.js';
 import { ConfigError, deepMerge, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../log.js';
-import { createWebFace } from '../rest/web.js';
-import { createHttpApp } from '../server/http.js';
+import { createHttpSurface } from '../server/http-surface.js';
 import { createRuntime } from '../server/runtime.js';
 import { startSimulator } from '../sim/cluster.js';
 import { R } from '../sim/resources.js';
@@ -94,11 +93,9 @@ export async function run(argv: string[]): Promise<void> {
     writeFileSync(kubeconfigPath, sim.kubeconfigYaml());
     const runtime = createRuntime(config, { logger, clock, simKubeconfigYaml: sim.kubeconfigYaml() });
     stops.push(() => runtime.close());
-    const web = createWebFace({ deps: runtime.deps });
-    const app = createHttpApp({ deps: runtime.deps, extraRoutes: web.handle, isPublicPath: web.isPublicPath });
-    stops.push(() => app.close(), () => web.close());
-    const url = await app.listen();
-    web.start();
+    const surface = createHttpSurface(runtime.deps);
+    stops.push(() => surface.close());
+    const url = await surface.listen();
 
     const feed = new CycleFeed();
     const agent = await startAgent({

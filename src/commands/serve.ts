@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, setPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
-import { checkHttpSecurity, createHttpApp } from '../server/http.js';
+import { checkHttpSecurity } from '../server/http.js';
 import { createRuntime } from '../server/runtime.js';
 import { serveStdio } from '../server/stdio.js';
 import { startReplicaSampler } from '../services/replica-sampler.js';
@@ -135,13 +135,11 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       await serveStdio(runtime.deps);
       return;
     }
-    // REST API (/api/v1), dashboard (/) and API docs (/docs) on the same port as /mcp.
-    const { createWebFace } = await import('../rest/web.js');
-    const web = createWebFace({ deps: runtime.deps });
-    const app = createHttpApp({ deps: runtime.deps, extraRoutes: web.handle, isPublicPath: web.isPublicPath });
-    stops.push(() => web.close(), () => app.close());
-    const url = await app.listen();
-    web.start();
+    // REST API (/api/v1), dashboard (/), API docs (/docs), /metrics and the Alertmanager webhook beside /mcp.
+    const { createHttpSurface } = await import('../server/http-surface.js');
+    const surface = createHttpSurface(runtime.deps);
+    stops.push(() => surface.close());
+    const url = await surface.listen();
     logger.info({ url: `${url}/` }, 'dashboard and REST API (/api/v1) listening');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
