@@ -66,7 +66,12 @@ interface Watcher {
 /** Resource types whose `.status` is only written through the `/status` subresource. */
 const STATUS_SUBRESOURCE_KEYS = new Set(['/pods', '/nodes', '/namespaces', 'apps/deployments', 'apps/replicasets', '/services']);
 
-const HISTORY = 50_000;
+/**
+ * Watch history kept for resuming from a resourceVersion; older ones get 410 Gone and the client re-lists,
+ * as with a real API server's watch cache. 10,000 writes is minutes of a 10,000-pod cluster (~45,000 writes
+ * per simulated hour), enough for any reconnect; each entry pins up to two object versions in memory.
+ */
+const HISTORY = 10_000;
 
 function objKey(ns: string | undefined, name: string): string {
   return ns ? `${ns}/${name}` : name;
@@ -372,7 +377,7 @@ export class ObjectStore {
   private record(res: ResourceType, type: LogEntry['type'], object: KObject, prev?: KObject): void {
     const e: LogEntry = { rv: this.rv, key: resourceKey(res), type, object, prev };
     this.log.push(e);
-    // Trim in batches: splicing one entry off a full 50,000-entry log on every write is O(n) per write.
+    // Trim in batches: splicing one entry off a full log on every write is O(n) per write.
     if (this.log.length > HISTORY + HISTORY / 10) this.log.splice(0, this.log.length - HISTORY);
     for (const w of this.watchers) if (w.key === e.key) this.enqueue(w, e);
     this.drain();

@@ -32,12 +32,47 @@ export function sendJson(ctx: Ctx, code: number, body: unknown): void {
   sendRaw(ctx, code, 'application/json', JSON.stringify(body));
 }
 
-export function sendRaw(ctx: Ctx, code: number, contentType: string, text: string): void {
+export function sendRaw(ctx: Ctx, code: number, contentType: string, body: string | Buffer): void {
   const { res } = ctx;
   res.statusCode = code;
   res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/**
+ * Sends a body produced piece by piece. One piece goes out with a Content-Length like `sendRaw`; more are
+ * written chunked, waiting for the socket to drain between pieces so a slow reader never makes the server
+ * buffer the whole body. Resolves when the body is handed to the socket or the client has gone away.
+ */
+export async function sendChunks(ctx: Ctx, code: number, contentType: string, pieces: Iterable<Buffer>): Promise<void> {
+  const it = pieces[Symbol.iterator]();
+  const first = it.next();
+  if (first.done) return sendRaw(ctx, code, contentType, Buffer.alloc(0));
+  let next = it.next();
+  if (next.done) return sendRaw(ctx, code, contentType, first.value);
+  const { res } = ctx;
+  res.statusCode = code;
+  res.setHeader('Content-Type', contentType);
+  if (!res.write(first.value)) await drained(res);
+  while (!next.done) {
+    if (res.destroyed) return;
+    if (!res.write(next.value)) await drained(res);
+    next = it.next();
+  }
+  if (!res.destroyed) res.end();
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 export function sendError(ctx: Ctx, err: ApiError): void {

@@ -8,7 +8,7 @@ import { ApiError } from '../errors.js';
 import type { WatchOptions } from '../store.js';
 import { groupVersion, type ResourceType, type WatchEvent } from '../types.js';
 import type { Ctx } from './http.js';
-import { objectJson } from './serialize.js';
+import { objectBytes } from './serialize.js';
 
 export interface WatchRequest extends WatchOptions {
   timeoutSeconds?: number;
@@ -18,6 +18,7 @@ export interface WatchRequest extends WatchOptions {
 }
 
 const BOOKMARK_INTERVAL_MS = 60_000;
+const EVENT_END = Buffer.from('}\n');
 
 export function serveWatch(ctx: Ctx, res: ResourceType, w: WatchRequest): void {
   const { res: http, clock, store } = ctx;
@@ -30,7 +31,6 @@ export function serveWatch(ctx: Ctx, res: ResourceType, w: WatchRequest): void {
   let stop: (() => void) | undefined;
   let timeout: ReturnType<typeof clock.setTimeout> | undefined;
   let bookmark: ReturnType<typeof clock.setTimeout> | undefined;
-  const render = w.render ?? ((ev: WatchEvent) => objectJson(res, ev.object));
 
   const end = () => {
     if (ended) return;
@@ -46,7 +46,9 @@ export function serveWatch(ctx: Ctx, res: ResourceType, w: WatchRequest): void {
 
   const send = (ev: WatchEvent) => {
     if (ended) return;
-    http.write(`{"type":"${ev.type}","object":${render(ev)}}\n`);
+    const head = `{"type":"${ev.type}","object":`;
+    if (w.render) http.write(`${head}${w.render(ev)}}\n`);
+    else http.write(Buffer.concat([Buffer.from(head), objectBytes(res, ev.object), EVENT_END]));
   };
 
   try {

@@ -6,9 +6,9 @@
 import { ApiError } from '../../errors.js';
 import { R } from '../../resources.js';
 import { resourceKey, type KObject, type ResourceType } from '../../types.js';
-import { isDryRun, isPlainObject, mediaType, methodNotAllowed, parseJson, queryBool, queryInt, readBody, sendJson, sendRaw, type Ctx } from '../http.js';
+import { isDryRun, isPlainObject, mediaType, methodNotAllowed, parseJson, queryBool, queryInt, readBody, sendChunks, sendJson, sendRaw, type Ctx } from '../http.js';
 import { applyPatch, PATCH_TYPES } from '../patch.js';
-import { listJson, objectJson, withTypeMeta } from '../serialize.js';
+import { listBody, listChunks, objectBytes, withTypeMeta } from '../serialize.js';
 import { toTable, wantsTable, type IncludeObject } from '../table.js';
 import { serveWatch } from '../watch.js';
 import { parseYamlBody, readObjectBody, readOptionalJson } from './body.js';
@@ -31,11 +31,11 @@ function sendObject(ctx: Ctx, res: ResourceType, code: number, o: KObject): void
   if (wantsTable(ctx.req.headers.accept)) {
     sendJson(ctx, code, toTable(res, [o], { now: ctx.clock.now(), includeObject: includeObject(ctx), resourceVersion: o.metadata.resourceVersion }));
   } else {
-    sendRaw(ctx, code, 'application/json', objectJson(res, o));
+    sendRaw(ctx, code, 'application/json', objectBytes(res, o));
   }
 }
 
-function listOrWatch(ctx: Ctx, r: ObjectRoute): void {
+function listOrWatch(ctx: Ctx, r: ObjectRoute): Promise<void> | void {
   const { query } = ctx;
   const labelSelector = query.get('labelSelector') ?? undefined;
   const fieldSelector = query.get('fieldSelector') ?? undefined;
@@ -73,7 +73,7 @@ function listOrWatch(ctx: Ctx, r: ObjectRoute): void {
   if (table) {
     sendJson(ctx, 200, toTable(r.res, result.items, { now: ctx.clock.now(), includeObject: includeObject(ctx), ...meta }));
   } else {
-    sendRaw(ctx, 200, 'application/json', listJson(r.res, result.items, meta));
+    return sendChunks(ctx, 200, 'application/json', listChunks(r.res, result.items, meta));
   }
 }
 
@@ -185,7 +185,7 @@ async function removeCollection(ctx: Ctx, r: ObjectRoute): Promise<void> {
       if (!(e instanceof ApiError && e.code === 404)) throw e;
     }
   }
-  sendRaw(ctx, 200, 'application/json', listJson(r.res, deleted, { resourceVersion: ctx.store.resourceVersion }));
+  sendRaw(ctx, 200, 'application/json', listBody(r.res, deleted, { resourceVersion: ctx.store.resourceVersion }));
 }
 
 export async function handleObjects(ctx: Ctx, r: ObjectRoute): Promise<void> {
