@@ -5,8 +5,8 @@
  */
 import { type Decision, withTool } from './decision.js';
 import { type Finding, incidentKey, raiseSeverity, targetKey } from './findings.js';
-import { type History, actionsOn } from './history.js';
-import type { Observation } from './observation.js';
+import { type History, actionsOn, readyForMs } from './history.js';
+import { type Observation, isTerminating, podsOf } from './observation.js';
 import type { AgentPolicy } from './policy.js';
 import { memoryScalingFailed } from './scaling.js';
 
@@ -26,7 +26,11 @@ export function decideHealing(f: Finding, obs: Observation, policy: AgentPolicy,
   switch (f.type) {
     case 'crash_loop':
       if (f.kind !== 'deployment') return [ctx.escalateOnce('BarePodCrashLoop', `bare pod ${ctx.key} is crash looping and no controller would recreate it: needs a human`)];
-      return [ctx.rollbackIfBadRollout(obs) ?? ctx.restartWithBackoff()];
+      {
+        const rb = ctx.rollbackIfBadRollout(obs);
+        if (rb) return [rb];
+        return ctx.recoveryAssist(obs) ?? [ctx.restartWithBackoff()];
+      }
     case 'image_pull_error':
       if (f.kind === 'deployment') {
         const rb = ctx.rollbackIfBadRollout(obs);
@@ -172,6 +176,44 @@ class Ctx {
     }
     if (this.now < nextAt) return this.none('BackingOff', `${this.f.message}; backing off ${Math.round((nextAt - this.now) / 1000)}s more before restart #${restarts.length + 1}`);
     return restart('CrashLoopRestartAfterBackoff', ` (attempt ${restarts.length + 1} after ${backoff}s backoff)`);
+  }
+
+  /**
+   * The crash cause is gone when a pod of the crash-looping revision that crashed before has since run ready for
+   * recoveryEvidenceSeconds (two checks, no restart between) and no pod of the deployment crashed in that time. The
+   * pods still in CrashLoopBackOff would then sit out the kubelet's back-off (up to 300 s) for nothing: delete them
+   * so their ReplicaSet starts fresh ones now. Once per incident and within the action cap — it answers a change of
+   * state, it is not a retry, so a cause that persists never sees it.
+   */
+  recoveryAssist(obs: Observation): Decision[] | undefined {
+    if (this.f.kind !== 'deployment') return undefined;
+    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    if (!d || d.paused) return undefined;
+    const h = this.policy.healing;
+    const evidenceMs = h.recoveryEvidenceSeconds * 1000;
+    const pods = podsOf(obs, d).filter((p) => !isTerminating(p));
+    const sameRevision = (p: { revision?: string }) => p.revision === undefined || d.revision === undefined || p.revision === d.revision;
+    if (pods.some((p) => p.lastTerminatedAt !== undefined && this.now - p.lastTerminatedAt < evidenceMs)) return undefined;
+    const witness = pods.find((p) => sameRevision(p) && p.restarts > 0 && readyForMs(this.history, p, this.now) >= evidenceMs);
+    if (!witness) return undefined;
+    const inc = this.history.incidents[incidentKey(this.f)];
+    const since = (inc?.openedAt ?? this.now) - 1;
+    if (actionsOn(this.history, this.key, since, ['delete_pod']).some((a) => a.findingType === 'crash_loop')) return undefined;
+    const waiting = pods.filter((p) => p.reason === 'CrashLoopBackOff' && sameRevision(p) && !p.ready).map((p) => p.name);
+    const room = Math.max(0, h.maxActionsPerTarget - this.mutatingInWindow());
+    if (waiting.length === 0 || room === 0) return undefined;
+    const ranFor = Math.round(readyForMs(this.history, witness, this.now) / 1000);
+    return waiting.slice(0, room).map((pod) =>
+      withTool(
+        {
+          ...baseOf(this.f),
+          action: 'delete_pod',
+          reason: 'RecoveryAssist',
+          message: `delete pod ${this.f.namespace}/${pod}, waiting out a CrashLoopBackOff: pod ${witness.name} of the same revision crashed before and has run ready for ${ranFor}s, and no pod of ${this.key} crashed for ${h.recoveryEvidenceSeconds}s, so the cause has cleared; its ReplicaSet starts a fresh pod now`,
+        },
+        { pod },
+      ),
+    );
   }
 
   /** Each stuck pod is deleted once; if replacements get stuck too, deleting is not the cure: escalate. */

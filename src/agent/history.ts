@@ -41,10 +41,16 @@ export interface History {
   recommendations: Record<string, Recommendation[]>;
   incidents: Record<string, IncidentState>;
   healthyRevisions: Record<string, { revision: string; at: number }>;
+  /**
+   * `namespace/pod` → since when the pod has been seen ready at every check with this restart count. A pod ready at
+   * two checks a minute apart with no restart in between has run that long: the evidence that a crash cause cleared.
+   * Optional so a history persisted before it existed still loads.
+   */
+  readySince?: Record<string, { restarts: number; since: number }>;
 }
 
 export function emptyHistory(): History {
-  return { actions: [], recommendations: {}, incidents: {}, healthyRevisions: {} };
+  return { actions: [], recommendations: {}, incidents: {}, healthyRevisions: {}, readySince: {} };
 }
 
 /** How long actions and recommendations are kept; must exceed every window the policy uses. */
@@ -74,7 +80,19 @@ export function observe(history: History, obs: Observation, findings: readonly F
     const settled = podsOf(obs, d).every((p) => p.revision === undefined || p.revision === d.revision);
     if (!troubled && complete && settled) healthyRevisions[deploymentKey(d)] = { revision: d.revision, at: now };
   }
-  return prune({ ...history, incidents, healthyRevisions }, now, retentionSeconds);
+  return prune({ ...history, incidents, healthyRevisions, readySince: readySinceOf(history.readySince ?? {}, obs, now) }, now, retentionSeconds);
+}
+
+/** Pods seen ready keep their first-seen time while the restart count stays; an unready or gone pod is forgotten. */
+function readySinceOf(prev: NonNullable<History['readySince']>, obs: Observation, now: number): NonNullable<History['readySince']> {
+  const out: NonNullable<History['readySince']> = {};
+  for (const p of obs.pods) {
+    if (!p.ready) continue;
+    const key = `${p.namespace}/${p.name}`;
+    const was = prev[key];
+    out[key] = was && was.restarts === p.restarts ? was : { restarts: p.restarts, since: now };
+  }
+  return out;
 }
 
 /** Appends what was decided this cycle: mutating actions, escalations, and every scaling recommendation. */
@@ -113,6 +131,12 @@ function prune(h: History, now: number, retentionSeconds: number): History {
     if (kept.length) recommendations[k] = kept;
   }
   return { ...h, actions: h.actions.filter((a) => a.at > cutoff), recommendations };
+}
+
+/** How long a pod has been running ready without a restart, as far as the checks so far show (0 if not ready). */
+export function readyForMs(h: History, p: { namespace: string; name: string; ready: boolean; restarts: number }, now: number): number {
+  const r = h.readySince?.[`${p.namespace}/${p.name}`];
+  return p.ready && r && r.restarts === p.restarts ? now - r.since : 0;
 }
 
 /** Actions on one target (optionally of some kinds) since `since`. */

@@ -75,6 +75,12 @@ export interface HealingPolicy {
   crashRecentSeconds: number;
   /** Replicas missing this long with no other explanation get escalated. */
   unavailableGraceSeconds: number;
+  /**
+   * Recovery assist: once a pod of the crash-looping revision has run ready this long without a restart, and no pod
+   * of the deployment crashed for as long, the cause is taken as gone and the pods still waiting out a kubelet
+   * back-off (up to 300 s) are deleted, once per incident. At least one agent interval, so two checks confirm it.
+   */
+  recoveryEvidenceSeconds: number;
 }
 
 export interface CircuitBreakerPolicy {
@@ -130,6 +136,7 @@ export const DEFAULT_POLICY: AgentPolicy = {
     containerCreatingTimeoutSeconds: 300,
     crashRecentSeconds: 180,
     unavailableGraceSeconds: 600,
+    recoveryEvidenceSeconds: 60,
   },
   breaker: { unhealthyShare: 0.5, minUnhealthyDeployments: 2, notReadyNodeShare: 0.5 },
   protectedNamespaces: ['kube-system', 'kube-public', 'kube-node-lease'],

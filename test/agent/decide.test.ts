@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeOptions } from '../../src/agent/analyze.js';
-import { decide } from '../../src/agent/decide.js';
-import type { Decision } from '../../src/agent/decision.js';
 import { type History, emptyHistory, observe, recordActions } from '../../src/agent/history.js';
 import type { Observation } from '../../src/agent/observation.js';
 import { type AgentPolicy, DEFAULT_POLICY, policyPreset } from '../../src/agent/policy.js';
 import { T0, deployment, loaded, metrics, node, observation, pod, sec } from './builders.js';
-
-/** One agent cycle the way the runner does it: analyze → observe → decide → recordActions. */
-function cycle(obs: Observation, policy: AgentPolicy, history: History, now: number): { decisions: Decision[]; history: History } {
-  const findings = analyze(obs, now, analyzeOptions(policy));
-  const h = observe(history, obs, findings, now);
-  const decisions = decide(findings, obs, policy, h, now);
-  return { decisions, history: recordActions(h, decisions, now) };
-}
-
-/** Runs cycles every `step` seconds over [0, until) against a world given as a function of time. */
-function run(world: (t: number) => Observation, until: number, policy: AgentPolicy = DEFAULT_POLICY, step = 60, history = emptyHistory()) {
-  const log: Array<Decision & { t: number }> = [];
-  for (let t = 0; t < until; t += step) {
-    const r = cycle({ ...world(t), at: sec(t) }, policy, history, sec(t));
-    history = r.history;
-    log.push(...r.decisions.map((d) => ({ ...d, t })));
-  }
-  return { log, history, acted: log.filter((d) => d.action !== 'none') };
-}
+import { cycle, run } from './cycles.js';
 
 const crashLooping = (o: Parameters<typeof deployment>[0] = {}) => () =>
   observation({
