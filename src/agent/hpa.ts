@@ -16,6 +16,11 @@ export interface PodUsage {
   ready: boolean;
   usage?: number;
   request?: number;
+  /**
+   * Phase Pending (not started, so no sample is expected): upstream's groupPods counts such a pod as unready, not
+   * as missing, so it is ignored on scale-down instead of being assumed busy.
+   */
+  pending?: boolean;
 }
 
 export interface CalcInput {
@@ -38,15 +43,15 @@ export interface CalcResult extends Step {
 /**
  * desired = ceil(pods × utilization / target), with upstream's conservative treatment of pods it cannot trust:
  * a missing sample counts as 100 % (or the target, if higher) of request when the ratio says scale down and as
- * 0 % when it says scale up; unready pods count as 0 % on scale-up. If those assumptions flip the direction or
- * land within tolerance, nothing changes.
+ * 0 % when it says scale up; unready pods (not ready with a sample, or Pending) count as 0 % on scale-up and are
+ * left out on scale-down. If those assumptions flip the direction or land within tolerance, nothing changes.
  */
 export function calcReplicas(input: CalcInput): CalcResult {
   const { currentReplicas: current, targetUtilization: target, tolerance } = input;
-  const withSample = input.pods.filter((p) => p.usage !== undefined);
-  const missing = input.pods.filter((p) => p.usage === undefined);
-  const readyWithSample = withSample.filter((p) => p.ready);
-  const unready = withSample.filter((p) => !p.ready);
+  const isUnready = (p: PodUsage) => !p.ready && (p.usage !== undefined || p.pending === true);
+  const unready = input.pods.filter(isUnready);
+  const missing = input.pods.filter((p) => p.usage === undefined && !isUnready(p));
+  const readyWithSample = input.pods.filter((p) => p.usage !== undefined && p.ready);
   const counts = { readyPods: input.pods.filter((p) => p.ready).length, unreadyPods: unready.length, missingPods: missing.length };
   const keep = (reason: string, message: string, utilization?: number): CalcResult => ({ value: current, reason, message, utilization, ...counts });
 

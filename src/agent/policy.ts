@@ -53,8 +53,12 @@ export interface ScalingPolicy {
   scaleUpOnSaturation: boolean;
   /** Usage at or above this share of the CPU limit counts as saturated. */
   saturationShare: number;
-  /** No scale-down before the agent has observed a whole scale-down stabilization window of a deployment. */
-  holdScaleDownUntilObserved: boolean;
+  /**
+   * Refuse scale-down beyond upstream's arithmetic: on partial metrics (a ready pod without a sample) and while the
+   * deployment is failing (pods crash-looping or unable to pull/start their image, a failing or unfinished
+   * rollout). Off for the `hpa` preset, which is the plain Kubernetes algorithm.
+   */
+  scaleDownGuards: boolean;
 }
 
 export interface HealingPolicy {
@@ -123,7 +127,7 @@ export const DEFAULT_POLICY: AgentPolicy = {
     step: { up: 2, memoryUp: 1, down: 1 },
     scaleUpOnSaturation: true,
     saturationShare: 0.95,
-    holdScaleDownUntilObserved: true,
+    scaleDownGuards: true,
   },
   healing: {
     mode: 'sentinelops',
@@ -155,7 +159,6 @@ function thresholdPreset(base: AgentPolicy): AgentPolicy {
       scaleDown: { ...UPSTREAM_SCALE_DOWN, stabilizationWindowSeconds: 0 },
       clamp: 'enforce',
       scaleUpOnSaturation: false,
-      holdScaleDownUntilObserved: false,
     },
     healing: { ...base.healing, mode: 'seed' },
     breaker: { ...base.breaker, unhealthyShare: 1, minUnhealthyDeployments: Number.POSITIVE_INFINITY, notReadyNodeShare: 1 },
@@ -178,7 +181,7 @@ function hpaPreset(base: AgentPolicy): AgentPolicy {
       scaleDown: UPSTREAM_SCALE_DOWN,
       clamp: 'enforce',
       scaleUpOnSaturation: false,
-      holdScaleDownUntilObserved: false,
+      scaleDownGuards: false,
     },
     healing: { ...base.healing, mode: 'off' },
   };

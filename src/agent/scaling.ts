@@ -1,7 +1,7 @@
 /**
  * The scaling decision for one deployment: calculate (ratio or the seed's fixed step) → stabilize → rate-limit →
- * clamp. Refuses to act without trustworthy evidence: no metrics → no scaling; partial metrics or a degraded
- * deployment → never scale down; an HPA owns the deployment → hands off.
+ * clamp. Refuses to act without trustworthy evidence: no metrics → no scaling; partial metrics or a failing
+ * deployment → never scale down (scaleDownGuards); an HPA owns the deployment → hands off.
  */
 import { type Decision, type ScalingTrace, withTool } from './decision.js';
 import type { Finding } from './findings.js';
@@ -35,32 +35,18 @@ export function decideScaling(d: DeploymentView, obs: Observation, policy: Agent
   );
   const calculated = sp.algorithm === 'step' ? stepCalc(d.replicas, m, policy) : ratioCalc(d, pods, m, policy, history, now, upCeiling);
   let calculate: Step = calculated;
-  const scaleDownBlocked =
-    !m.complete || pods.some((p) => p.cpuMillicores === undefined && hasPerPodMetrics(pods))
-      ? 'PartialMetrics'
-      : d.readyReplicas < d.replicas
-        ? 'Degraded'
-        : undefined;
-  if (sp.algorithm === 'ratio' && calculate.value < d.replicas && scaleDownBlocked) {
-    calculate = {
-      value: d.replicas,
-      reason: scaleDownBlocked,
-      message: scaleDownBlocked === 'PartialMetrics'
-        ? `some pods of ${key} have no metrics: never scale down on partial evidence (${calculated.message})`
-        : `${key} has ${d.readyReplicas}/${d.replicas} ready: no capacity is removed from a degraded deployment (${calculated.message})`,
-    };
+  const scaleDownBlocked = sp.scaleDownGuards && calculate.value < d.replicas ? scaleDownGuard(d, pods, m, findings) : undefined;
+  if (sp.algorithm === 'ratio' && scaleDownBlocked) {
+    calculate = { value: d.replicas, reason: scaleDownBlocked.reason, message: `${key}: ${scaleDownBlocked.message} (${calculated.message})` };
   }
 
-  const seen = history.recommendations[key] ?? [];
-  const downWindowMs = sp.scaleDown.stabilizationWindowSeconds * 1000;
-  // Until the agent has watched a whole scale-down window it has no evidence that the quiet is not a lull: it
-  // counts the current size as recommended (upstream starts with an empty window and may scale down at once).
-  const warmingUp = sp.holdScaleDownUntilObserved && (seen.length === 0 || now - seen[0]!.at < downWindowMs);
+  // Upstream's stabilization, nothing more: the highest recommendation recorded within the scale-down window caps a
+  // scale-down. A deployment the agent has just started watching may therefore scale down at once, as under an HPA.
   const stabilized = stabilize({
     current: d.replicas,
     desired: calculate.value,
     now,
-    recommendations: warmingUp ? [...seen, { at: now, replicas: d.replicas }] : seen,
+    recommendations: history.recommendations[key] ?? [],
     scaleUpWindowSeconds: sp.scaleUp.stabilizationWindowSeconds,
     scaleDownWindowSeconds: sp.scaleDown.stabilizationWindowSeconds,
   });
@@ -148,6 +134,33 @@ function isSaturated(m: DeploymentMetrics, share: number): boolean {
   return m.cpuMillicores >= share * m.cpuLimitMillicores;
 }
 
+const FAILING_POD_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError']);
+
+/**
+ * SentinelOps' refusals beyond upstream's arithmetic. Partial metrics: a ready (serving) pod without a sample means
+ * the evidence is incomplete. Failing: pods crash-looping or unable to start their image, or a rollout still
+ * replacing pods — shrinking such a deployment removes healthy capacity while the broken pods keep counting toward
+ * spec.replicas. Pods that are merely starting or not yet ready do not block: the calculation leaves them out on
+ * scale-down, as upstream does.
+ */
+function scaleDownGuard(d: DeploymentView, pods: PodView[], m: DeploymentMetrics, findings: readonly Finding[]): { reason: string; message: string } | undefined {
+  if (!m.complete || pods.some((p) => p.ready && p.cpuMillicores === undefined && hasPerPodMetrics(pods))) {
+    return { reason: 'PartialMetrics', message: 'some ready pods have no metrics: never scale down on partial evidence' };
+  }
+  const failing = pods.filter((p) => p.reason !== undefined && FAILING_POD_REASONS.has(p.reason));
+  if (failing.length > 0) {
+    return { reason: 'Failing', message: `${failing.length} pod(s) are ${failing[0]!.reason}: no capacity is removed from a failing deployment` };
+  }
+  if (findings.some((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name && f.type === 'bad_rollout')) {
+    return { reason: 'Failing', message: 'its rollout is failing: no capacity is removed from a failing deployment' };
+  }
+  const stale = pods.filter((p) => p.revision !== undefined && d.revision !== undefined && p.revision !== d.revision);
+  if (d.updatedReplicas < d.replicas || stale.length > 0) {
+    return { reason: 'RolloutInProgress', message: `a rollout is in progress (${d.updatedReplicas}/${d.replicas} updated): no scale-down until it completes` };
+  }
+  return undefined;
+}
+
 function hasPerPodMetrics(pods: PodView[]): boolean {
   return pods.some((p) => p.cpuMillicores !== undefined);
 }
@@ -163,6 +176,7 @@ export function usages(pods: PodView[], m: DeploymentMetrics, resource: 'cpu' | 
       ready: p.ready,
       usage: resource === 'cpu' ? p.cpuMillicores : p.memoryBytes,
       request: (resource === 'cpu' ? p.cpuRequestMillicores : p.memoryRequestBytes) ?? perPodRequest,
+      pending: p.phase === 'Pending',
     }));
   }
   const total = resource === 'cpu' ? m.cpuMillicores : (m.memoryBytes ?? (m.memoryUtilization / 100) * (m.memoryRequestBytes ?? 0));
@@ -174,7 +188,7 @@ export function usages(pods: PodView[], m: DeploymentMetrics, resource: 'cpu' | 
       sampled++;
       return { ready: true, usage: perPodUsage, request };
     }
-    return { ready: p.ready, usage: undefined, request };
+    return { ready: p.ready, usage: undefined, request, pending: p.phase === 'Pending' };
   });
 }
 

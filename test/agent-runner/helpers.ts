@@ -31,7 +31,15 @@ export async function startWorld(overrides: Record<string, unknown> = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'sentinelops-agent-'));
   const config = parseConfig(
     deepMerge(
-      { cluster: { mode: 'sim' }, store: { path: join(dir, 'sentinelops.db') }, log: { level: 'silent' }, agent: { intervalSeconds: 1, namespaces: ['demo'] } },
+      {
+        cluster: { mode: 'sim' },
+        store: { path: join(dir, 'sentinelops.db') },
+        log: { level: 'silent' },
+        agent: { intervalSeconds: 1, namespaces: ['demo'] },
+        // The demo app idles at 3 replicas, which the agent (like an HPA) would scale down in its first cycle; that
+        // scale would start the server's per-deployment cooldown and hold the healing these tests are about.
+        safety: { minReplicas: 3 },
+      },
       overrides,
     ),
   );

@@ -163,7 +163,7 @@ describe('scaling', () => {
   it.each([
     { name: 'overload scales up HPA-style to the target', replicas: 3, cpu: 120, want: 'scale', replicasTo: 5 },
     { name: 'near the target nothing happens', replicas: 3, cpu: 75, want: 'none', reason: 'WithinTolerance' },
-    { name: 'underload before a whole window was observed is held', replicas: 6, cpu: 10, want: 'none', reason: 'ScaleDownStabilized' },
+    { name: 'scale-down right after start when the recommendation has been low for the whole recorded window', replicas: 6, cpu: 10, want: 'scale', replicasTo: 2 },
     { name: 'saturated pods scale by the full rate limit', replicas: 3, cpu: 199, want: 'scale', replicasTo: 7 },
     { name: 'missing metrics pipeline → no scaling', replicas: 6, cpu: 10, o: { metricsAvailable: false }, want: 'none', reason: 'MetricsUnavailable' },
     { name: 'partial metrics → never scale down', replicas: 6, cpu: 10, o: { complete: false }, want: 'none', reason: 'PartialMetrics' },
@@ -187,11 +187,45 @@ describe('scaling', () => {
     expect(held.every((d) => d.reason === 'ScaleDownStabilized')).toBe(true);
   });
 
-  it('the hpa preset scales down at once; sentinelops first watches a whole stabilization window', () => {
-    expect(scaleOf(world(4, 50), policyPreset('hpa'))).toMatchObject({ action: 'scale', arguments: { replicas: 3 } });
-    expect(scaleOf(world(4, 50))).toMatchObject({ action: 'none', reason: 'ScaleDownStabilized' });
-    const { acted } = run(() => world(4, 50), 400);
-    expect(acted.filter((d) => d.action === 'scale')[0]).toMatchObject({ t: 300, arguments: { replicas: 3 } });
+  it('like the HPA, a recorded busy recommendation holds a scale-down for the window, an empty history does not', () => {
+    for (const policy of [DEFAULT_POLICY, policyPreset('hpa')]) {
+      expect(scaleOf(world(4, 50), policy)).toMatchObject({ action: 'scale', arguments: { replicas: 3 } });
+      // Busy (recommending 4) at t=0 only: the drop to 3 waits until that recommendation leaves the 300 s window.
+      const { acted } = run((t) => (t === 0 ? world(4, 80) : world(4, 50)), 420, policy);
+      expect(acted.filter((d) => d.action === 'scale')[0]).toMatchObject({ t: 300, arguments: { replicas: 3 } });
+    }
+  });
+
+  describe('scale-down of deployments with unready pods', () => {
+    // 6 replicas; `ok` ready pods idle at 10 % of request, plus `extra` pods in the given state.
+    const mixed = (ok: number, extra: Array<Partial<Parameters<typeof pod>[0]>>, d: Parameters<typeof deployment>[0] = {}) => {
+      const l = loaded(ok, 10);
+      const pods = [...l.pods, ...extra.map((o) => pod({ ...o }))];
+      const dep = deployment({ replicas: pods.length, readyReplicas: pods.filter((p) => p.ready).length, ...d });
+      return observation({ deployments: [dep], pods, metrics: { 'demo/web': metrics(ok, 10) } });
+    };
+    const starting = { phase: 'Pending' as const, ready: false, reason: 'ContainerCreating', createdAt: T0 - 10_000, containerCreatingSince: T0 - 10_000 };
+    const crashing = { ready: false, reason: 'CrashLoopBackOff', restarts: 5, lastTerminationReason: 'Error' };
+    it.each([
+      { name: 'unready starting pods ignored on scale-down', obs: mixed(4, [starting, starting]), policy: DEFAULT_POLICY, want: 'scale', replicasTo: 2 },
+      { name: 'a ready pod without a sample → never scale down (partial metrics)', obs: mixed(4, [{ ready: true }, { ready: true }]), policy: DEFAULT_POLICY, want: 'none', reason: 'PartialMetrics' },
+      { name: 'no scale-down of a crash-looping deployment', obs: mixed(4, [crashing, crashing]), policy: DEFAULT_POLICY, want: 'none', reason: 'Failing' },
+      // Upstream has no such guard; the crashing pods have no sample and count as 100 %: (4×10 + 2×100)/600 → 3.
+      { name: 'the hpa preset scales a crash-looping deployment down', obs: mixed(4, [crashing, crashing]), policy: policyPreset('hpa'), want: 'scale', replicasTo: 3 },
+      { name: 'no scale-down of a deployment whose image cannot be pulled', obs: mixed(4, [{ phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }]), policy: DEFAULT_POLICY, want: 'none', reason: 'Failing' },
+      {
+        name: 'no scale-down while a rollout is in progress',
+        obs: mixed(4, [{ ...starting, revision: '2' }], { revision: '2', previousRevision: '1', updatedReplicas: 1, rolloutStartedAt: T0 - 20_000 }),
+        policy: DEFAULT_POLICY,
+        want: 'none',
+        reason: 'RolloutInProgress',
+      },
+    ])('$name', ({ obs, policy, want, reason, replicasTo }) => {
+      const d = scaleOf(obs, policy);
+      expect(d.action).toBe(want);
+      if (reason) expect(d.reason).toBe(reason);
+      if (replicasTo) expect(d).toMatchObject({ tool: 'scale_deployment', arguments: { replicas: replicasTo } });
+    });
   });
 
   it('sentinelops scales up only above its cpuHigh trigger, even when its target is lower', () => {

@@ -3,6 +3,7 @@ import { type PodUsage, UPSTREAM_SCALE_DOWN, UPSTREAM_SCALE_UP, calcReplicas, cl
 
 const ready = (usage: number | undefined, request = 100): PodUsage => ({ ready: true, usage, request });
 const unready = (usage: number | undefined, request = 100): PodUsage => ({ ready: false, usage, request });
+const pending = (request = 100): PodUsage => ({ ready: false, usage: undefined, request, pending: true });
 
 describe('calcReplicas (after replica_calculator_test.go)', () => {
   it.each([
@@ -19,6 +20,12 @@ describe('calcReplicas (after replica_calculator_test.go)', () => {
     { name: 'missing metrics scale-up conservative', pods: [ready(200), ready(200), ready(undefined), ready(undefined)], target: 80, want: 5, reason: 'CalculatedConservatively' },
     // The pessimistic fill flips the direction (60 % → 110 % of an 80 % target is within tolerance) → no change.
     { name: 'missing metrics that flip direction → no change', pods: [ready(60), ready(undefined), ready(undefined), ready(undefined)], target: 80, want: 4, reason: 'ConservativeNoChange' },
+    // Pending (starting) pods are unready, not missing: left out on scale-down, 2×10 % of request → ceil(2 × 10/80) = 1.
+    { name: 'pending starting pods ignored on scale-down', pods: [ready(10), ready(10), pending(), pending()], target: 80, current: 4, want: 1, reason: 'Calculated' },
+    // ...and counted at 0 % on scale-up: 2×200 over 4 requests = 100 % → ceil(4 × 1.25) = 5.
+    { name: 'pending starting pods count as 0 % on scale-up', pods: [ready(200), ready(200), pending(), pending()], target: 80, current: 4, want: 5, reason: 'CalculatedConservatively' },
+    // A running, not-ready pod without a sample is missing (100 % on scale-down): (10+10+100)/300 = 40 % → ceil(3 × 0.5) = 2.
+    { name: 'running unready pod without a sample counts as busy on scale-down', pods: [ready(10), ready(10), unready(undefined)], target: 80, want: 2, reason: 'CalculatedConservatively' },
     { name: 'no pods', pods: [], target: 80, current: 4, want: 4, reason: 'NoPods' },
     { name: 'missing request', pods: [ready(50, 0)], target: 80, current: 4, want: 4, reason: 'MissingRequest' },
     { name: 'no ready pod with a sample', pods: [unready(50), ready(undefined)], target: 80, current: 4, want: 4, reason: 'NoMetrics' },
@@ -37,6 +44,8 @@ describe('stabilize', () => {
     { name: 'recommendations older than the window are forgotten', current: 6, desired: 2, recs: [{ at: now - 301_000, replicas: 6 }], want: 2, reason: 'ReadyForNewScale' },
     { name: 'scale-up is immediate with a 0 s window', current: 3, desired: 8, recs: [{ at: now - 10_000, replicas: 3 }], want: 8, reason: 'ReadyForNewScale' },
     { name: 'never above current on a scale-down', current: 4, desired: 2, recs: [{ at: now - 10_000, replicas: 9 }], want: 4, reason: 'ScaleDownStabilized' },
+    // Upstream: an empty window holds nothing back, so the current recommendation stands.
+    { name: 'an empty history lets the recommendation stand', current: 6, desired: 2, recs: [], want: 2, reason: 'ReadyForNewScale' },
   ])('$name', ({ current, desired, recs, want, reason }) => {
     const r = stabilize({ current, desired, now, recommendations: recs, scaleUpWindowSeconds: 0, scaleDownWindowSeconds: 300 });
     expect(r).toMatchObject({ value: want, reason });
