@@ -44,16 +44,19 @@ export function assertReplicasInRange(config: Config, replicas: number): void {
 }
 
 /**
- * Refuses a change to a target changed successfully less than cooldownSeconds ago. The audit log is the
- * memory, so the cooldown holds across HTTP sessions and between the agent and the server.
+ * Refuses repeating the same kind of change (same tool) on a target changed that way less than
+ * cooldownSeconds ago: that is what stops scale flapping and restart storms. A different remedy is not
+ * held back — a rollback of a bad rollout must not wait out the cooldown of an autoscale that happened
+ * just before it. The audit log is the memory, so the cooldown holds across HTTP sessions and between
+ * the agent and the server.
  */
-export function assertCooledDown(config: Config, store: Store, target: string, now: number): void {
+export function assertCooledDown(config: Config, store: Store, target: string, tool: string, now: number): void {
   const cooldownMs = config.safety.cooldownSeconds * 1000;
   if (cooldownMs <= 0) return;
-  const last = store.audit.lastChangeAt(target);
+  const last = store.audit.lastChangeAt(target, tool);
   if (last !== undefined && now - last < cooldownMs) {
     const wait = Math.ceil((cooldownMs - (now - last)) / 1000);
-    throw new ServiceError('cooldown', `${target} was changed ${Math.floor((now - last) / 1000)}s ago; the cooldown is ${config.safety.cooldownSeconds}s. Retry in ${wait}s.`, {
+    throw new ServiceError('cooldown', `${target} was changed by ${tool} ${Math.floor((now - last) / 1000)}s ago; the cooldown is ${config.safety.cooldownSeconds}s. Retry in ${wait}s.`, {
       retryAfterSeconds: wait,
     });
   }

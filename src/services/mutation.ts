@@ -40,7 +40,7 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
     assertNamespaceAllowed(ctx.config, spec.namespace);
     spec.validate?.();
     before = await spec.before();
-    assertCooledDown(ctx.config, ctx.store, spec.target, ctx.clock.now());
+    assertCooledDown(ctx.config, ctx.store, spec.target, spec.tool, ctx.clock.now());
     const plan = spec.plan(before);
     if (dryRun) {
       audit(ctx, spec, { before, ok: true, dryRun });

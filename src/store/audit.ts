@@ -57,9 +57,11 @@ export class AuditRepository {
     return toEntry(this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(Number(info.lastInsertRowid)) as Row);
   }
 
-  /** Time of the last successful real (not dry-run) change of `target`, in epoch ms. */
-  lastChangeAt(target: string): number | undefined {
-    const row = this.db.prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND ok = 1 AND dry_run = 0').get(target) as { at: number | null };
+  /** Time of the last successful real (not dry-run) change of `target` by `tool`, in epoch ms. */
+  lastChangeAt(target: string, tool: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND tool = ? AND ok = 1 AND dry_run = 0')
+      .get(target, tool) as { at: number | null };
     return row.at ?? undefined;
   }
 

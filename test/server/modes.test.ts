@@ -24,13 +24,15 @@ describe('modes', () => {
     expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 })).toMatch(/not found/i);
   });
 
-  it('cooldown: a second change to the same deployment within the window is refused with a retry time', async () => {
+  it('cooldown: the same change to the same deployment within the window is refused with a retry time; another remedy is not', async () => {
     h = await startHarness({ safety: { cooldownSeconds: 60 } });
     await h.ok('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 });
-    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 })).toMatch(/changed 0s ago; the cooldown is 60s\. Retry in 60s/);
+    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 })).toMatch(/changed by scale_deployment 0s ago; the cooldown is 60s\. Retry in 60s/);
     expect((await h.deps.cluster.readDeployment(NS, DEP)).spec?.replicas).toBe(3);
     expect(h.deps.store.audit.list({ limit: 1 })[0]).toMatchObject({ ok: false, error: expect.stringMatching(/cooldown/) });
-    // dry-run still reports the refusal; another target is unaffected.
+    // A different remedy on the same target right after the scale goes through (a rollback must not wait for an
+    // autoscale's cooldown), and then is itself cooled down; dry-run reports the refusal too.
+    await h.ok('restart_deployment', { namespace: NS, deployment: DEP });
     expect(await h.fails('restart_deployment', { namespace: NS, deployment: DEP, dryRun: true })).toMatch(/cooldown/);
   });
 

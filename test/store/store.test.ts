@@ -82,8 +82,9 @@ describe('store', () => {
     expect(rows).toHaveLength(3);
     expect(rows[2]).toMatchObject({ caller: 'claude', before: { replicas: 2 }, after: { replicas: 3 }, ok: true, dryRun: false, error: null });
     expect(rows[0]).toMatchObject({ caller: 'agent', ok: false, error: 'out of range', before: null });
-    expect(store.audit.lastChangeAt('deployment/demo/web')).toBe(T0);
-    expect(store.audit.lastChangeAt('deployment/demo/other')).toBeUndefined();
+    expect(store.audit.lastChangeAt('deployment/demo/web', 'scale_deployment')).toBe(T0);
+    expect(store.audit.lastChangeAt('deployment/demo/web', 'rollback_deployment')).toBeUndefined();
+    expect(store.audit.lastChangeAt('deployment/demo/other', 'scale_deployment')).toBeUndefined();
   });
 
   it('keeps replica history in time order', () => {
