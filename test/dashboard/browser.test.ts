@@ -69,7 +69,8 @@ describe('dashboard in Chromium', () => {
 
     const row = page.locator('[data-deployment="demo/nginx-demo"]');
     await row.waitFor({ timeout: 15_000 });
-    await expect.poll(() => row.locator('td').nth(1).innerText(), { timeout: 15_000 }).toMatch(/^3\/3/);
+    // ready/desired, all ready: the agent runs in this test and may already have right-sized the idle demo (3 → 2)
+    await expect.poll(() => row.locator('td').nth(1).innerText(), { timeout: 15_000 }).toMatch(/^([23])\/\1\b/);
     await expect.poll(() => page.locator('#nodes li').count()).toBe(3);
     await expect.poll(() => page.locator('#live').getAttribute('class')).toContain('on');
     // uPlot draws on canvases: one per chart, with the deployment in each legend

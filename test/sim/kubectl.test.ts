@@ -120,7 +120,8 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl against the simulator', () => {
       return /nginx-demo-\S+\s+\d+m\s+\d+Mi/.test(out) && out;
     });
     expect(top.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
-    const pod = (await podLines())[0]![0]!;
+    // A Running, ready pod: the rollout undo before this test may still be terminating the old ones.
+    const pod = (await podLines()).find((r) => r[1] === '1/1' && r[2] === 'Running')![0]!;
     expect((await kubectl('logs', pod, '-n', 'demo')).trim().length).toBeGreaterThan(0);
     const describe = await kubectl('describe', 'pod', pod, '-n', 'demo');
     expect(describe).toMatch(new RegExp(`^Name:\\s+${pod}$`, 'm'));
@@ -136,7 +137,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl against the simulator', () => {
       await until('initial rows', async () => out.split('\n').filter((l) => l.startsWith('nginx-demo-')).length >= 5, 15_000);
       const initial = out.split('\n').filter((l) => l.startsWith('nginx-demo-')).length;
       expect(out.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS/);
-      const victim = out.split('\n')[1]!.split(/\s+/)[0]!;
+      const victim = out.split('\n').find((l) => /^nginx-demo-\S+\s+1\/1\s+Running\s/.test(l))!.split(/\s+/)[0]!;
       await kubectl('delete', 'pod', victim, '-n', 'demo', '--wait=false');
       await until('watch lines for the deletion', async () => out.split('\n').filter((l) => l.startsWith('nginx-demo-')).length > initial + 1, 15_000);
       expect(out).toMatch(new RegExp(`${victim}\\s+\\S+\\s+Terminating`));
