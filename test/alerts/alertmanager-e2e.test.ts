@@ -5,12 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleRequest } from '../../src/alerts/ingest.js';
 import { RealClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load.js';
-import { ClusterClient } from '../../src/k8s/client.js';
 import { silentLogger } from '../../src/log.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
 import { observabilityRoutes } from '../../src/observability/routes.js';
@@ -18,6 +16,7 @@ import { createHttpApp, type HttpApp } from '../../src/server/http.js';
 import { MetricsServerSource } from '../../src/services/metrics-source.js';
 import { Store } from '../../src/store/index.js';
 import { alertmanagerSkipReason, startAlertmanager, type TestAlertmanager } from '../helpers/prometheus.js';
+import { unreachableCluster } from '../helpers/unreachable-cluster.js';
 
 const skip = alertmanagerSkipReason();
 if (skip) process.stderr.write(`[skip] Alertmanager end-to-end suite: ${skip}\n`);
@@ -36,14 +35,7 @@ describe.skipIf(skip)('Alertmanager → POST /alerts/alertmanager on the Sentine
 
   beforeAll(async () => {
     // The webhook path never calls the cluster; this client points nowhere.
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'none', server: 'http://127.0.0.1:9' }],
-      users: [{ name: 'none' }],
-      contexts: [{ name: 'none', cluster: 'none', user: 'none' }],
-      currentContext: 'none',
-    });
-    const cluster = new ClusterClient(kc);
+    const cluster = unreachableCluster();
     const config = parseConfig({ http: { port: 0, token: TOKEN } });
     const logger = silentLogger();
     app = createHttpApp({

@@ -7,27 +7,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/log.js';
-import { createServer, type ServerDeps } from '../../src/server/create-server.js';
+import type { ServerDeps } from '../../src/server/create-server.js';
 import { createRuntime } from '../../src/server/runtime.js';
 import { seededRandom } from '../../src/services/context.js';
-import { startSimulator, type SimulatorOptions } from '../../src/sim/cluster.js';
+import { type SimulatorOptions, startSimulator } from '../../src/sim/cluster.js';
+import { connectClient, eventually, type ConnectedClient, type Sim } from '../server/harness.js';
 
-export type Sim = Awaited<ReturnType<typeof startSimulator>>;
+export { eventually };
 
-export interface Session {
+export interface Session extends ConnectedClient {
   deps: ServerDeps;
   config: Config;
-  client: Client;
-  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
-  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
-  fails(name: string, args?: Record<string, unknown>): Promise<string>;
-  close(): Promise<void>;
 }
 
 export interface SimHarness extends Session {
@@ -59,52 +52,14 @@ async function openSession(sim: Sim, dbPath: string, overrides: Record<string, u
   const config = parseConfig(deepMerge({ cluster: { mode: 'sim' }, store: { path: dbPath }, log: { level: 'silent' } }, overrides));
   const runtime = createRuntime(config, { logger: silentLogger(), simKubeconfigYaml: sim.kubeconfigYaml() });
   const deps: ServerDeps = { ...runtime.deps, random: seededRandom(42) };
-  const { server, cleanup } = createServer(deps);
-  const client = new Client({ name: 'cost-chaos-test', version: '1.0.0' });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await server.connect(b);
-  await client.connect(a);
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const connected = await connectClient(deps, 'cost-chaos-test');
   return {
     deps,
     config,
-    client,
-    call,
-    ok: async (name, args) => {
-      const r = await call(name, args);
-      if (r.isError) throw new Error(`${name} failed: ${textOf(r)}`);
-      if (JSON.stringify(JSON.parse(textOf(r))) !== JSON.stringify(r.structuredContent)) throw new Error(`${name}: text and structuredContent differ`);
-      return r.structuredContent as never;
-    },
-    fails: async (name, args) => {
-      const r = await call(name, args);
-      if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${textOf(r)}`);
-      return textOf(r);
-    },
+    ...connected,
     close: async () => {
-      await client.close();
-      await cleanup();
+      await connected.close();
       runtime.close();
     },
   };
-}
-
-export function textOf(r: CallToolResult): string {
-  return r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
-}
-
-/** Polls until `fn` returns a truthy value (real time: the simulator runs on it). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, stepMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
 }

@@ -5,10 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { eventually, textOf } from '../server/harness.js';
+import { eventually, textOf, toolCaller as sharedToolCaller, type ToolCaller } from '../server/harness.js';
 
-export { eventually, textOf };
+export { eventually, textOf, type ToolCaller };
 
 export const kubeconfigPath = process.env.SENTINELOPS_E2E_KUBECONFIG;
 /** test/cluster/up.sh runs metrics-server unless SENTINELOPS_METRICS_SERVER=0. */
@@ -88,29 +87,7 @@ export async function waitRolledOut(k: Kube, namespace: string, name: string, re
   );
 }
 
-export interface ToolCaller {
-  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
-  /** a tool call that must succeed; its structuredContent (checked equal to the text) */
-  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
-  /** a tool call that must fail as a tool error; its message */
-  fails(name: string, args?: Record<string, unknown>): Promise<string>;
-}
-
+/** The shared tool caller with a timeout long enough for a real cluster's controllers. */
 export function toolCaller(client: Client): ToolCaller {
-  const call = async (name: string, args: Record<string, unknown> = {}) =>
-    (await client.callTool({ name, arguments: args }, undefined, { timeout: SETTLE_MS })) as CallToolResult;
-  return {
-    call,
-    ok: async (name, args) => {
-      const r = await call(name, args);
-      if (r.isError) throw new Error(`${name} failed: ${textOf(r)}`);
-      if (JSON.stringify(JSON.parse(textOf(r))) !== JSON.stringify(r.structuredContent)) throw new Error(`${name}: text and structuredContent differ`);
-      return r.structuredContent as never;
-    },
-    fails: async (name, args) => {
-      const r = await call(name, args);
-      if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${textOf(r)}`);
-      return textOf(r);
-    },
-  };
+  return sharedToolCaller(client, { timeout: SETTLE_MS });
 }

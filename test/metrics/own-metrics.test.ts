@@ -6,14 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TOOLS } from '../../tools/index.js';
 import { RealClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load.js';
-import { ClusterClient } from '../../src/k8s/client.js';
 import { silentLogger } from '../../src/log.js';
 import { metricsHandler } from '../../src/observability/http.js';
 import { instrumentTools } from '../../src/observability/instrument-tools.js';
@@ -22,6 +20,7 @@ import { storeFacts } from '../../src/observability/store-facts.js';
 import { createServer } from '../../src/server/create-server.js';
 import { MetricsServerSource } from '../../src/services/metrics-source.js';
 import { Store } from '../../src/store/index.js';
+import { unreachableCluster } from '../helpers/unreachable-cluster.js';
 
 describe('GET /metrics (SentinelOps itself)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentinelops-own-'));
@@ -41,14 +40,7 @@ describe('GET /metrics (SentinelOps itself)', () => {
     url = `http://127.0.0.1:${(http.address() as { port: number }).port}/metrics`;
 
     // These tools only touch the store; the cluster client points nowhere and is never called.
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'none', server: 'http://127.0.0.1:9' }],
-      users: [{ name: 'none' }],
-      contexts: [{ name: 'none', cluster: 'none', user: 'none' }],
-      currentContext: 'none',
-    });
-    const cluster = new ClusterClient(kc);
+    const cluster = unreachableCluster();
     const created = createServer({
       config: parseConfig({}),
       cluster,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -42,32 +43,23 @@ export async function startSimDeps(overrides: Record<string, unknown> = {}): Pro
   };
 }
 
-export interface Harness extends SimBackedDeps {
-  client: Client;
+export interface ToolCaller {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
-  /** calls a tool that must succeed; returns its structuredContent */
+  /** calls a tool that must succeed; returns its structuredContent (checked equal to the text) */
   ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
   /** calls a tool that must fail as a tool error; returns its message */
   fails(name: string, args?: Record<string, unknown>): Promise<string>;
 }
 
-export async function startHarness(overrides: Record<string, unknown> = {}, clientOptions: ConstructorParameters<typeof Client>[1] = {}): Promise<Harness> {
-  const base = await startSimDeps(overrides);
-  const { server, cleanup } = createServer(base.deps);
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, clientOptions);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  await client.connect(clientSide);
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+/** call/ok/fails over any connected SDK Client; `options` go with every request (e.g. a longer timeout). */
+export function toolCaller(client: Client, options?: RequestOptions): ToolCaller {
+  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult;
   return {
-    ...base,
-    client,
     call,
     ok: async (name, args) => {
       const r = await call(name, args);
       if (r.isError) throw new Error(`${name} failed: ${textOf(r)}`);
-      const text = JSON.parse(textOf(r)) as unknown;
-      if (JSON.stringify(text) !== JSON.stringify(r.structuredContent)) throw new Error(`${name}: text and structuredContent differ`);
+      if (JSON.stringify(JSON.parse(textOf(r))) !== JSON.stringify(r.structuredContent)) throw new Error(`${name}: text and structuredContent differ`);
       return r.structuredContent as never;
     },
     fails: async (name, args) => {
@@ -75,9 +67,44 @@ export async function startHarness(overrides: Record<string, unknown> = {}, clie
       if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${textOf(r)}`);
       return textOf(r);
     },
+  };
+}
+
+export interface ConnectedClient extends ToolCaller {
+  client: Client;
+  /** closes the client and the server; the deps stay open (they belong to the caller) */
+  close(): Promise<void>;
+}
+
+/** createServer(deps) and an SDK Client named `name` connected to it over the in-memory linked transport. */
+export async function connectClient(deps: ServerDeps, name: string, clientOptions: ConstructorParameters<typeof Client>[1] = {}): Promise<ConnectedClient> {
+  const { server, cleanup } = createServer(deps);
+  const client = new Client({ name, version: '1.0.0' }, clientOptions);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await client.connect(clientSide);
+  return {
+    client,
+    ...toolCaller(client),
     close: async () => {
       await client.close();
       await cleanup();
+    },
+  };
+}
+
+export interface Harness extends SimBackedDeps, ConnectedClient {
+  close(): Promise<void>;
+}
+
+export async function startHarness(overrides: Record<string, unknown> = {}, clientOptions: ConstructorParameters<typeof Client>[1] = {}): Promise<Harness> {
+  const base = await startSimDeps(overrides);
+  const connected = await connectClient(base.deps, 'test-client', clientOptions);
+  return {
+    ...base,
+    ...connected,
+    close: async () => {
+      await connected.close();
       await base.close();
     },
   };
@@ -88,7 +115,7 @@ export function textOf(r: CallToolResult): string {
 }
 
 /** Polls `fn` until it returns a truthy value or the timeout passes (real time: the simulator runs on it). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 100): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, stepMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
