@@ -12,7 +12,7 @@ import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger } from '../log.js';
 import { resolveToken } from '../server/http.js';
 import { createRuntime } from '../server/runtime.js';
-import { flagsToOverrides } from './serve.js';
+import { CONFIG_FLAG_OPTIONS, flagsToOverrides } from './serve.js';
 
 const USAGE = `Usage: sentinelops-mcp agent [flags]
 
@@ -49,14 +49,7 @@ const OPTIONS = {
   'no-watch': { type: 'boolean' },
   identity: { type: 'string' },
   quiet: { type: 'boolean' },
-  config: { type: 'string' },
-  cluster: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  namespace: { type: 'string' },
-  db: { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-file': { type: 'string' },
+  ...CONFIG_FLAG_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 

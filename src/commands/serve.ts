@@ -32,24 +32,29 @@ const USAGE = `Usage: sentinelops-mcp [serve] [flags]
   --log-file <path>        write logs to a file instead of stderr
 `;
 
+/** Config-file, cluster, store and log flags, read by flagsToOverrides; `serve` and `agent` both take them. */
+export const CONFIG_FLAG_OPTIONS = {
+  config: { type: 'string' },
+  cluster: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string' },
+  db: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-file': { type: 'string' },
+} as const;
+
 const OPTIONS = {
   http: { type: 'boolean' },
   agent: { type: 'boolean' },
   host: { type: 'string' },
   port: { type: 'string' },
   'token-file': { type: 'string' },
-  config: { type: 'string' },
-  cluster: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  namespace: { type: 'string' },
+  ...CONFIG_FLAG_OPTIONS,
   'allowed-namespaces': { type: 'string' },
   'read-only': { type: 'boolean' },
   'non-destructive': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
-  db: { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
