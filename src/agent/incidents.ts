@@ -18,14 +18,18 @@ import { isFailure, stillUnhealthy } from './verify.js';
 
 export type TrackedOutcome = 'open' | 'escalated' | 'failed';
 
-export interface TrackedIncident {
-  id: string;
+/** What identifies an incident and where it is: shared by a finding about to be recorded and a recorded one. */
+interface IncidentSubject {
   key: string;
   type: string;
   namespace: string;
   target: string;
   targetKey: string;
   severity: Severity;
+}
+
+export interface TrackedIncident extends IncidentSubject {
+  id: string;
   detectedAt: number;
   outcome: TrackedOutcome;
 }
@@ -56,13 +60,7 @@ const NEEDS_CONFIRMATION: ReadonlySet<string> = new Set(['cpu_overload', 'memory
 /** Generic symptoms that a specific failure incident on the same target already explains. */
 const SYMPTOMS: ReadonlySet<string> = new Set(['pod_crashed', 'replicas_unavailable']);
 
-interface Active {
-  key: string;
-  type: string;
-  namespace: string;
-  target: string;
-  targetKey: string;
-  severity: Severity;
+interface Active extends IncidentSubject {
   title: string;
   details: Record<string, unknown>;
 }
