@@ -3,7 +3,6 @@
  * server over the in-memory transport, on the configured cluster and store), or against a remote server with
  * --server <url> and a bearer token. Leader election and watch-triggered cycles use the configured cluster.
  */
-import { parseArgs } from 'node:util';
 import type { PolicyName } from '../agent/policy.js';
 import { startAgent } from '../agent/start.js';
 import { ConfigError, loadConfig, setPath } from '../config/load.js';
@@ -12,6 +11,7 @@ import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger } from '../log.js';
 import { resolveToken } from '../server/http.js';
 import { createRuntime } from '../server/runtime.js';
+import { parseFlagsOrUsage } from './parse-flags.js';
 import { CONFIG_FLAG_OPTIONS, flagsToOverrides } from './serve.js';
 
 const USAGE = `Usage: sentinelops-mcp agent [flags]
@@ -70,19 +70,8 @@ export function agentOverrides(values: Record<string, string | boolean | undefin
 }
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  const v = parsed.values;
-  if (v.help) {
-    process.stderr.write(USAGE);
-    return;
-  }
+  const v = parseFlagsOrUsage(argv, OPTIONS, USAGE);
+  if (!v) return;
   if (v.policy !== undefined && !POLICIES.includes(v.policy as PolicyName)) {
     process.stderr.write(`--policy: expected one of ${POLICIES.join(', ')}, got "${v.policy}"\n`);
     process.exitCode = 2;

@@ -2,7 +2,6 @@
  * `sentinelops-mcp [serve] [flags]`: the MCP server on stdio (default) or Streamable HTTP (--http),
  * against a kubeconfig cluster, the in-cluster service account, or the embedded simulator (--cluster sim).
  */
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, setPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
@@ -10,6 +9,7 @@ import { checkHttpSecurity } from '../server/http.js';
 import { createRuntime } from '../server/runtime.js';
 import { serveStdio } from '../server/stdio.js';
 import { startReplicaSampler } from '../services/replica-sampler.js';
+import { parseFlagsOrUsage } from './parse-flags.js';
 
 const USAGE = `Usage: sentinelops-mcp [serve] [flags]
 
@@ -86,28 +86,18 @@ export function flagsToOverrides(values: Record<string, string | boolean | undef
 }
 
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (parsed.values.help) {
-    process.stderr.write(USAGE);
-    return;
-  }
+  const values = parseFlagsOrUsage(argv, OPTIONS, USAGE);
+  if (!values) return;
   let config: Config;
   try {
-    config = loadConfig({ configFile: parsed.values.config, overrides: flagsToOverrides(parsed.values) });
+    config = loadConfig({ configFile: values.config, overrides: flagsToOverrides(values) });
   } catch (err) {
     process.stderr.write(`sentinelops-mcp: ${(err as Error).message}\n`);
     process.exitCode = 2;
     return;
   }
   const logger = createLogger({ level: config.log.level, file: config.log.file, name: 'sentinelops' });
-  await serve(config, logger, parsed.values.http === true, parsed.values.agent === true);
+  await serve(config, logger, values.http === true, values.agent === true);
 }
 
 async function serve(config: Config, logger: Logger, http: boolean, withAgent = false): Promise<void> {
