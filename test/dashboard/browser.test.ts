@@ -4,7 +4,7 @@
  * the crash button crashes a pod, and the incident the agent opens appears and resolves on the page.
  * Screenshots go to test-artifacts/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -16,6 +16,11 @@ import type { SimBackedDeps } from '../server/harness.js';
 import { call, mountRest, startRestBase, TOKEN, type RestServer } from '../rest/harness.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+// On a laptop without Debian's chromium the suite is skipped with its reason; in CI (.ci/run installs it) a
+// missing browser is a failure, never a silent skip.
+const SKIP = !existsSync(CHROMIUM) && !process.env.CI;
+if (SKIP) process.stderr.write(`dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)\n`);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let base: SimBackedDeps;
@@ -27,6 +32,7 @@ let page: Page;
 let profile: string;
 
 beforeAll(async () => {
+  if (SKIP) return;
   base = await startRestBase({ chaos: { enabled: true }, agent: { intervalSeconds: 2, leaderElection: { enabled: false } } });
   client = await connectInProcess(base.deps);
   runner = new AgentRunner({ client, clock: base.deps.clock, logger: silentLogger(), ...runnerOptionsFromConfig(base.config), summary: null });
@@ -36,7 +42,7 @@ beforeAll(async () => {
   server = await mountRest(base, { http: { token: TOKEN } }, { feedIntervalMs: 1000 });
   profile = mkdtempSync(join(tmpdir(), 'sentinelops-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 1000 },
@@ -54,7 +60,7 @@ afterAll(async () => {
   await base?.close();
 });
 
-describe('dashboard in Chromium', () => {
+describe.skipIf(SKIP)('dashboard in Chromium', () => {
   const pageErrors: string[] = [];
 
   it('asks for the token once, then shows deployments, nodes and charts', async () => {
