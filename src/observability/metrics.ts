@@ -14,9 +14,6 @@ export class SentinelMetrics {
   readonly registry: Registry;
   private readonly agentCycles: Counter<'outcome'>;
   private readonly agentCycleDuration: Histogram<'outcome'>;
-  private readonly incidents: Gauge<'type' | 'outcome'>;
-  private readonly mttr: Histogram<'type'>;
-  private readonly actions: Counter<'tool' | 'result'>;
   private facts: StoreFacts | undefined;
   private readonly toolCalls: Histogram<'tool' | 'outcome'>;
   private readonly alerts: Counter<'status' | 'result'>;
@@ -39,9 +36,10 @@ export class SentinelMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    // Incidents and actions come from the store at scrape time (see store-facts.ts for why).
+    // Incidents, MTTR and actions come from the store at scrape time (see store-facts.ts for why): these three
+    // are registered with a collect() callback and never written to directly, so no field keeps them.
     const self = this;
-    this.incidents = new Gauge({
+    new Gauge({
       name: `${METRIC_PREFIX}incidents`,
       help: 'Incidents in the store by type (crash_loop, cpu_overload, image_pull, alert, ...) and outcome (open, resolved, failed, escalated).',
       labelNames: ['type', 'outcome'],
@@ -51,7 +49,7 @@ export class SentinelMetrics {
         for (const r of self.facts?.incidentCounts() ?? []) this.set({ type: r.type, outcome: r.outcome }, r.count);
       },
     });
-    this.mttr = new Histogram({
+    new Histogram({
       name: `${METRIC_PREFIX}incident_mttr_seconds`,
       help: 'Time from detection to verified resolution of resolved incidents (MTTR), by type.',
       labelNames: ['type'],
@@ -62,7 +60,7 @@ export class SentinelMetrics {
         for (const r of self.facts?.resolutionSeconds() ?? []) this.observe({ type: r.type }, nonNegative(r.seconds));
       },
     });
-    this.actions = new Counter({
+    new Counter({
       name: `${METRIC_PREFIX}actions_total`,
       help: 'Mutating tool calls (by the agent or a client) from the audit log, by tool and result (ok, dry_run, error; refusals are errors).',
       labelNames: ['tool', 'result'],

@@ -116,7 +116,6 @@ export class ObjectStore {
   private readonly data = new Map<string, Map<string, KObject>>();
   private readonly sortedKeys = new Map<string, string[] | undefined>();
   private readonly log: LogEntry[] = [];
-  private logStart = 0;
   private readonly watchers = new Set<Watcher>();
   private readonly queue: { w: Watcher; ev: WatchEvent }[] = [];
   private delivering = false;

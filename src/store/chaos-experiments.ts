@@ -31,16 +31,10 @@ export interface ChaosExperimentRecord {
   error: string | null;
 }
 
-export interface NewChaosExperiment {
-  kind: ChaosKind;
-  namespace: string;
-  target: string;
-  backend: string;
-  caller: string;
-  params: Record<string, unknown>;
-  startedAt: number;
-  expiresAt: number;
-}
+export type NewChaosExperiment = Pick<
+  ChaosExperimentRecord,
+  'kind' | 'namespace' | 'target' | 'backend' | 'caller' | 'params' | 'startedAt' | 'expiresAt'
+>;
 
 interface Row {
   seq: number;

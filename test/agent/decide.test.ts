@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type History, emptyHistory, observe, recordActions } from '../../src/agent/history.js';
+import { emptyHistory } from '../../src/agent/history.js';
 import type { Observation } from '../../src/agent/observation.js';
 import { type AgentPolicy, DEFAULT_POLICY, policyPreset } from '../../src/agent/policy.js';
 import { T0, deployment, loaded, metrics, node, observation, pod, sec } from './builders.js';

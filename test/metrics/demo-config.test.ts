@@ -30,12 +30,12 @@ describe('demo Prometheus manifests', () => {
   });
 
   it('matches the seed quick start: pods labelled app=prometheus in monitoring, service prometheus:9090', () => {
-    const dep = find('Deployment', 'prometheus') as { metadata: { namespace: string }; spec: { template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string } } } };
+    const dep = find('Deployment', 'prometheus') as unknown as { metadata: { namespace: string }; spec: { template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string } } } };
     expect(dep.metadata.namespace).toBe('monitoring');
     expect(dep.spec.template.metadata.labels.app).toBe('prometheus');
-    const svc = find('Service', 'prometheus') as { spec: { ports: Array<{ port: number }> } };
+    const svc = find('Service', 'prometheus') as unknown as { spec: { ports: Array<{ port: number }> } };
     expect(svc.spec.ports[0]!.port).toBe(9090);
-    const role = find('ClusterRole', 'sentinelops-prometheus') as { rules: Array<{ resources?: string[] }> };
+    const role = find('ClusterRole', 'sentinelops-prometheus') as unknown as { rules: Array<{ resources?: string[] }> };
     expect(role.rules.flatMap((r) => r.resources ?? [])).toContain('nodes/proxy');
     expect(find('Service', 'kube-state-metrics')).toBeDefined();
   });

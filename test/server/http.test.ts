@@ -22,7 +22,7 @@ beforeAll(async () => {
   base = await startSimDeps({ http: { port: 0, bodyLimitBytes: 64 * 1024 }, safety: { cooldownSeconds: 0 } });
   open = createHttpApp({
     deps: base.deps,
-    extraRoutes: (req, res, url) => {
+    extraRoutes: (_req, res, url) => {
       if (url.pathname !== '/api/v1/ping') return false;
       res.end('pong');
       return true;

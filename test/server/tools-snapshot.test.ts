@@ -3,21 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/load.js';
-import { ClusterClient } from '../../src/k8s/client.js';
 import { silentLogger } from '../../src/log.js';
 import { createServer } from '../../src/server/create-server.js';
 import { MetricsServerSource } from '../../src/services/metrics-source.js';
 import { Store } from '../../src/store/index.js';
+import { unreachableCluster } from '../helpers/unreachable-cluster.js';
 
 /** tools/list needs no cluster: a kubeconfig pointing nowhere is enough. */
 async function listTools(safety: Record<string, unknown>) {
-  const kc = new KubeConfig();
-  kc.loadFromClusterAndUser({ name: 'none', server: 'http://127.0.0.1:9' }, { name: 'none' });
-  const cluster = new ClusterClient(kc);
+  const cluster = unreachableCluster();
   const clock = new VirtualClock();
   const store = Store.open(join(mkdtempSync(join(tmpdir(), 'sentinelops-snap-')), 'x.db'), clock);
   const config = parseConfig({ safety, store: { path: ':memory:' } });

@@ -2,7 +2,7 @@
 import type { KObject } from '../../types.js';
 import { checkReplicas, isObj, type KindAdmission, type Obj } from './kind.js';
 import { defaultPodSpec, defaultPodTolerations, podSpecChangeForbidden, qosClass, validatePodSpec } from './podspec.js';
-import { Causes, isInt, validateStringMap } from './validation.js';
+import { isInt, validateStringMap } from './validation.js';
 
 export const podAdmission: KindAdmission = {
   defaults(o) {
