@@ -36,8 +36,8 @@ export async function startWorld(overrides: Record<string, unknown> = {}): Promi
         store: { path: join(dir, 'sentinelops.db') },
         log: { level: 'silent' },
         agent: { intervalSeconds: 1, namespaces: ['demo'] },
-        // The demo app idles at 3 replicas, which the agent (like an HPA) would scale down in its first cycle; that
-        // scale would start the server's per-deployment cooldown and hold the healing these tests are about.
+        // The demo app idles at 3 replicas, which the agent (like an HPA) would scale down in its first cycle; keeping
+        // it at 3 leaves the actions these tests count to the healing they are about.
         safety: { minReplicas: 3 },
       },
       overrides,
