@@ -11,6 +11,10 @@ export interface AnalyzeOptions {
   thresholds: Thresholds;
   containerCreatingTimeoutSeconds: number;
   crashRecentSeconds: number;
+  /** A container in CrashLoopBackOff is crash LOOPING when its last run was shorter than this. */
+  crashLoopRunSeconds: number;
+  /** Without run times from the API, this many restarts make a loop. */
+  crashLoopMinRestarts: number;
   /** An unready pod younger than this is starting, not failing. */
   startupGraceSeconds: number;
   recentRolloutSeconds: number;
@@ -22,6 +26,8 @@ export function analyzeOptions(policy: AgentPolicy = DEFAULT_POLICY): AnalyzeOpt
     thresholds: policy.thresholds,
     containerCreatingTimeoutSeconds: policy.healing.containerCreatingTimeoutSeconds,
     crashRecentSeconds: policy.healing.crashRecentSeconds,
+    crashLoopRunSeconds: policy.healing.crashLoopRunSeconds,
+    crashLoopMinRestarts: 3,
     startupGraceSeconds: 120,
     recentRolloutSeconds: policy.healing.recentRolloutSeconds,
     saturationShare: policy.scaling.saturationShare,
@@ -111,7 +117,10 @@ function podFindings(
   add('oom_killed', 'high', oom, { ...rollout, memoryLimitBytes: limit, recommendedMemoryLimitBytes: limit ? recommendMemoryLimit(limit) : undefined },
     `${oom.length} pod(s) of ${what} were OOMKilled${limit ? `: raise the memory limit from ${mib(limit)} to at least ${mib(recommendMemoryLimit(limit))}` : ': set or raise the memory limit'}; restarting will not help`);
 
-  const crash = pods.filter((p) => p.reason === 'CrashLoopBackOff' && !explained.has(p.name));
+  // The kubelet says CrashLoopBackOff from the first crash on; a pod that ran for minutes or days and crashed
+  // once is a crash (the kubelet restarts it), not a loop to act on.
+  const looping = (p: PodView) => (p.lastRunSeconds !== undefined ? p.lastRunSeconds < o.crashLoopRunSeconds : p.restarts >= o.crashLoopMinRestarts);
+  const crash = pods.filter((p) => p.reason === 'CrashLoopBackOff' && looping(p) && !explained.has(p.name));
   add('crash_loop', 'high', crash, { ...rollout, restarts: Math.max(0, ...crash.map((p) => p.restarts)), lastTerminationReason: crash[0]?.lastTerminationReason },
     `${crash.length} pod(s) of ${what} are in CrashLoopBackOff (up to ${Math.max(0, ...crash.map((p) => p.restarts))} restarts)`);
 

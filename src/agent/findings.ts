@@ -10,6 +10,7 @@ export type FindingType =
   | 'unschedulable'
   | 'stuck_creating'
   | 'oom_killed'
+  | 'memory_leak'
   | 'node_not_ready'
   | 'pod_crashed'
   | 'replicas_unavailable'

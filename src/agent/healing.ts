@@ -43,6 +43,8 @@ export function decideHealing(f: Finding, obs: Observation, policy: AgentPolicy,
         if (rb) return [rb];
       }
       return [ctx.escalateOnce('OomNeedsMoreMemory', `${f.message}`)];
+    case 'memory_leak':
+      return ctx.replaceLeakingPod(obs);
     case 'bad_rollout': {
       const rb = ctx.rollbackIfBadRollout(obs, true);
       return [rb ?? ctx.escalateOnce('RolloutStalled', `${f.message}; no healthy previous revision is known, so rolling back is not safe`)];
@@ -214,6 +216,48 @@ class Ctx {
         { pod },
       ),
     );
+  }
+
+  /**
+   * A leaking pod close to its memory limit is deleted before the OOM killer gets it: its ReplicaSet starts a fresh
+   * one (no kubelet back-off, in-flight work drained by the graceful stop). One pod at a time, only when every
+   * other pod is ready and they carry the current CPU load without it, and only when pods last long enough between
+   * replacements (leakMinLifetimeSeconds) — a faster leak would make a treadmill, so it is escalated only. Not a
+   * retry of anything: each pod is replaced at most once, at the moment it would have died anyway.
+   */
+  replaceLeakingPod(obs: Observation): Decision[] {
+    const h = this.policy.healing;
+    const escalation = this.escalateOnce('MemoryLeak', this.f.message);
+    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    if (this.f.kind !== 'deployment' || !d || d.paused) return [escalation];
+    const leaks = (this.f.evidence.leaks ?? []) as { pod: string; secondsToLimit?: number }[];
+    const due = leaks.filter((l) => l.secondsToLimit !== undefined && l.secondsToLimit <= h.leakReplaceHorizonSeconds).sort((a, b) => a.secondsToLimit! - b.secondsToLimit!)[0];
+    if (!due) return [escalation];
+    const pods = podsOf(obs, d);
+    const pod = pods.find((p) => p.name === due.pod);
+    if (!pod) return [escalation];
+    const others = pods.filter((p) => p.name !== pod.name);
+    const about = `pod ${this.f.namespace}/${pod.name} reaches its memory limit in about ${Math.round(due.secondsToLimit!)}s`;
+    if (others.some((p) => isTerminating(p) || !p.ready)) {
+      return [escalation, this.none('LeakReplacementWaiting', `${about}; not replaced while another pod of ${this.key} is starting or stopping (one at a time)`)];
+    }
+    const m = obs.metrics[this.key];
+    const perPod = pod.cpuLimitMillicores ?? pod.cpuRequestMillicores;
+    if (others.length === 0 || (m && perPod && m.cpuMillicores > perPod * others.length)) {
+      return [escalation, this.none('LeakReplacementUnsafe', `${about}; the other ${others.length} pod(s) could not carry the load while it is replaced`)];
+    }
+    const runStart = this.history.readySince?.[`${pod.namespace}/${pod.name}`]?.since ?? pod.createdAt;
+    const lifetime = (this.now - runStart) / 1000 + due.secondsToLimit!;
+    if (lifetime < h.leakMinLifetimeSeconds) {
+      return [escalation, this.none('LeakTooFast', `${about}; pods last about ${Math.round(lifetime)}s, so replacing them would be a restart treadmill: left to a human`)];
+    }
+    return [
+      escalation,
+      withTool(
+        { ...baseOf(this.f), action: 'delete_pod', reason: 'LeakReplacement', message: `delete pod ${this.f.namespace}/${pod.name} before the OOM killer does: ${about}; its ReplicaSet starts a fresh pod while the others serve` },
+        { pod: pod.name },
+      ),
+    ];
   }
 
   /** Each stuck pod is deleted once; if replacements get stuck too, deleting is not the cure: escalate. */

@@ -7,6 +7,7 @@
 import type { Decision } from './decision.js';
 import { type Finding, type FindingType, type Severity, type TargetKind, incidentKey, maxSeverity } from './findings.js';
 import type { Recommendation } from './hpa.js';
+import { type KnownLeaks, type MemoryTrack, knownLeaksOf, trackMemory } from './leak.js';
 import { type Observation, deploymentKey, podsOf } from './observation.js';
 
 export interface ActionRecord {
@@ -47,10 +48,14 @@ export interface History {
    * Optional so a history persisted before it existed still loads.
    */
   readySince?: Record<string, { restarts: number; since: number }>;
+  /** `namespace/pod` → memory samples of the container's current run: the trend that tells a leak from demand. */
+  memory?: Record<string, MemoryTrack>;
+  /** Deployments found leaking memory, and when: their fresh pods are judged with that in mind. */
+  leaks?: KnownLeaks;
 }
 
 export function emptyHistory(): History {
-  return { actions: [], recommendations: {}, incidents: {}, healthyRevisions: {}, readySince: {} };
+  return { actions: [], recommendations: {}, incidents: {}, healthyRevisions: {}, readySince: {}, memory: {} };
 }
 
 /** How long actions and recommendations are kept; must exceed every window the policy uses. */
@@ -80,7 +85,7 @@ export function observe(history: History, obs: Observation, findings: readonly F
     const settled = podsOf(obs, d).every((p) => p.revision === undefined || p.revision === d.revision);
     if (!troubled && complete && settled) healthyRevisions[deploymentKey(d)] = { revision: d.revision, at: now };
   }
-  return prune({ ...history, incidents, healthyRevisions, readySince: readySinceOf(history.readySince ?? {}, obs, now) }, now, retentionSeconds);
+  return prune({ ...history, incidents, healthyRevisions, readySince: readySinceOf(history.readySince ?? {}, obs, now), memory: trackMemory(history.memory, obs, now), leaks: knownLeaksOf(history.leaks, findings, now) }, now, retentionSeconds);
 }
 
 /** Pods seen ready keep their first-seen time while the restart count stays; an unready or gone pod is forgotten. */

@@ -121,6 +121,7 @@ export function toPodView(r: Row): PodView {
     reason: str(r.reason),
     message: str(r.message),
     lastTerminationReason: str(r.lastTerminationReason),
+    lastRunSeconds: num(r.lastRunSeconds),
     scheduled: r.scheduled !== false,
     unschedulableMessage: str(r.unschedulableMessage),
     createdAt: time(r.createdAt) ?? 0,

@@ -62,6 +62,8 @@ export interface PodView {
   lastTerminationReason?: string;
   /** When the last container termination happened; lets analyze tell a fresh crash from an old one. */
   lastTerminatedAt?: number;
+  /** How long the container ran before its last termination (absent when the API does not say). */
+  lastRunSeconds?: number;
   scheduled: boolean;
   unschedulableMessage?: string;
   createdAt: number;

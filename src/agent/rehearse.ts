@@ -5,8 +5,12 @@
  * steps (10 s, the workload's tick); every intervalSeconds the agent runs one cycle with the clock held still,
  * so the same file and seed give the same report (only wallSeconds differs).
  *
- * Cycles run on the polling interval only: watch-triggered cycles would make the moment of a cycle depend on
- * wall-clock scheduling. The detection benefit of watches is measured separately (bench/detection.ts).
+ * Cycles run every intervalSeconds and, for the sentinelops policy (the only one with watches, like the real
+ * runner), also at the first sample step after the simulator's store shows a failure — judged by the same
+ * FailureJudge as the runner's client-node watch, read in-process so the moment of a triggered cycle depends on
+ * virtual time only (the real runner reacts within about a second; here within one sample step). As in the
+ * runner, the interval restarts after a triggered cycle. Wall-clock detection latency is measured separately
+ * (bench/detection.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { VirtualClock } from '../clock.js';
@@ -25,6 +29,7 @@ import { type ActionRecordIn, type IncidentRecord, type RehearsalReport, type Sa
 import { AgentRunner, type CycleReport, runnerOptionsFromConfig } from './runner.js';
 import type { Scenario } from './scenario.js';
 import { connectInProcess } from './tool-client.js';
+import { FailureJudge, deploymentFailure, nodeFailure } from './watch-trigger.js';
 
 export interface RehearseOptions {
   policy?: PolicyName;
@@ -38,6 +43,8 @@ export interface RehearseOptions {
   /** SQLite file for incidents and audit (default :memory:). */
   storePath?: string;
   onCycle?: (r: CycleReport) => void;
+  /** Event-triggered cycles from watching the simulator (default: on for the sentinelops policy only). */
+  watchTriggers?: boolean;
 }
 
 export interface RehearsalRun {
@@ -84,6 +91,7 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
   let cycles = 0;
   let runner: AgentRunner | undefined;
   let client: Awaited<ReturnType<typeof connectInProcess>> | undefined;
+  let watching: ReturnType<typeof watchFailures> | undefined;
   try {
     if (policyName !== 'none') {
       client = await connectInProcess({ ...runtime.deps, random: seededRandom(seed) });
@@ -106,11 +114,14 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
     const intervalMs = config.agent.intervalSeconds * 1000;
     const keys = scenario.spec.objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
     const samples: Sample[] = [];
+    watching = runner && (opts.watchTriggers ?? policyName === 'sentinelops') ? watchFailures(sim, scenarioNamespaces(scenario)) : undefined;
     let nextCycle = start;
     for (let t = start; ; ) {
-      if (runner && t >= nextCycle && t < end) {
-        await runner.runCycle({ trigger: 'interval' });
-        nextCycle += intervalMs;
+      const failure = watching?.take();
+      if (runner && (t >= nextCycle || failure) && t < end) {
+        await runner.runCycle({ trigger: t >= nextCycle ? 'interval' : `watch: ${failure}` });
+        nextCycle = t + intervalMs;
+        watching?.take();
       }
       samples.push(sampleCluster(sim, keys, t));
       if (t >= end) break;
@@ -132,11 +143,36 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
     return { report, samples, startedAt: start, cycles };
   } finally {
     player.stop();
+    watching?.stop();
     await runner?.stop();
     await client?.close();
     runtime.close();
     await sim.stop();
   }
+}
+
+/** The first failure the store showed since the last take(); cleared by take(). */
+function watchFailures(sim: Simulator, namespaces: readonly string[]): { take(): string | undefined; stop(): void } {
+  const judge = new FailureJudge();
+  let first: string | undefined;
+  const note = (why: string | undefined) => {
+    if (why) first ??= why;
+  };
+  const stops = [sim.store.watch(R.nodes, {}, (ev) => note(ev.type === 'DELETED' ? undefined : nodeFailure(ev.object)))];
+  for (const namespace of namespaces) {
+    stops.push(sim.store.watch(R.pods, { namespace }, (ev) => note(judge.pod(ev.type, ev.object))));
+    stops.push(sim.store.watch(R.deployments, { namespace }, (ev) => note(ev.type === 'DELETED' ? undefined : deploymentFailure(ev.object))));
+  }
+  return {
+    take() {
+      const why = first;
+      first = undefined;
+      return why;
+    },
+    stop() {
+      for (const s of stops) s();
+    },
+  };
 }
 
 function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['store']): IncidentRecord[] {

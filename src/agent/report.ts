@@ -34,7 +34,15 @@ export interface IncidentRecord {
   detectedAt: number;
   resolvedAt?: number;
   outcome: IncidentOutcome;
-  actions: unknown[];
+  actions: IncidentActionRecord[];
+}
+
+/** An action as the incident record keeps it (at: ISO time of the virtual clock). */
+export interface IncidentActionRecord {
+  at: string;
+  tool: string;
+  ok: boolean;
+  reason: string;
 }
 
 export interface ActionRecordIn {

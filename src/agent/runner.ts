@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { act, type ActionResult } from './act.js';
-import { analyze, analyzeOptions } from './analyze.js';
+import { assess } from './assess.js';
 import type { AgentControl, AgentStatus, CycleJson } from './control.js';
 import { decide } from './decide.js';
 import { type Decision, hold } from './decision.js';
@@ -186,7 +186,7 @@ export class AgentRunner implements AgentControl {
     const { policy } = this.o;
     const obs = await this.monitor.observe(now);
     report.observation = summarize(obs);
-    const findings = analyze(obs, now, analyzeOptions(policy));
+    const findings = assess(obs, this.history, now, policy);
     const observed = observe(this.history, obs, findings, now);
     const decisions = decide(findings, obs, policy, observed, now);
     report.findings = findings;

@@ -59,9 +59,29 @@ export function nodeFailure(n: Obj): string | undefined {
   return ready && ready.status !== 'True' ? `node ${n.metadata?.name} NotReady` : undefined;
 }
 
+/**
+ * Judges a stream of watch events: pods are compared with their last seen restart count, so a restart is a
+ * failure even when the pod is Running again by the time the event arrives. Shared by the client-node watch and
+ * the rehearsal, which watches the simulator's store directly.
+ */
+export class FailureJudge {
+  private readonly restarts = new Map<string, number>();
+
+  pod(type: string, pod: Obj): string | undefined {
+    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+    if (type === 'DELETED') {
+      this.restarts.delete(key);
+      return undefined;
+    }
+    const prev = this.restarts.get(key);
+    this.restarts.set(key, restartsOf(pod));
+    return podFailure(pod, prev);
+  }
+}
+
 export class WatchTrigger {
   private readonly aborts = new Set<AbortController>();
-  private readonly restarts = new Map<string, number>();
+  private readonly judge = new FailureJudge();
   private readonly reconnects = new Set<TimerHandle>();
   private debounce: TimerHandle | undefined;
   private reasons: string[] = [];
@@ -77,7 +97,7 @@ export class WatchTrigger {
     const scopes = this.o.namespaces.length ? this.o.namespaces.map((ns) => `namespaces/${ns}/`) : [''];
     const opens: Promise<void>[] = [this.open('/api/v1/nodes', (_, n) => nodeFailure(n))];
     for (const s of scopes) {
-      opens.push(this.open(`/api/v1/${s}pods`, (type, p) => this.onPod(type, p)));
+      opens.push(this.open(`/api/v1/${s}pods`, (type, p) => this.judge.pod(type, p)));
       opens.push(this.open(`/apis/apps/v1/${s}deployments`, (_, d) => deploymentFailure(d)));
     }
     await Promise.all(opens);
@@ -91,17 +111,6 @@ export class WatchTrigger {
     this.reconnects.clear();
     this.o.clock.clearTimeout(this.debounce);
     this.debounce = undefined;
-  }
-
-  private onPod(type: string, pod: Obj): string | undefined {
-    const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-    if (type === 'DELETED') {
-      this.restarts.delete(key);
-      return undefined;
-    }
-    const prev = this.restarts.get(key);
-    this.restarts.set(key, restartsOf(pod));
-    return podFailure(pod, prev);
   }
 
   private async open(path: string, judge: (type: string, obj: Obj) => string | undefined): Promise<void> {

@@ -19,6 +19,10 @@ export const PodSummarySchema = z.object({
     .describe('the worst container or pod reason: CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ContainerCreating, OOMKilled, Unschedulable, Terminating...'),
   message: z.string().nullable(),
   lastTerminationReason: z.string().nullable(),
+  lastRunSeconds: z
+    .number()
+    .nullable()
+    .describe('how long the shortest last run of a container that terminated lasted (a crash seconds after start is a crash loop; one after days is not)'),
   scheduled: z.boolean(),
   unschedulableMessage: z.string().nullable(),
   images: z.array(z.string()),
@@ -62,6 +66,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
   const statuses: V1ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const candidates: { reason: string; message: string | null }[] = [];
   let lastTerminationReason: string | null = null;
+  let lastRunSeconds: number | null = null;
   for (const s of statuses) {
     const waiting = s.state?.waiting;
     if (waiting?.reason) candidates.push({ reason: waiting.reason, message: waiting.message ?? null });
@@ -69,6 +74,8 @@ export function summarizePod(pod: V1Pod): PodSummary {
     if (term?.reason && term.reason !== 'Completed') candidates.push({ reason: term.reason, message: term.message ?? null });
     const last = s.lastState?.terminated?.reason;
     if (last) lastTerminationReason = last;
+    const ran = runSeconds(s.lastState?.terminated?.startedAt, s.lastState?.terminated?.finishedAt);
+    if (ran !== null && (lastRunSeconds === null || ran < lastRunSeconds)) lastRunSeconds = ran;
   }
   const scheduledCond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   const scheduled = !(scheduledCond && scheduledCond.status === 'False');
@@ -91,6 +98,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
     reason: worst?.reason ?? null,
     message: worst?.message ?? null,
     lastTerminationReason,
+    lastRunSeconds,
     scheduled,
     unschedulableMessage,
     images: (pod.spec?.containers ?? []).map((c) => c.image ?? ''),
@@ -108,4 +116,10 @@ export function isoOf(t: Date | string | undefined | null): string | null {
 export function isUnhealthy(p: PodSummary): boolean {
   if (p.phase === 'Succeeded') return false;
   return !p.ready || p.reason === 'CrashLoopBackOff' || p.reason === 'ImagePullBackOff' || p.reason === 'ErrImagePull';
+}
+
+function runSeconds(started: Date | string | undefined, finished: Date | string | undefined): number | null {
+  if (!started || !finished) return null;
+  const ms = new Date(finished).getTime() - new Date(started).getTime();
+  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : null;
 }

@@ -74,9 +74,21 @@ describe('rehearsed healing', () => {
     expect(r.incidents.filter((i) => i.type === 'node_not_ready')).toMatchObject([{ target: 'node-2', namespace: '(cluster)', outcome: 'resolved' }]);
   });
 
-  it('memory leak: an OOMKilled incident, never a restart', async () => {
-    const r = await run('memory-leak');
-    expect(r.incidents.some((i) => i.type === 'oom_killed')).toBe(true);
-    expect(r.actions.some((a) => a.tool === 'restart_deployment' || a.tool === 'delete_pod')).toBe(false);
+  it('memory leak: told from demand — no scale-up on it, pods replaced before the OOM killer, one escalated incident left open', async () => {
+    const scenario = await loadScenarioFile(join(DIR, 'memory-leak.yaml'));
+    const [r, none] = await Promise.all([rehearse(scenario).then((x) => x.report), rehearse(scenario, { policy: 'none' }).then((x) => x.report)]);
+    const leak = r.incidents.filter((i) => i.type === 'memory_leak');
+    expect(leak).toHaveLength(1);
+    expect(leak[0]).toMatchObject({ outcome: 'escalated', namespace: 'demo', target: 'web' });
+    expect(r.actions.some((a) => a.tool === 'restart_deployment')).toBe(false);
+    // The leak starts at 2 m; memory never drives a scale-up (the only scale is the CPU-driven 3 → 2 at the start).
+    expect(r.actions.filter((a) => a.tool === 'scale_deployment' && a.at >= 120)).toEqual([]);
+    const deletes = leak[0]!.actions.filter((a) => a.tool === 'delete_pod');
+    expect(deletes.length).toBeGreaterThan(2);
+    expect(deletes.every((a) => a.reason.startsWith('LeakReplacement'))).toBe(true);
+    // OOM kills (container restarts) nearly gone compared with doing nothing, with no more replicas.
+    expect(r.deployments['demo/web']!.podRestarts).toBeLessThan(none.deployments['demo/web']!.podRestarts / 3);
+    expect(r.deployments['demo/web']!.overloadSeconds).toBeLessThan(none.deployments['demo/web']!.overloadSeconds);
+    expect(r.deployments['demo/web']!.replicaSeconds).toBeLessThanOrEqual(none.deployments['demo/web']!.replicaSeconds);
   });
 });

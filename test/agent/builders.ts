@@ -24,6 +24,7 @@ export function deployment(o: Partial<DeploymentView> = {}): DeploymentView {
 }
 
 let podSeq = 0;
+/** A pod in CrashLoopBackOff crashed seconds after its last start (what makes it a loop) unless the test says otherwise. */
 export function pod(o: Partial<PodView> = {}): PodView {
   return {
     namespace: 'demo',
@@ -40,6 +41,7 @@ export function pod(o: Partial<PodView> = {}): PodView {
     cpuLimitMillicores: 200,
     memoryRequestBytes: 64 * 2 ** 20,
     memoryLimitBytes: 128 * 2 ** 20,
+    ...(o.reason === 'CrashLoopBackOff' ? { lastRunSeconds: 4 } : {}),
     ...o,
   };
 }

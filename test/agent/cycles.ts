@@ -1,5 +1,5 @@
-/** The agent's decision loop without the cluster: analyze → observe → decide → recordActions, as the runner does it. */
-import { analyze, analyzeOptions } from '../../src/agent/analyze.js';
+/** The agent's decision loop without the cluster: assess → observe → decide → recordActions, as the runner does it. */
+import { assess } from '../../src/agent/assess.js';
 import { decide } from '../../src/agent/decide.js';
 import type { Decision } from '../../src/agent/decision.js';
 import { type History, emptyHistory, observe, recordActions } from '../../src/agent/history.js';
@@ -9,7 +9,7 @@ import { sec } from './builders.js';
 
 /** One agent cycle. */
 export function cycle(obs: Observation, policy: AgentPolicy, history: History, now: number): { decisions: Decision[]; history: History } {
-  const findings = analyze(obs, now, analyzeOptions(policy));
+  const findings = assess(obs, history, now, policy);
   const h = observe(history, obs, findings, now);
   const decisions = decide(findings, obs, policy, h, now);
   return { decisions, history: recordActions(h, decisions, now) };

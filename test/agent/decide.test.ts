@@ -240,22 +240,22 @@ describe('scaling', () => {
 
   it('a deployment being healed is not scaled in the same cycle', () => {
     const l = loaded(3, 150);
-    const pods = [{ ...l.pods[0]!, ready: false, reason: 'CrashLoopBackOff' }, ...l.pods.slice(1)];
+    const pods = [{ ...l.pods[0]!, ready: false, reason: 'CrashLoopBackOff', lastRunSeconds: 4 }, ...l.pods.slice(1)];
     const obs = observation({ deployments: [{ ...l.deployment, readyReplicas: 2 }], pods, metrics: { 'demo/web': metrics(2, 150) } });
     const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
     expect(decisions.filter((d) => d.tool).map((d) => d.action)).toEqual(['restart']);
     expect(decisions.find((d) => d.scaling)).toMatchObject({ action: 'none', reason: 'HealingFirst' });
   });
 
-  it('memory pressure that scaling does not relieve stops scaling and escalates a suspected leak', () => {
+  it('memory pressure confirmed at a second check scales up; when scaling does not relieve it, scaling stops and a suspected leak is escalated', () => {
     const w = (t: number) => {
       const l = loaded(3, 50);
-      const n = t === 0 ? 3 : 4;
+      const n = t <= 60 ? 3 : 4;
       const dep = { ...l.deployment, replicas: n, readyReplicas: n, updatedReplicas: n };
       const pods = Array.from({ length: n }, () => pod({ cpuMillicores: 50, memoryBytes: 60 * 2 ** 20 }));
       return observation({ deployments: [dep], pods, metrics: { 'demo/web': metrics(n, 50, { memoryUtilization: 90 + t / 60 }) } });
     };
     const { acted } = run(w, 240);
-    expect(acted.map((d) => `${d.t}:${d.action}:${d.reason}`)).toEqual(['0:scale:ScaleUp', '60:escalate:MemoryLeakSuspected']);
+    expect(acted.map((d) => `${d.t}:${d.action}:${d.reason}`)).toEqual(['60:scale:ScaleUp', '120:escalate:MemoryLeakSuspected']);
   });
 });

@@ -1,0 +1,14 @@
+/**
+ * The findings of one cycle: what the snapshot shows (analyze) and what only a trend over earlier checks shows
+ * (memory leaks, from the samples kept in History). Pure; the runner and the policy tests both call it.
+ */
+import { analyze, analyzeOptions } from './analyze.js';
+import type { Finding } from './findings.js';
+import type { History } from './history.js';
+import { leakFindings } from './leak.js';
+import type { Observation } from './observation.js';
+import type { AgentPolicy } from './policy.js';
+
+export function assess(obs: Observation, history: History, now: number, policy: AgentPolicy): Finding[] {
+  return [...analyze(obs, now, analyzeOptions(policy)), ...leakFindings(history, obs, now)];
+}
