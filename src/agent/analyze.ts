@@ -11,9 +11,9 @@ export interface AnalyzeOptions {
   thresholds: Thresholds;
   containerCreatingTimeoutSeconds: number;
   crashRecentSeconds: number;
-  /** A container in CrashLoopBackOff is crash LOOPING when its last run was shorter than this. */
+  /** A container in CrashLoopBackOff is crash LOOPING when its last run was shorter than this... */
   crashLoopRunSeconds: number;
-  /** Without run times from the API, this many restarts make a loop. */
+  /** ...or when it has restarted this often and its last run was shorter than the kubelet's back-off reset. */
   crashLoopMinRestarts: number;
   /** An unready pod younger than this is starting, not failing. */
   startupGraceSeconds: number;
@@ -33,6 +33,9 @@ export function analyzeOptions(policy: AgentPolicy = DEFAULT_POLICY): AnalyzeOpt
     saturationShare: policy.scaling.saturationShare,
   };
 }
+
+/** The kubelet resets a container's crash back-off once it has run this long. */
+const KUBELET_BACKOFF_RESET_SECONDS = 600;
 
 const IMAGE_PULL_REASONS = new Set(['ImagePullBackOff', 'ErrImagePull', 'InvalidImageName']);
 
@@ -117,9 +120,13 @@ function podFindings(
   add('oom_killed', 'high', oom, { ...rollout, memoryLimitBytes: limit, recommendedMemoryLimitBytes: limit ? recommendMemoryLimit(limit) : undefined },
     `${oom.length} pod(s) of ${what} were OOMKilled${limit ? `: raise the memory limit from ${mib(limit)} to at least ${mib(recommendMemoryLimit(limit))}` : ': set or raise the memory limit'}; restarting will not help`);
 
-  // The kubelet says CrashLoopBackOff from the first crash on; a pod that ran for minutes or days and crashed
-  // once is a crash (the kubelet restarts it), not a loop to act on.
-  const looping = (p: PodView) => (p.lastRunSeconds !== undefined ? p.lastRunSeconds < o.crashLoopRunSeconds : p.restarts >= o.crashLoopMinRestarts);
+  // The kubelet says CrashLoopBackOff from the first crash on; a pod that ran for minutes or days and crashed once
+  // or twice is a crash (the kubelet restarts it), not a loop to act on. A loop: a crash right after start, or
+  // repeated crashes after runs too short for the kubelet to forget its back-off (10 min) — a slow loop.
+  const looping = (p: PodView) =>
+    p.lastRunSeconds === undefined
+      ? p.restarts >= o.crashLoopMinRestarts
+      : p.lastRunSeconds < o.crashLoopRunSeconds || (p.restarts >= o.crashLoopMinRestarts && p.lastRunSeconds < KUBELET_BACKOFF_RESET_SECONDS);
   const crash = pods.filter((p) => p.reason === 'CrashLoopBackOff' && looping(p) && !explained.has(p.name));
   add('crash_loop', 'high', crash, { ...rollout, restarts: Math.max(0, ...crash.map((p) => p.restarts)), lastTerminationReason: crash[0]?.lastTerminationReason },
     `${crash.length} pod(s) of ${what} are in CrashLoopBackOff (up to ${Math.max(0, ...crash.map((p) => p.restarts))} restarts)`);
