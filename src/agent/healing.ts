@@ -12,6 +12,9 @@ import { memoryScalingFailed } from './scaling.js';
 
 type Base = Omit<Decision, 'action' | 'reason' | 'message'>;
 
+/** A leaking pod is replaced only once its memory is at least this share of its limit. */
+const LEAK_REPLACE_MIN_SHARE = 0.7;
+
 /** ReplicaSet creation times have whole seconds: a revision created up to this long after our restart is the restart's. */
 const OWN_ROLLOUT_SLACK_MS = 5000;
 
@@ -235,7 +238,8 @@ class Ctx {
     if (!due) return [escalation];
     const pods = podsOf(obs, d);
     const pod = pods.find((p) => p.name === due.pod);
-    if (!pod) return [escalation];
+    // A steep climb far from the limit may still level off (a cache warming up): only a pod close to it is replaced.
+    if (!pod || !pod.memoryBytes || !pod.memoryLimitBytes || pod.memoryBytes < LEAK_REPLACE_MIN_SHARE * pod.memoryLimitBytes) return [escalation];
     const others = pods.filter((p) => p.name !== pod.name);
     const about = `pod ${this.f.namespace}/${pod.name} reaches its memory limit in about ${Math.round(due.secondsToLimit!)}s`;
     if (others.some((p) => isTerminating(p) || !p.ready)) {

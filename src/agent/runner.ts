@@ -75,6 +75,11 @@ export interface AgentRunnerOptions {
   /** Own metrics (src/observability): one observation per cycle. */
   metrics?: { recordAgentCycle(seconds: number, ok: boolean): void };
   onCycle?: (r: CycleReport) => void;
+  /**
+   * Triggered cycles start at least this long after the previous cycle started (default 5 s): a crash-looping
+   * ReplicaSet of 100 pods is a stream of events, and the cluster should not be listed once per event.
+   */
+  minTriggerGapMs?: number;
 }
 
 /** Runner options from the configuration: the agent section, the safety section's bounds, a named policy. */
@@ -95,6 +100,9 @@ export class AgentRunner implements AgentControl {
   private started = false;
   private pendingTrigger: string | undefined;
   private busy = false;
+  private lastStartedAt: number | undefined;
+  /** When a triggered cycle is already scheduled: later triggers join it. */
+  private triggerAt: number | undefined;
 
   constructor(private readonly o: AgentRunnerOptions) {
     this.monitor = new Monitor(o.client, { namespaces: o.namespaces });
@@ -130,7 +138,13 @@ export class AgentRunner implements AgentControl {
       this.pendingTrigger ??= reason;
       return;
     }
-    this.schedule(0, reason);
+    if (this.triggerAt !== undefined) return;
+    this.schedule(this.triggerDelay(), reason);
+  }
+
+  private triggerDelay(): number {
+    const gap = this.o.minTriggerGapMs ?? 5000;
+    return this.lastStartedAt === undefined ? 0 : Math.max(0, this.lastStartedAt + gap - this.o.clock.now());
   }
 
   async stop(): Promise<void> {
@@ -142,15 +156,17 @@ export class AgentRunner implements AgentControl {
 
   private schedule(delayMs: number, trigger: string): void {
     this.o.clock.clearTimeout(this.timer);
+    this.triggerAt = trigger === 'interval' ? undefined : this.o.clock.now() + delayMs;
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = undefined;
+      this.triggerAt = undefined;
       this.busy = true;
       void this.runCycle({ trigger }).finally(() => {
         this.busy = false;
         if (!this.started) return;
         const next = this.pendingTrigger;
         this.pendingTrigger = undefined;
-        if (next) this.schedule(0, next);
+        if (next) this.schedule(this.triggerDelay(), next);
         else this.schedule(this.o.intervalSeconds * 1000, 'interval');
       });
     }, delayMs);
@@ -163,6 +179,7 @@ export class AgentRunner implements AgentControl {
   private async cycle(mode: CycleMode, trigger: string): Promise<CycleReport> {
     const t0 = performance.now();
     const now = this.o.clock.now();
+    if (mode !== 'plan') this.lastStartedAt = now;
     const report: CycleReport = { cycle: ++this.cycles, trigger, mode, startedAt: now, wallMs: 0, findings: [], decisions: [], results: [] };
     try {
       if (mode !== 'plan' && !this.leading()) {
