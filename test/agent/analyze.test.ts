@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, missingResources, recommendMemoryLimit } from '../../src/agent/analyze.js';
+import { analyze, analyzeOptions, missingResources, recommendMemoryLimit } from '../../src/agent/analyze.js';
 import type { FindingType } from '../../src/agent/findings.js';
+import { policyPreset } from '../../src/agent/policy.js';
 import { T0, deployment, loaded, metrics, node, observation, pod } from './builders.js';
 
 const types = (obs: ReturnType<typeof observation>, now = T0) => analyze(obs, now).map((f) => f.type).sort();
@@ -20,9 +21,29 @@ describe('analyze: pod problems', () => {
     { name: 'unready past startup with no known cause → replicas_unavailable', pods: [{ ready: false }, {}, {}], ready: 2, want: ['replicas_unavailable'] },
     { name: 'unready but just started → nothing', pods: [{ ready: false, createdAt: T0 - 10_000 }, {}, {}], ready: 2, want: [] },
     { name: 'terminating pods are ignored', pods: [{ ready: false, reason: 'Terminating' }, {}, {}], want: [] },
+    // CrashLoopBackOff is a loop only after a short run (< crashLoopRunSeconds 120), or 3+ restarts after runs under
+    // the kubelet's 10 min back-off reset; without run times, 3+ restarts. Otherwise it is one crash.
+    { name: 'CrashLoopBackOff after a day-long run → pod_crashed, not crash_loop', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 1, lastRunSeconds: 86_400, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['pod_crashed'] },
+    { name: 'CrashLoopBackOff after day-long runs, 5 restarts → pod_crashed', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 5, lastRunSeconds: 86_400, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['pod_crashed'] },
+    { name: 'CrashLoopBackOff after a 119 s run → crash_loop', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 1, lastRunSeconds: 119, lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['crash_loop'] },
+    { name: 'CrashLoopBackOff after a 120 s run, 1 restart → pod_crashed', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 1, lastRunSeconds: 120, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['pod_crashed'] },
+    { name: 'slow loop: 5 min runs, 3 restarts → crash_loop', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 3, lastRunSeconds: 300, lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['crash_loop'] },
+    { name: '5 min runs, 2 restarts → pod_crashed', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 2, lastRunSeconds: 300, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['pod_crashed'] },
+    { name: '10 min runs (back-off reset), 5 restarts → pod_crashed', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 5, lastRunSeconds: 600, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['pod_crashed'] },
+    { name: 'CrashLoopBackOff, run time unknown, 1 restart → pod_crashed', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 1, lastRunSeconds: undefined, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['pod_crashed'] },
+    { name: 'CrashLoopBackOff, run time unknown, 3 restarts → crash_loop', pods: [{ ready: false, reason: 'CrashLoopBackOff', restarts: 3, lastRunSeconds: undefined, lastTerminatedAt: T0 - 20_000 }, {}, {}], ready: 2, want: ['crash_loop'] },
   ])('$name', ({ pods, ready, want }) => {
     const obs = observation({ deployments: [deployment({ readyReplicas: ready ?? 3 })], pods: pods.map((p) => pod(p)) });
     expect(types(obs)).toEqual(want);
+  });
+
+  it.each([
+    { policy: 'sentinelops' as const, want: ['pod_crashed'] },
+    { policy: 'threshold' as const, want: ['crash_loop'] },
+  ])('CrashLoopBackOff after a day-long run under the $policy policy → $want', ({ policy, want }) => {
+    const p = pod({ ready: false, reason: 'CrashLoopBackOff', restarts: 1, lastRunSeconds: 86_400, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 20_000 });
+    const obs = observation({ deployments: [deployment({ readyReplicas: 2 })], pods: [p, pod(), pod()] });
+    expect(analyze(obs, T0, analyzeOptions(policyPreset(policy))).map((f) => f.type)).toEqual(want);
   });
 
   it('a deployment with no ready replica makes its pod findings critical', () => {

@@ -108,6 +108,38 @@ describe('summarizePod', () => {
     expect(s).toMatchObject({ ready: false, restarts: 4, reason: 'CrashLoopBackOff', message: 'back-off', lastTerminationReason: 'OOMKilled', ownerDeployment: 'web', scheduled: true, createdAt: '2026-01-01T00:00:00.000Z' });
   });
 
+  it.each<{ name: string; runs: ([started: string, finished: string] | undefined)[]; want: number | null }>([
+    { name: 'the shortest last run of two containers', runs: [['2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z'], ['2026-01-01T00:59:55Z', '2026-01-01T00:59:59.500Z']], want: 4.5 },
+    { name: 'one container that terminated, one that never did', runs: [undefined, ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z']], want: 86_400 },
+    { name: 'no container ever terminated', runs: [undefined, undefined], want: null },
+  ])('lastRunSeconds: $name → $want', ({ runs, want }) => {
+    const s = summarizePod(
+      base({
+        phase: 'Running',
+        containerStatuses: runs.map((r, i) => ({
+          name: `c${i}`,
+          image: 'nginx:1',
+          imageID: '',
+          ready: true,
+          restartCount: r ? 1 : 0,
+          state: { running: {} },
+          ...(r ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: new Date(r[0]), finishedAt: new Date(r[1]) } } } : {}),
+        })),
+      }),
+    );
+    expect(s.lastRunSeconds).toBe(want);
+  });
+
+  it('lastRunSeconds is null when the last termination has no start time', () => {
+    const s = summarizePod(
+      base({
+        phase: 'Running',
+        containerStatuses: [{ name: 'c', image: 'nginx:1', imageID: '', ready: true, restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: new Date('2026-01-01T00:00:00Z') } } }],
+      }),
+    );
+    expect(s).toMatchObject({ lastTerminationReason: 'OOMKilled', lastRunSeconds: null });
+  });
+
   it('marks unschedulable pods', () => {
     const s = summarizePod(base({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] }));
     expect(s).toMatchObject({ scheduled: false, reason: 'Unschedulable', unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' });
