@@ -250,7 +250,8 @@ class Ctx {
     if (others.length === 0 || (m && perPod && m.cpuMillicores > perPod * others.length)) {
       return [escalation, this.none('LeakReplacementUnsafe', `${about}; the other ${others.length} pod(s) could not carry the load while it is replaced`)];
     }
-    const runStart = this.history.readySince?.[`${pod.namespace}/${pod.name}`]?.since ?? pod.createdAt;
+    // A container that never restarted started with its pod; after a restart, the agent's first sight of it ready is the best bound.
+    const runStart = pod.restarts === 0 ? pod.createdAt : (this.history.readySince?.[`${pod.namespace}/${pod.name}`]?.since ?? pod.createdAt);
     const lifetime = (this.now - runStart) / 1000 + due.secondsToLimit!;
     if (lifetime < h.leakMinLifetimeSeconds) {
       return [escalation, this.none('LeakTooFast', `${about}; pods last about ${Math.round(lifetime)}s, so replacing them would be a restart treadmill: left to a human`)];

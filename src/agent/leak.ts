@@ -86,28 +86,57 @@ export interface PodLeak {
   trackedSeconds: number;
 }
 
-/** The pod's trend, with the current sample appended when it is far enough from the last one kept. */
-export function podLeak(track: MemoryTrack | undefined, p: PodView, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS, rising = o.risingSamples): PodLeak | undefined {
+/**
+ * The pod's memory trend over its last `rising` samples (the current one appended when far enough from the last
+ * kept): `leak` — strictly rising by at least minGrowthShare of the limit per (risingSamples − 1) steps with CPU
+ * flat; `steady` — no higher at the end of the window than at its start; `unknown` — too few samples, a rise with a
+ * dip (garbage collection) or too small to call, or CPU rising with it (demand, or a leak under load: not proof).
+ */
+export type Trend = { kind: 'leak'; leak: PodLeak } | { kind: 'steady' } | { kind: 'unknown' };
+
+export function podTrend(track: MemoryTrack | undefined, p: PodView, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS, rising = o.risingSamples): Trend {
+  const unknown: Trend = { kind: 'unknown' };
   const mem = p.memoryBytes;
-  if (mem === undefined) return undefined;
+  if (mem === undefined) return unknown;
   const samples = samplesNow(track, p, now, o);
   const window = samples.slice(-rising);
-  if (window.length < rising) return undefined;
-  for (let i = 1; i < window.length; i++) if (window[i]!.bytes <= window[i - 1]!.bytes) return undefined;
+  if (window.length < rising || rising < 2) return unknown;
   const first = window[0]!;
   const end = window.at(-1)!;
+  if (end.bytes <= first.bytes) return { kind: 'steady' };
+  for (let i = 1; i < window.length; i++) if (window[i]!.bytes <= window[i - 1]!.bytes) return unknown;
   const scale = p.memoryLimitBytes ?? p.memoryRequestBytes;
-  if (!scale || end.bytes - first.bytes < o.minGrowthShare * scale) return undefined;
-  if (first.cpu !== undefined && end.cpu !== undefined && end.cpu > Math.max(first.cpu * o.maxCpuGrowth, first.cpu + 5)) return undefined;
+  const steps = (window.length - 1) / Math.max(1, o.risingSamples - 1);
+  if (!scale || end.bytes - first.bytes < o.minGrowthShare * scale * steps) return unknown;
+  if (first.cpu !== undefined && end.cpu !== undefined && end.cpu > Math.max(first.cpu * o.maxCpuGrowth, first.cpu + 5)) return unknown;
   const bytesPerSecond = (end.bytes - first.bytes) / ((end.at - first.at) / 1000);
   const limitBytes = p.memoryLimitBytes;
   return {
-    pod: p.name,
-    bytesPerSecond,
-    memoryBytes: mem,
-    ...(limitBytes !== undefined ? { limitBytes, secondsToLimit: Math.max(0, (limitBytes - mem) / bytesPerSecond) } : {}),
-    trackedSeconds: (now - samples[0]!.at) / 1000,
+    kind: 'leak',
+    leak: {
+      pod: p.name,
+      bytesPerSecond,
+      memoryBytes: mem,
+      ...(limitBytes !== undefined ? { limitBytes, secondsToLimit: Math.max(0, (limitBytes - mem) / bytesPerSecond) } : {}),
+      trackedSeconds: (now - samples[0]!.at) / 1000,
+    },
   };
+}
+
+/** The pod's leak, when its trend is one. */
+export function podLeak(track: MemoryTrack | undefined, p: PodView, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS, rising = o.risingSamples): PodLeak | undefined {
+  const t = podTrend(track, p, now, o, rising);
+  return t.kind === 'leak' ? t.leak : undefined;
+}
+
+/**
+ * Whether enough of a deployment's ready pods have been watched for a full window to tell a leak from demand: until
+ * then memory is no reason to scale (a leak scaled is replicas spent for nothing).
+ */
+export function memoryTrendKnown(history: { memory?: Record<string, MemoryTrack> }, obs: Observation, d: { namespace: string; name: string }, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS): boolean {
+  const pods = podsOf(obs, d).filter((p) => p.ready && !isTerminating(p) && p.memoryBytes !== undefined);
+  const watched = pods.filter((p) => samplesNow(history.memory?.[`${p.namespace}/${p.name}`], p, now, o).length >= o.risingSamples);
+  return pods.length > 0 && watched.length * 2 >= pods.length;
 }
 
 /** The run's samples with the current one appended when it is far enough from the last one kept. */
@@ -132,10 +161,14 @@ export function leakFindings(history: { memory?: Record<string, MemoryTrack>; le
     const known = history.leaks?.[deploymentKey(d)];
     const isKnown = known !== undefined && now - known.lastSeenAt <= o.knownLeakSeconds * 1000;
     const track = (p: PodView) => history.memory?.[`${p.namespace}/${p.name}`];
-    const leaks = pods.map((p) => podLeak(track(p), p, now, o, isKnown ? 2 : o.risingSamples)).filter((l): l is PodLeak => l !== undefined);
+    const trends = pods.map((p) => {
+      const full = podTrend(track(p), p, now, o);
+      // A known leaker's fresh pods are judged on two samples; a full window always speaks for itself.
+      return full.kind === 'unknown' && isKnown && samplesNow(track(p), p, now, o).length < o.risingSamples ? podTrend(track(p), p, now, o, 2) : full;
+    });
+    const leaks = trends.flatMap((t) => (t.kind === 'leak' ? [t.leak] : []));
     if (isKnown) {
-      const cleared = pods.some((p) => !leaks.some((l) => l.pod === p.name) && samplesNow(track(p), p, now, o).length >= o.risingSamples);
-      if (cleared) continue;
+      if (trends.some((t) => t.kind === 'steady')) continue;
     } else if (leaks.length === 0 || leaks.length * 2 < pods.length) continue;
     const rates = leaks.map((l) => l.bytesPerSecond).sort((a, b) => a - b);
     const mibPerMinute = rates.length ? (rates[Math.floor(rates.length / 2)]! * 60) / MIB : 0;

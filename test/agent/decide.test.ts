@@ -247,15 +247,15 @@ describe('scaling', () => {
     expect(decisions.find((d) => d.scaling)).toMatchObject({ action: 'none', reason: 'HealingFirst' });
   });
 
-  it('memory pressure confirmed at a second check scales up; when scaling does not relieve it, scaling stops and a suspected leak is escalated', () => {
+  it('memory pressure confirmed at a second check, on pods watched for a full window, scales up; when scaling does not relieve it, scaling stops and a suspected leak is escalated', () => {
     const w = (t: number) => {
       const l = loaded(3, 50);
-      const n = t <= 60 ? 3 : 4;
+      const n = t <= 120 ? 3 : 4;
       const dep = { ...l.deployment, replicas: n, readyReplicas: n, updatedReplicas: n };
-      const pods = Array.from({ length: n }, () => pod({ cpuMillicores: 50, memoryBytes: 60 * 2 ** 20 }));
+      const pods = Array.from({ length: n }, (_, i) => pod({ name: `web-${i}`, cpuMillicores: 50, memoryBytes: 60 * 2 ** 20 }));
       return observation({ deployments: [dep], pods, metrics: { 'demo/web': metrics(n, 50, { memoryUtilization: 90 + t / 60 }) } });
     };
     const { acted } = run(w, 240);
-    expect(acted.map((d) => `${d.t}:${d.action}:${d.reason}`)).toEqual(['60:scale:ScaleUp', '120:escalate:MemoryLeakSuspected']);
+    expect(acted.map((d) => `${d.t}:${d.action}:${d.reason}`)).toEqual(['120:scale:ScaleUp', '180:escalate:MemoryLeakSuspected']);
   });
 });

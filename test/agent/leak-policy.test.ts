@@ -119,10 +119,11 @@ describe('leak vs demand: memory-driven scale-up', () => {
   });
 
   it.each<{ name: string; step: number; highAt: number[]; acted: string[]; unconfirmedAt: number[] }>([
-    { name: 'high at one check only → no scale-up', step: 60, highAt: [60], acted: [], unconfirmedAt: [60] },
-    { name: 'high at two checks 60 s apart → scale-up at the second', step: 60, highAt: [60, 120], acted: ['120:scale:ScaleUp'], unconfirmedAt: [60] },
-    { name: 'high at two triggered checks 30 s apart → not yet', step: 30, highAt: [30, 60], acted: [], unconfirmedAt: [30, 60] },
-    { name: 'high at three checks 30 s apart → scale-up 60 s after the first', step: 30, highAt: [30, 60, 90], acted: ['90:scale:ScaleUp'], unconfirmedAt: [30, 60] },
+    // The pods have been watched for three checks before memory goes high, so a leak could have shown.
+    { name: 'high at one check only → no scale-up', step: 60, highAt: [180], acted: [], unconfirmedAt: [180] },
+    { name: 'high at two checks 60 s apart → scale-up at the second', step: 60, highAt: [180, 240], acted: ['240:scale:ScaleUp'], unconfirmedAt: [180] },
+    { name: 'high at two triggered checks 30 s apart → not yet', step: 30, highAt: [90, 120], acted: [], unconfirmedAt: [90, 120] },
+    { name: 'high at three checks 30 s apart → scale-up 60 s after the first', step: 30, highAt: [90, 120, 150], acted: ['150:scale:ScaleUp'], unconfirmedAt: [90, 120] },
   ])('$name', ({ step, highAt, acted, unconfirmedAt }) => {
     const w = (t: number) => {
       const util = highAt.includes(t) ? 120 : 50;
@@ -133,6 +134,16 @@ describe('leak vs demand: memory-driven scale-up', () => {
     expect(done.map(line)).toEqual(acted);
     expect(log.filter((d) => d.reason === 'MemoryHighUnconfirmed').map((d) => d.t)).toEqual(unconfirmedAt);
   });
+
+  it('memory high at the first checks of pods not yet watched for a full window → held until they have been', () => {
+    const w = (t: number) => {
+      const pods = [0, 1, 2].map((i) => pod({ name: `web-${i}`, memoryBytes: 1.2 * 64 * MiB, cpuMillicores: 50 }));
+      return observation({ deployments: [deployment()], pods, metrics: { 'demo/web': metrics(3, 50, { memoryUtilization: 120 }) } });
+    };
+    const { log, acted: done } = run(w, 180, policy);
+    expect(log.filter((d) => d.scaling).map((d) => `${d.t}:${d.reason}`)).toEqual(['0:MemoryTrendUnknown', '60:MemoryTrendUnknown', '120:ScaleUp']);
+    expect(done.map(line)).toEqual(['120:scale:ScaleUp']);
+  });
 });
 
 describe('memory-driven scaling, one cycle', () => {
@@ -141,8 +152,11 @@ describe('memory-driven scaling, one cycle', () => {
     const pods = [0, 1, 2, 3].map((i) => pod({ name: `web-${i}`, memoryBytes: 96 * MiB, cpuMillicores: 50 }));
     return observation({ at: sec(600), deployments: [deployment({ replicas: 4 })], pods, metrics: { 'demo/web': metrics(4, 50, { memoryUtilization: 150 }) } });
   };
+  /** The four pods watched flat at two earlier checks: with this one, a full window that shows no leak. */
+  const watched: History['memory'] = Object.fromEntries([0, 1, 2, 3].map((i) => [`demo/web-${i}`, { restarts: 0, samples: [480, 540].map((t) => ({ at: sec(t), bytes: 96 * MiB, cpu: 50 })) }]));
   const withPressure = (openedSecondsAgo: number, leakKnown: boolean): History => ({
     ...emptyHistory(),
+    memory: watched,
     incidents: {
       [incidentKey({ type: 'memory_pressure', kind: 'deployment', namespace: 'demo', target: 'web' })]: {
         type: 'memory_pressure', kind: 'deployment', namespace: 'demo', target: 'web', openedAt: sec(600 - openedSecondsAgo), lastSeenAt: sec(540), severity: 'high', escalations: 0,
@@ -152,7 +166,8 @@ describe('memory-driven scaling, one cycle', () => {
   });
 
   it.each<{ name: string; opened?: number; leak: boolean; want: string }>([
-    { name: 'memory high for the first time → hold', leak: false, want: 'none:MemoryHighUnconfirmed' },
+    { name: 'memory high, pods never watched before → hold', leak: false, want: 'none:MemoryTrendUnknown' },
+    { name: 'memory high for the first time → hold', opened: 0, leak: false, want: 'none:MemoryHighUnconfirmed' },
     { name: 'memory high for 59 s → hold', opened: 59, leak: false, want: 'none:MemoryHighUnconfirmed' },
     { name: 'memory high for 60 s → scale up on memory', opened: 60, leak: false, want: 'scale:ScaleUp' },
     { name: 'memory high for 60 s of a known leaker → hold', opened: 60, leak: true, want: 'none:MemoryLeakNotScaled' },

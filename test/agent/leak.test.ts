@@ -171,8 +171,9 @@ describe('leakFindings: a known leaker', () => {
     expect(leaksAt([[60, 68], [60, 68], [60, 60, 60]], { leaks: known(60) })).toEqual([]);
   });
 
-  it('a pod with a full window whose last two samples rise does not clear it', () => {
-    expect(leaksAt([[60, 68], [60, 68], [70, 60, 68]], { leaks: known(60) }).map((f) => f.pods)).toEqual([['web-1', 'web-2', 'web-3']]);
+  it('a full window that rose overall with a dip (garbage collection) does not clear it; one that ended lower does', () => {
+    expect(leaksAt([[60, 68], [60, 68], [60, 66, 64, 70]], { leaks: known(60) }).map((f) => f.pods)).toEqual([['web-1', 'web-2']]);
+    expect(leaksAt([[60, 68], [60, 68], [70, 60, 68]], { leaks: known(60) })).toEqual([]);
   });
 
   it.each([
