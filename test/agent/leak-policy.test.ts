@@ -136,7 +136,7 @@ describe('leak vs demand: memory-driven scale-up', () => {
   });
 
   it('memory high at the first checks of pods not yet watched for a full window → held until they have been', () => {
-    const w = (t: number) => {
+    const w = () => {
       const pods = [0, 1, 2].map((i) => pod({ name: `web-${i}`, memoryBytes: 1.2 * 64 * MiB, cpuMillicores: 50 }));
       return observation({ deployments: [deployment()], pods, metrics: { 'demo/web': metrics(3, 50, { memoryUtilization: 120 }) } });
     };
