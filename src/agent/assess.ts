@@ -10,5 +10,9 @@ import type { Observation } from './observation.js';
 import type { AgentPolicy } from './policy.js';
 
 export function assess(obs: Observation, history: History, now: number, policy: AgentPolicy): Finding[] {
-  return [...analyze(obs, now, analyzeOptions(policy)), ...leakFindings(history, obs, now)];
+  const leaks = leakFindings(history, obs, now);
+  const leaking = new Set(leaks.map((f) => `${f.namespace}/${f.target}`));
+  // A leak explains the deployment's high memory: one incident for one problem.
+  const snapshot = analyze(obs, now, analyzeOptions(policy)).filter((f) => !(f.type === 'memory_pressure' && leaking.has(`${f.namespace}/${f.target}`)));
+  return [...snapshot, ...leaks];
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/agent/decision.js';
+import { assess } from '../../src/agent/assess.js';
 import { incidentKey } from '../../src/agent/findings.js';
 import { type History, emptyHistory } from '../../src/agent/history.js';
 import type { PodView } from '../../src/agent/observation.js';
@@ -178,5 +179,21 @@ describe('memory-driven scaling, one cycle', () => {
     const s = decisions.find((d) => d.scaling)!;
     expect(`${s.action}:${s.reason}`).toBe(want);
     if (s.action === 'scale') expect(s.scaling).toMatchObject({ current: 4, desired: 8, steps: { calculate: { reason: 'MemoryAboveThreshold' } } });
+  });
+});
+
+describe('one incident for one problem', () => {
+  it('a leaking deployment with memory above the threshold yields memory_leak, not memory_pressure as well', () => {
+    // 40 MiB + 12 MiB/min against a 64 MiB request: above 85 % from 120 s, leaking by then too; CPU flat.
+    const w = (t: number) => {
+      const pods = [0, 1, 2].map((i) => pod({ name: `web-${i}`, memoryBytes: (40 + 0.2 * t) * MiB, cpuMillicores: 50 }));
+      return observation({ at: sec(t), deployments: [deployment()], pods, metrics: { 'demo/web': metrics(3, 50, { memoryUtilization: ((40 + 0.2 * t) / 64) * 100 }) } });
+    };
+    const { history } = run(w, 120);
+    const at120 = assess(w(120), history, sec(120), DEFAULT_POLICY).map((f) => f.type);
+    expect(at120).toContain('memory_leak');
+    expect(at120).not.toContain('memory_pressure');
+    // The same memory without a leak history is memory pressure.
+    expect(assess(w(120), emptyHistory(), sec(120), DEFAULT_POLICY).map((f) => f.type)).toContain('memory_pressure');
   });
 });
