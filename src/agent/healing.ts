@@ -14,6 +14,8 @@ type Base = Omit<Decision, 'action' | 'reason' | 'message'>;
 
 /** A leaking pod is replaced only once its memory is at least this share of its limit. */
 const LEAK_REPLACE_MIN_SHARE = 0.7;
+/** Leaking pods replaced in one cycle, as a share of the deployment (a rolling update's default maxUnavailable). */
+const LEAK_REPLACE_BATCH_SHARE = 0.25;
 
 /** ReplicaSet creation times have whole seconds: a revision created up to this long after our restart is the restart's. */
 const OWN_ROLLOUT_SLACK_MS = 5000;
@@ -234,36 +236,52 @@ class Ctx {
     const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
     if (this.f.kind !== 'deployment' || !d || d.paused) return [escalation];
     const leaks = (this.f.evidence.leaks ?? []) as { pod: string; secondsToLimit?: number }[];
-    const due = leaks.filter((l) => l.secondsToLimit !== undefined && l.secondsToLimit <= h.leakReplaceHorizonSeconds).sort((a, b) => a.secondsToLimit! - b.secondsToLimit!)[0];
-    if (!due) return [escalation];
     const pods = podsOf(obs, d);
-    const pod = pods.find((p) => p.name === due.pod);
     // A steep climb far from the limit may still level off (a cache warming up): only a pod close to it is replaced.
-    if (!pod || !pod.memoryBytes || !pod.memoryLimitBytes || pod.memoryBytes < LEAK_REPLACE_MIN_SHARE * pod.memoryLimitBytes) return [escalation];
-    const others = pods.filter((p) => p.name !== pod.name);
-    const about = `pod ${this.f.namespace}/${pod.name} reaches its memory limit in about ${Math.round(due.secondsToLimit!)}s`;
-    if (others.some((p) => isTerminating(p) || !p.ready)) {
-      return [escalation, this.none('LeakReplacementWaiting', `${about}; not replaced while another pod of ${this.key} is starting or stopping (one at a time)`)];
+    const near = (name: string) => {
+      const p = pods.find((x) => x.name === name);
+      return p?.memoryBytes && p.memoryLimitBytes && p.memoryBytes >= LEAK_REPLACE_MIN_SHARE * p.memoryLimitBytes ? p : undefined;
+    };
+    const due = leaks
+      .filter((l) => l.secondsToLimit !== undefined && l.secondsToLimit <= h.leakReplaceHorizonSeconds && near(l.pod))
+      .sort((a, b) => a.secondsToLimit! - b.secondsToLimit!);
+    if (due.length === 0) return [escalation];
+    const about = (l: { pod: string; secondsToLimit?: number }) => `pod ${this.f.namespace}/${l.pod} reaches its memory limit in about ${Math.round(l.secondsToLimit!)}s`;
+    if (pods.some((p) => isTerminating(p) || !p.ready)) {
+      return [escalation, this.none('LeakReplacementWaiting', `${about(due[0]!)}; not replaced while another pod of ${this.key} is starting or stopping`)];
     }
+    // As many at once as a rolling update takes down by default (25 %, at least one), while the rest carry the load.
+    const batch = Math.max(1, Math.floor(pods.length * LEAK_REPLACE_BATCH_SHARE));
     const m = obs.metrics[this.key];
-    const perPod = pod.cpuLimitMillicores ?? pod.cpuRequestMillicores;
-    if (others.length === 0 || (m && perPod && m.cpuMillicores > perPod * others.length)) {
-      return [escalation, this.none('LeakReplacementUnsafe', `${about}; the other ${others.length} pod(s) could not carry the load while it is replaced`)];
+    const out: Decision[] = [escalation];
+    let replacing = 0;
+    for (const l of due) {
+      if (replacing >= batch) break;
+      const pod = near(l.pod)!;
+      // A container that never restarted started with its pod; after a restart, the agent's first sight of it ready is the best bound.
+      const runStart = pod.restarts === 0 ? pod.createdAt : (this.history.readySince?.[`${pod.namespace}/${pod.name}`]?.since ?? pod.createdAt);
+      const lifetime = (this.now - runStart) / 1000 + l.secondsToLimit!;
+      if (lifetime < h.leakMinLifetimeSeconds) {
+        out.push(this.none('LeakTooFast', `${about(l)}; pods last about ${Math.round(lifetime)}s, so replacing them would be a restart treadmill: left to a human`));
+        break;
+      }
+      const serving = pods.length - replacing - 1;
+      const perPod = pod.cpuLimitMillicores ?? pod.cpuRequestMillicores;
+      if (serving === 0 || (m && perPod && m.cpuMillicores > perPod * serving)) {
+        out.push(this.none('LeakReplacementUnsafe', `${about(l)}; the other ${serving} pod(s) could not carry the load while it is replaced`));
+        break;
+      }
+      replacing++;
+      out.push(
+        withTool(
+          { ...baseOf(this.f), action: 'delete_pod', reason: 'LeakReplacement', message: `delete pod ${this.f.namespace}/${pod.name} before the OOM killer does: ${about(l)}; its ReplicaSet starts a fresh pod while the others serve` },
+          { pod: pod.name },
+        ),
+      );
     }
-    // A container that never restarted started with its pod; after a restart, the agent's first sight of it ready is the best bound.
-    const runStart = pod.restarts === 0 ? pod.createdAt : (this.history.readySince?.[`${pod.namespace}/${pod.name}`]?.since ?? pod.createdAt);
-    const lifetime = (this.now - runStart) / 1000 + due.secondsToLimit!;
-    if (lifetime < h.leakMinLifetimeSeconds) {
-      return [escalation, this.none('LeakTooFast', `${about}; pods last about ${Math.round(lifetime)}s, so replacing them would be a restart treadmill: left to a human`)];
-    }
-    return [
-      escalation,
-      withTool(
-        { ...baseOf(this.f), action: 'delete_pod', reason: 'LeakReplacement', message: `delete pod ${this.f.namespace}/${pod.name} before the OOM killer does: ${about}; its ReplicaSet starts a fresh pod while the others serve` },
-        { pod: pod.name },
-      ),
-    ];
+    return out;
   }
+
 
   /** Each stuck pod is deleted once; if replacements get stuck too, deleting is not the cure: escalate. */
   deleteStuckPods(): Decision[] {

@@ -50,6 +50,8 @@ export interface History {
   readySince?: Record<string, { restarts: number; since: number }>;
   /** `namespace/pod` → memory samples of the container's current run: the trend that tells a leak from demand. */
   memory?: Record<string, MemoryTrack>;
+  /** A new revision running clean since `since`, not yet baked long enough to replace the healthy one. */
+  revisionCandidates?: Record<string, { revision: string; since: number }>;
   /** Deployments found leaking memory, and when: their fresh pods are judged with that in mind. */
   leaks?: KnownLeaks;
 }
@@ -60,6 +62,9 @@ export function emptyHistory(): History {
 
 /** How long actions and recommendations are kept; must exceed every window the policy uses. */
 export const DEFAULT_RETENTION_SECONDS = 6 * 3600;
+
+/** How long a new revision must run clean before it counts as the healthy one (the kubelet's back-off reset). */
+export const REVISION_BAKE_SECONDS = 600;
 
 const UNHEALTHY_FOR_REVISION = new Set<FindingType>(['crash_loop', 'image_pull_error', 'oom_killed', 'replicas_unavailable', 'bad_rollout', 'unschedulable']);
 
@@ -78,14 +83,35 @@ export function observe(history: History, obs: Observation, findings: readonly F
       : { type: f.type, kind: f.kind, namespace: f.namespace, target: f.target, openedAt: now, lastSeenAt: now, severity: f.severity, escalations: 0 };
   }
   const healthyRevisions = { ...history.healthyRevisions };
+  const revisionCandidates = { ...(history.revisionCandidates ?? {}) };
   for (const d of obs.deployments) {
     if (d.revision === undefined) continue;
-    const troubled = findings.some((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name && UNHEALTHY_FOR_REVISION.has(f.type));
+    const key = deploymentKey(d);
+    const mine = findings.filter((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name);
+    const troubled = mine.some((f) => UNHEALTHY_FOR_REVISION.has(f.type));
     const complete = d.replicas > 0 && d.readyReplicas >= d.replicas && d.updatedReplicas >= d.replicas;
     const settled = podsOf(obs, d).every((p) => p.revision === undefined || p.revision === d.revision);
-    if (!troubled && complete && settled) healthyRevisions[deploymentKey(d)] = { revision: d.revision, at: now };
+    const known = healthyRevisions[key];
+    if (troubled || mine.some((f) => f.type === 'pod_crashed') || !complete || !settled) {
+      // Any crash restarts a new revision's bake.
+      if (revisionCandidates[key]?.revision === d.revision && (troubled || mine.some((f) => f.type === 'pod_crashed'))) delete revisionCandidates[key];
+      continue;
+    }
+    if (!known || known.revision === d.revision) {
+      healthyRevisions[key] = { revision: d.revision, at: now };
+      delete revisionCandidates[key];
+      continue;
+    }
+    // A new revision replaces the known healthy one only after running clean for REVISION_BAKE_SECONDS: pods that
+    // crash minutes after start must still find their previous revision to roll back to.
+    const candidate = revisionCandidates[key];
+    if (candidate?.revision !== d.revision) revisionCandidates[key] = { revision: d.revision, since: now };
+    else if (now - candidate.since >= REVISION_BAKE_SECONDS * 1000) {
+      healthyRevisions[key] = { revision: d.revision, at: now };
+      delete revisionCandidates[key];
+    }
   }
-  return prune({ ...history, incidents, healthyRevisions, readySince: readySinceOf(history.readySince ?? {}, obs, now), memory: trackMemory(history.memory, obs, now), leaks: knownLeaksOf(history.leaks, findings, now) }, now, retentionSeconds);
+  return prune({ ...history, incidents, healthyRevisions, revisionCandidates, readySince: readySinceOf(history.readySince ?? {}, obs, now), memory: trackMemory(history.memory, obs, now), leaks: knownLeaksOf(history.leaks, findings, now) }, now, retentionSeconds);
 }
 
 /** Pods seen ready keep their first-seen time while the restart count stays; an unready or gone pod is forgotten. */

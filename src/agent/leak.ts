@@ -56,7 +56,8 @@ export function knownLeaksOf(prev: KnownLeaks | undefined, findings: readonly Fi
   return out;
 }
 
-const KEEP = 6;
+/** Samples kept per pod run: at 60 s checks, a leak of 5 % of the limit per 9 minutes still shows. */
+const KEEP = 10;
 
 export function trackMemory(tracks: Record<string, MemoryTrack> | undefined, obs: Observation, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS): Record<string, MemoryTrack> {
   const out: Record<string, MemoryTrack> = {};
@@ -88,8 +89,9 @@ export interface PodLeak {
 
 /**
  * The pod's memory trend over its last `rising` samples (the current one appended when far enough from the last
- * kept): `leak` — strictly rising by at least minGrowthShare of the limit per (risingSamples − 1) steps with CPU
- * flat; `steady` — no higher at the end of the window than at its start; `unknown` — too few samples, a rise with a
+ * kept): `leak` — strictly rising over the last `rising` samples with CPU flat over them, the whole rising stretch
+ * having grown by at least minGrowthShare of the limit (half of it for a two-sample stretch); the rate is the
+ * recent window's; `steady` — no higher at the end of the window than at its start; `unknown` — too few samples, a rise with a
  * dip (garbage collection) or too small to call, or CPU rising with it (demand, or a leak under load: not proof).
  */
 export type Trend = { kind: 'leak'; leak: PodLeak } | { kind: 'steady' } | { kind: 'unknown' };
@@ -104,10 +106,15 @@ export function podTrend(track: MemoryTrack | undefined, p: PodView, now: number
   const first = window[0]!;
   const end = window.at(-1)!;
   if (end.bytes <= first.bytes) return { kind: 'steady' };
-  for (let i = 1; i < window.length; i++) if (window[i]!.bytes <= window[i - 1]!.bytes) return unknown;
+  // The whole strictly rising stretch that ends now counts toward the growth: a slow leak needs more samples to
+  // show than a fast one. Rate and CPU are judged on the recent window: a scale-down earlier in the stretch moved
+  // CPU per pod once, which says nothing about now.
+  let from = samples.length - 1;
+  while (from > 0 && samples[from - 1]!.bytes < samples[from]!.bytes) from--;
+  if (samples.length - from < rising) return unknown;
   const scale = p.memoryLimitBytes ?? p.memoryRequestBytes;
-  const steps = (window.length - 1) / Math.max(1, o.risingSamples - 1);
-  if (!scale || end.bytes - first.bytes < o.minGrowthShare * scale * steps) return unknown;
+  const steps = Math.min(1, (samples.length - from - 1) / Math.max(1, o.risingSamples - 1));
+  if (!scale || end.bytes - samples[from]!.bytes < o.minGrowthShare * scale * steps) return unknown;
   if (first.cpu !== undefined && end.cpu !== undefined && end.cpu > Math.max(first.cpu * o.maxCpuGrowth, first.cpu + 5)) return unknown;
   const bytesPerSecond = (end.bytes - first.bytes) / ((end.at - first.at) / 1000);
   const limitBytes = p.memoryLimitBytes;

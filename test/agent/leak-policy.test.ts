@@ -68,6 +68,15 @@ describe('leak: the pod nearest its limit is replaced before the OOM kill', () =
     expect(leakDecisions(o, 180)).toEqual(['120:escalate:MemoryLeak', `120:none:${reason}`]);
   });
 
+  it('eight leaking pods due at once: two replaced per cycle (a rolling update\'s 25 %), nearest the limit first', () => {
+    // Eight pods at 108–115 MiB at 120 s, rising 12 MiB/min (limit 128 MiB): six are due within 90 s. CPU 75m each of 200m.
+    const w = (t: number) => {
+      const pods = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => pod({ name: `web-${i}`, memoryBytes: (84 + i + 0.2 * t) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: 75 }));
+      return observation({ deployments: [deployment({ replicas: 8, readyReplicas: 8, availableReplicas: 8 })], pods, metrics: { 'demo/web': metrics(8, 75) } });
+    };
+    expect(run(w, 121).acted.map(line)).toEqual(['120:escalate:MemoryLeak', '120:delete_pod:LeakReplacement:web-7', '120:delete_pod:LeakReplacement:web-6']);
+  });
+
   it('the others carrying exactly the load (200m at 100m each for two) is enough', () => {
     expect(leakDecisions({ cpuLimit: 100, metricsCpu: 200 }, 180)).toEqual(['120:escalate:MemoryLeak', '120:delete_pod:LeakReplacement:web-a']);
   });

@@ -28,6 +28,7 @@ describe('podLeak: one pod, its kept samples plus the current one', () => {
     { name: 'only two samples → none', kept: [[0, 60, 50]], now: [60, 66, 50] },
     { name: 'current sample under 30 s after the last kept one is not counted → none', kept: [[0, 60, 50], [60, 66, 50]], now: [80, 72, 50] },
     { name: 'the pod restarted since the samples → none', kept: [[0, 60, 50], [60, 66, 50]], now: [120, 72, 50], restarts: 1 },
+    { name: 'CPU per pod jumped once earlier in the rising stretch (a scale-down), flat since → leak at the recent rate', kept: [[0, 33, 50], [60, 37, 77], [120, 58, 78]], now: [180, 79, 75], want: { mibPerMinute: 21, secondsToLimit: (49 / 21) * 60, trackedSeconds: 180 } },
   ])('$name', ({ kept, now, restarts, noLimit, want }) => {
     const [s, mib, cpu] = now;
     const p = pod({ name: 'web-1', memoryBytes: mib * MiB, cpuMillicores: cpu, restarts: restarts ?? 0, ...(noLimit ? { memoryLimitBytes: undefined } : {}) });
@@ -67,10 +68,20 @@ describe('trackMemory: samples of the current run, at least 30 s apart', () => {
     expect(at(prev, { memoryBytes: 30 * MiB, cpuMillicores: 50, restarts: 1 }, 180)).toEqual({ 'demo/web-1': track([[180, 30, 50]], 1) });
   });
 
-  it('keeps the last six samples', () => {
-    const prev = { 'demo/web-1': track([0, 1, 2, 3, 4, 5].map((i) => [i * 60, 40 + i, 50] as Sample)) };
-    const got = at(prev, { memoryBytes: 46 * MiB, cpuMillicores: 50 }, 360)['demo/web-1']!;
-    expect(got.samples.map((x) => x.bytes / MiB)).toEqual([41, 42, 43, 44, 45, 46]);
+  it('keeps the last ten samples', () => {
+    const prev = { 'demo/web-1': track([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [i * 60, 40 + i, 50] as Sample)) };
+    const got = at(prev, { memoryBytes: 50 * MiB, cpuMillicores: 50 }, 600)['demo/web-1']!;
+    expect(got.samples.map((x) => x.bytes / MiB)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+  });
+
+  it('a slow leak shows over the whole rising stretch: 3 MiB/min on a 128 MiB limit is too little for three samples, enough for four', () => {
+    const p = (t: number) => pod({ name: 'web-1', memoryBytes: (40 + 0.05 * t) * MiB, cpuMillicores: 50 });
+    const samples = (n: number) => track(Array.from({ length: n }, (_, i) => [i * 60, 40 + 3 * i, 50] as Sample));
+    expect(podLeak(samples(2), p(120), sec(120))).toBeUndefined();
+    const leak = podLeak(samples(3), p(180), sec(180));
+    expect(leak).toMatchObject({ pod: 'web-1', trackedSeconds: 180 });
+    expect((leak!.bytesPerSecond * 60) / MiB).toBeCloseTo(3, 6);
+    expect(leak!.secondsToLimit).toBeCloseTo(((128 - 49) / 3) * 60, 3);
   });
 
   it('tracks only ready, running pods with a memory sample; gone pods are forgotten', () => {
