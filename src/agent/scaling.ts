@@ -36,7 +36,7 @@ export function decideScaling(d: DeploymentView, obs: Observation, policy: Agent
   );
   const calculated = sp.algorithm === 'step' ? stepCalc(d.replicas, m, policy) : ratioCalc(d, obs, pods, m, policy, history, now, upCeiling, findings);
   let calculate: Step = calculated;
-  const scaleDownBlocked = sp.scaleDownGuards && calculate.value < d.replicas ? scaleDownGuard(d, pods, m, findings) : undefined;
+  const scaleDownBlocked = sp.scaleDownGuards && calculate.value < d.replicas ? scaleDownGuard(d, pods, m) : undefined;
   if (sp.algorithm === 'ratio' && scaleDownBlocked) {
     calculate = { value: d.replicas, reason: scaleDownBlocked.reason, message: `${key}: ${scaleDownBlocked.message} (${calculated.message})` };
   }
@@ -153,19 +153,17 @@ const FAILING_POD_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'Er
  * SentinelOps' refusals beyond upstream's arithmetic. Partial metrics: a ready (serving) pod without a sample means
  * the evidence is incomplete. Failing: pods crash-looping or unable to start their image, or a rollout still
  * replacing pods — shrinking such a deployment removes healthy capacity while the broken pods keep counting toward
- * spec.replicas. Pods that are merely starting or not yet ready do not block: the calculation leaves them out on
- * scale-down, as upstream does.
+ * spec.replicas. Pods that are merely starting, not yet ready or Pending do not block: the calculation leaves them
+ * out on scale-down, as upstream does, and a scale-down removes Pending pods first — so a deployment whose
+ * scale-up hit the cluster's capacity (progress deadline exceeded, one revision) shrinks again when the load falls.
  */
-function scaleDownGuard(d: DeploymentView, pods: PodView[], m: DeploymentMetrics, findings: readonly Finding[]): { reason: string; message: string } | undefined {
+function scaleDownGuard(d: DeploymentView, pods: PodView[], m: DeploymentMetrics): { reason: string; message: string } | undefined {
   if (!m.complete || pods.some((p) => p.ready && p.cpuMillicores === undefined && hasPerPodMetrics(pods))) {
     return { reason: 'PartialMetrics', message: 'some ready pods have no metrics: never scale down on partial evidence' };
   }
   const failing = pods.filter((p) => p.reason !== undefined && FAILING_POD_REASONS.has(p.reason));
   if (failing.length > 0) {
     return { reason: 'Failing', message: `${failing.length} pod(s) are ${failing[0]!.reason}: no capacity is removed from a failing deployment` };
-  }
-  if (findings.some((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name && f.type === 'bad_rollout')) {
-    return { reason: 'Failing', message: 'its rollout is failing: no capacity is removed from a failing deployment' };
   }
   const stale = pods.filter((p) => p.revision !== undefined && d.revision !== undefined && p.revision !== d.revision);
   if (d.updatedReplicas < d.replicas || stale.length > 0) {

@@ -206,6 +206,7 @@ describe('scaling', () => {
     };
     const starting = { phase: 'Pending' as const, ready: false, reason: 'ContainerCreating', createdAt: T0 - 10_000, containerCreatingSince: T0 - 10_000 };
     const crashing = { ready: false, reason: 'CrashLoopBackOff', restarts: 5, lastTerminationReason: 'Error' };
+    const unschedulable = { phase: 'Pending' as const, ready: false, scheduled: false, reason: 'Unschedulable', unschedulableMessage: '0/2 nodes are available: 2 Insufficient cpu.' };
     it.each([
       { name: 'unready starting pods ignored on scale-down', obs: mixed(4, [starting, starting]), policy: DEFAULT_POLICY, want: 'scale', replicasTo: 2 },
       { name: 'a ready pod without a sample → never scale down (partial metrics)', obs: mixed(4, [{ ready: true }, { ready: true }]), policy: DEFAULT_POLICY, want: 'none', reason: 'PartialMetrics' },
@@ -213,6 +214,15 @@ describe('scaling', () => {
       // Upstream has no such guard; the crashing pods have no sample and count as 100 %: (4×10 + 2×100)/600 → 3.
       { name: 'the hpa preset scales a crash-looping deployment down', obs: mixed(4, [crashing, crashing]), policy: policyPreset('hpa'), want: 'scale', replicasTo: 3 },
       { name: 'no scale-down of a deployment whose image cannot be pulled', obs: mixed(4, [{ phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }]), policy: DEFAULT_POLICY, want: 'none', reason: 'Failing' },
+      {
+        // A scale-up that hit the cluster's capacity: Pending pods of the one revision and Progressing=False. Scaling
+        // down removes the Pending pods first; holding would keep the deployment at its peak size for good.
+        name: 'scale-down after a scale-up that hit the capacity wall (Unschedulable pods, progress deadline exceeded)',
+        obs: mixed(4, [unschedulable, unschedulable], { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }),
+        policy: DEFAULT_POLICY,
+        want: 'scale',
+        replicasTo: 2,
+      },
       {
         name: 'no scale-down while a rollout is in progress',
         obs: mixed(4, [{ ...starting, revision: '2' }], { revision: '2', previousRevision: '1', updatedReplicas: 1, rolloutStartedAt: T0 - 20_000 }),
