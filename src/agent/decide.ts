@@ -3,6 +3,7 @@
  *   1. each finding gets its healing decision (healing.ts), each deployment its scaling decision (scaling.ts);
  *   2. a deployment being healed is not scaled in the same cycle (more copies of a broken pod help nobody);
  *   3. one kind of mutation per target per cycle, the strongest winning (rollback > restart > delete_pod > scale);
+ *      replacing leaking pods is upkeep beside a scale-up and yields to a scale-down;
  *   4. the circuit breaker holds all but isolated rollbacks where it is open, and escalates once per scope;
  *   5. protected namespaces: every mutation is held; escalations (which only notify) stay.
  * Held actions stay in the output as action 'none' with the reason, so the record shows what was not done and why.
@@ -40,17 +41,28 @@ export function decide(findings: readonly Finding[], obs: Observation, policy: A
   );
 }
 
+/**
+ * Replacing leaking pods before their OOM kill is upkeep, not a cure: it runs beside a scale-up (both add fresh
+ * capacity) and yields to a scale-down (which removes pods anyway), so a leak that needs replacements every cycle
+ * never freezes the deployment's size.
+ */
+function isLeakUpkeep(d: Decision): boolean {
+  return d.action === 'delete_pod' && d.reason === 'LeakReplacement';
+}
+
 function oneMutationPerTarget(decisions: Decision[]): Decision[] {
+  const scaleDown = new Set(decisions.filter((d) => d.action === 'scale' && d.scaling && d.scaling.desired < d.scaling.current).map(keyOf));
+  decisions = decisions.map((d) => (isLeakUpkeep(d) && scaleDown.has(keyOf(d)) ? hold(d, 'ScaleDownFirst', `${keyOf(d)} is scaled down this cycle; leaking pods are replaced at the next`) : d));
   const strongest = new Map<string, Action>();
   for (const d of decisions) {
-    if (!MUTATING.has(d.action)) continue;
+    if (!MUTATING.has(d.action) || isLeakUpkeep(d)) continue;
     const k = keyOf(d);
     const cur = strongest.get(k);
     if (!cur || STRENGTH[d.action] > STRENGTH[cur]) strongest.set(k, d.action);
   }
   return decisions.map((d) => {
     const top = strongest.get(keyOf(d));
-    if (!MUTATING.has(d.action) || !top || top === d.action) return d;
+    if (!MUTATING.has(d.action) || isLeakUpkeep(d) || !top || top === d.action) return d;
     const reason = d.action === 'scale' ? 'HealingFirst' : 'Superseded';
     return hold(d, reason, `${keyOf(d)} gets a ${top} this cycle`);
   });

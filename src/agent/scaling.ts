@@ -101,7 +101,8 @@ function ratioCalc(d: DeploymentView, obs: Observation, pods: PodView[], m: Depl
   if (sp.memory && m.memoryUtilization > t.memoryHigh) {
     const key = deploymentKey(d);
     if (findings.some((f) => f.type === 'memory_leak' && f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name) || history.leaks?.[key] !== undefined) {
-      return cpu.value > d.replicas ? cpu : { ...cpu, value: d.replicas, reason: 'MemoryLeakNotScaled', message: `memory ${m.memoryUtilization.toFixed(1)}% comes from a leak (it rises while CPU does not): more replicas would leak too; holding` };
+      // Memory is no reason to add or keep replicas here; CPU alone decides, scale-down included.
+      return cpu.value !== d.replicas ? cpu : { ...cpu, reason: 'MemoryLeakNotScaled', message: `memory ${m.memoryUtilization.toFixed(1)}% comes from a leak (it rises while CPU does not): more replicas would leak too; holding` };
     }
     // Memory high at a single check may be a burst, and a leak needs a few checks to show: scale on memory only
     // once it has been high for memoryConfirmSeconds.

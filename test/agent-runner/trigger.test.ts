@@ -25,7 +25,8 @@ describe('runner triggers', () => {
     await until(() => cycles.length >= 2, 10_000, 'the triggered cycle');
     const second = cycles[1]!;
     expect(second.trigger).toBe('burst 0');
-    expect(second.startedAt - first.startedAt).toBeGreaterThanOrEqual(gap);
+    // Timers may fire a millisecond before Date.now() says the delay has passed.
+    expect(second.startedAt - first.startedAt).toBeGreaterThanOrEqual(gap - 5);
     await sleep(gap + 500);
     expect(cycles).toHaveLength(2);
 

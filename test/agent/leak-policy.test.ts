@@ -104,7 +104,8 @@ describe('leak vs demand: memory-driven scale-up', () => {
       cpu: () => 50,
       until: 300,
       acted: ['120:escalate:MemoryLeak'],
-      holds: ['120:MemoryLeakNotScaled', '180:MemoryLeakNotScaled', '240:MemoryLeakNotScaled'],
+      // CPU alone decides for a leaker: it asks for 2, the minimum of 3 holds.
+      holds: ['120:TooFewReplicas', '180:TooFewReplicas', '240:TooFewReplicas'],
     },
     {
       name: 'memory rising with CPU (demand) is scaled on once high for 60 s',
@@ -180,14 +181,15 @@ describe('memory-driven scaling, one cycle', () => {
     { name: 'memory high for the first time → hold', opened: 0, leak: false, want: 'none:MemoryHighUnconfirmed' },
     { name: 'memory high for 59 s → hold', opened: 59, leak: false, want: 'none:MemoryHighUnconfirmed' },
     { name: 'memory high for 60 s → scale up on memory', opened: 60, leak: false, want: 'scale:ScaleUp' },
-    { name: 'memory high for 60 s of a known leaker → hold', opened: 60, leak: true, want: 'none:MemoryLeakNotScaled' },
-    { name: 'memory high for an hour of a known leaker → hold', opened: 3600, leak: true, want: 'none:MemoryLeakNotScaled' },
+    { name: 'memory high for 60 s of a known leaker → memory ignored, CPU (50 %) scales it down', opened: 60, leak: true, want: 'scale:ScaleDown' },
+    { name: 'memory high for an hour of a known leaker → memory ignored, CPU scales it down', opened: 3600, leak: true, want: 'scale:ScaleDown' },
   ])('$name', ({ opened, leak, want }) => {
     const history = opened === undefined ? emptyHistory() : withPressure(opened, leak);
     const { decisions } = cycle(obs(), DEFAULT_POLICY, history, sec(600));
     const s = decisions.find((d) => d.scaling)!;
     expect(`${s.action}:${s.reason}`).toBe(want);
-    if (s.action === 'scale') expect(s.scaling).toMatchObject({ current: 4, desired: 8, steps: { calculate: { reason: 'MemoryAboveThreshold' } } });
+    if (want === 'scale:ScaleUp') expect(s.scaling).toMatchObject({ current: 4, desired: 8, steps: { calculate: { reason: 'MemoryAboveThreshold' } } });
+    if (want === 'scale:ScaleDown') expect(s.scaling).toMatchObject({ current: 4, desired: 3 });
   });
 });
 
@@ -204,5 +206,26 @@ describe('one incident for one problem', () => {
     expect(at120).not.toContain('memory_pressure');
     // The same memory without a leak history is memory pressure.
     expect(assess(w(120), emptyHistory(), sec(120), DEFAULT_POLICY).map((f) => f.type)).toContain('memory_pressure');
+  });
+});
+
+describe('leak upkeep beside scaling', () => {
+  // Four pods at 108–111 MiB at 120 s, rising 12 MiB/min (limit 128 MiB): all due. CPU per pod as given.
+  const w = (cpu: number) => (t: number) => {
+    const pods = [0, 1, 2, 3].map((i) => pod({ name: `web-${i}`, memoryBytes: (84 + i + 0.2 * t) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: cpu }));
+    return observation({ deployments: [deployment({ replicas: 4, readyReplicas: 4, availableReplicas: 4 })], pods, metrics: { 'demo/web': metrics(4, cpu) } });
+  };
+  const at120 = (cpu: number) => run(w(cpu), 121).log.filter((d) => d.t === 120 && (d.scaling || d.findingType === 'memory_leak'));
+
+  it('a scale-down goes first; the replacement waits a cycle (the scale-down removes pods anyway)', () => {
+    const got = at120(20);
+    expect(got.find((d) => d.scaling)).toMatchObject({ action: 'scale', reason: 'ScaleDown' });
+    expect(got.filter((d) => d.findingType === 'memory_leak').map((d) => `${d.action}:${d.reason}`)).toEqual(['escalate:MemoryLeak', 'none:ScaleDownFirst']);
+  });
+
+  it('a scale-up and the replacement run in the same cycle (both bring fresh capacity)', () => {
+    const got = at120(95);
+    expect(got.find((d) => d.scaling)).toMatchObject({ action: 'scale', reason: 'ScaleUp' });
+    expect(got.filter((d) => d.findingType === 'memory_leak').map((d) => `${d.action}:${d.reason}`)).toEqual(['escalate:MemoryLeak', 'delete_pod:LeakReplacement']);
   });
 });
