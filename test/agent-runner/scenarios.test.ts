@@ -91,4 +91,23 @@ describe('rehearsed healing', () => {
     expect(r.deployments['demo/web']!.overloadSeconds).toBeLessThan(none.deployments['demo/web']!.overloadSeconds);
     expect(r.deployments['demo/web']!.replicaSeconds).toBeLessThanOrEqual(none.deployments['demo/web']!.replicaSeconds);
   });
+
+  it('slow crashing rollout: pods that crash minutes after the rollout are rolled back, not restarted', async () => {
+    const r = await run('slow-crashing-rollout');
+    expect(r.actions.filter((a) => a.tool !== 'scale_deployment').map((a) => a.tool)).toEqual(['rollback_deployment']);
+    expect(r.actions.find((a) => a.tool === 'rollback_deployment')).toMatchObject({ ok: true, arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 } });
+    expect(r.deployments['demo/web']).toMatchObject({ finalImage: 'nginx:1.27' });
+    const web = r.deployments['demo/web']!;
+    expect(web.finalReadyReplicas).toBe(web.finalReplicas);
+  });
+
+  it('capacity wall: the scale-up stops at what fits, Pending pods are never deleted, and it scales back down when the load falls', async () => {
+    const r = await run('capacity-wall');
+    expect(r.actions.some((a) => a.tool === 'delete_pod' || a.tool === 'restart_deployment' || a.tool === 'rollback_deployment')).toBe(false);
+    expect(r.incidents.some((i) => i.type === 'unschedulable')).toBe(true);
+    const scales = r.actions.filter((a) => a.tool === 'scale_deployment');
+    // The load falls at 30–33 m; the deployment is back to its minimum by the end.
+    expect(scales.some((a) => a.at >= 33 * 60 && Number(a.arguments.replicas) < 10)).toBe(true);
+    expect(r.deployments['demo/web']!.finalReplicas).toBe(2);
+  });
 });
