@@ -127,13 +127,24 @@ function readySinceOf(prev: NonNullable<History['readySince']>, obs: Observation
 }
 
 /** Appends what was decided this cycle: mutating actions, escalations, and every scaling recommendation. */
-export function recordActions(history: History, decisions: readonly Decision[], now: number, retentionSeconds = DEFAULT_RETENTION_SECONDS): History {
+export interface RecordOptions {
+  retentionSeconds?: number;
+  /**
+   * Record every deployment's scaling recommendation (default). Cycles started by failure events pass false: they
+   * then record only the recommendations they acted on, so the stabilization window samples load at the interval's
+   * cadence — a crash loop in one deployment must not slow down the scale-downs of all the others.
+   */
+  allRecommendations?: boolean;
+}
+
+export function recordActions(history: History, decisions: readonly Decision[], now: number, o: RecordOptions = {}): History {
+  const retentionSeconds = o.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
   const actions = [...history.actions];
   const recommendations = { ...history.recommendations };
   const incidents = { ...history.incidents };
   for (const d of decisions) {
     const key = d.kind === 'deployment' || d.kind === 'pod' ? `${d.namespace}/${d.target}` : `${d.kind}/${d.target}`;
-    if (d.scaling) recommendations[key] = [...(recommendations[key] ?? []), { at: now, replicas: d.scaling.recommendation }];
+    if (d.scaling && (o.allRecommendations !== false || d.action === 'scale')) recommendations[key] = [...(recommendations[key] ?? []), { at: now, replicas: d.scaling.recommendation }];
     if (d.action === 'none') continue;
     if (d.action === 'escalate' && d.findingType) {
       const ik = incidentKey({ type: d.findingType, kind: d.kind, namespace: d.namespace, target: d.target });

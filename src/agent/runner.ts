@@ -215,7 +215,7 @@ export class AgentRunner implements AgentControl {
     }
     report.results = await act(this.o.client, decisions, { dryRun: mode !== 'act', now: () => this.o.clock.now() });
     if (mode === 'plan') return;
-    this.history = recordActions(observed, applied(decisions, report.results), now);
+    this.history = recordActions(observed, applied(decisions, report.results), now, { allRecommendations: report.trigger === 'interval' });
     report.incidents = await this.incidents.sync({ findings, decisions, results: report.results, now });
   }
 
