@@ -55,11 +55,14 @@ export class Monitor {
       this.client.call('get_metrics', { ...ns, scope: 'pod' }),
     ]);
     const keep = (r: Row) => this.options.namespaces.length <= 1 || this.options.namespaces.includes(String(r.namespace));
-    const podViews = this.trackRestarts(pods.filter(keep).map(toPodView), now);
+    const podRows = pods.filter(keep);
+    const podViews = this.trackRestarts(podRows.map(toPodView), now);
     const usage = new Map<string, Row>();
     if (metrics.ok) for (const r of (metrics.value.items as Row[]) ?? []) usage.set(`${r.namespace}/${r.name}`, r);
     for (const p of podViews) applyUsage(p, usage.get(`${p.namespace}/${p.name}`));
-    const deploymentViews = deployments.filter(keep).map(toDeploymentView);
+    const deploymentRows = deployments.filter(keep);
+    const deploymentViews = deploymentRows.map(toDeploymentView);
+    applyRevisions(podViews, podRows, deploymentRows);
     this.lastCheckAt = now;
     return {
       at: now,
@@ -142,6 +145,22 @@ function applyUsage(p: PodView, row: Row | undefined): void {
     p.cpuMillicores = num(row.cpuMillicores);
     p.memoryBytes = num(row.memoryBytes);
   }
+}
+
+/**
+ * Each pod's revision, from its pod-template-hash and its deployment's ReplicaSets: which pods of a rollout are
+ * old and still serving is the evidence that the previous revision is healthy, even for an agent that just started.
+ */
+export function applyRevisions(pods: PodView[], podRows: readonly Row[], deploymentRows: readonly Row[]): void {
+  const byHash = new Map<string, string>();
+  for (const d of deploymentRows) {
+    for (const h of (Array.isArray(d.revisionHashes) ? d.revisionHashes : []) as Row[]) byHash.set(`${d.namespace}/${d.name}/${h.podTemplateHash}`, String(h.revision));
+  }
+  pods.forEach((p, i) => {
+    const hash = str(podRows[i]?.podTemplateHash);
+    const rev = hash && p.ownerDeployment ? byHash.get(`${p.namespace}/${p.ownerDeployment}/${hash}`) : undefined;
+    if (rev !== undefined) p.revision = rev;
+  });
 }
 
 export function toDeploymentView(r: Row): DeploymentView {

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { isoOf } from './pod-summary.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** The label the deployment controller puts on a ReplicaSet and on its pods. */
+export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 export const DeploymentSummarySchema = z.object({
   name: z.string(),
@@ -17,6 +19,9 @@ export const DeploymentSummarySchema = z.object({
   availableReplicas: z.number().int(),
   revision: z.number().int().nullable(),
   previousRevision: z.number().int().nullable(),
+  revisionHashes: z
+    .array(z.object({ revision: z.number().int(), podTemplateHash: z.string() }))
+    .describe("each ReplicaSet's revision and the pod-template-hash label its pods carry: which revision a pod runs"),
   images: z.array(z.string()),
   rolloutStartedAt: z.string().nullable().describe("creation time of the newest ReplicaSet"),
   conditions: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string().nullable(), message: z.string().nullable() })),
@@ -65,6 +70,11 @@ export function summarizeDeployment(dep: V1Deployment, replicaSets: readonly V1R
     availableReplicas: dep.status?.availableReplicas ?? 0,
     revision,
     previousRevision: older.length ? Math.max(...older) : null,
+    revisionHashes: owned.flatMap((rs) => {
+      const r = revisionOf(rs);
+      const hash = rs.metadata?.labels?.[POD_TEMPLATE_HASH];
+      return r !== null && hash ? [{ revision: r, podTemplateHash: hash }] : [];
+    }),
     images: (dep.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
     rolloutStartedAt: isoOf(newest?.metadata?.creationTimestamp),
     conditions: (dep.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? null, message: c.message ?? null })),

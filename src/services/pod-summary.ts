@@ -26,6 +26,7 @@ export const PodSummarySchema = z.object({
   scheduled: z.boolean(),
   unschedulableMessage: z.string().nullable(),
   images: z.array(z.string()),
+  podTemplateHash: z.string().nullable().describe("the pod-template-hash label: with list_deployments' revisionHashes, the revision the pod runs"),
 });
 export type PodSummary = z.infer<typeof PodSummarySchema>;
 
@@ -102,6 +103,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
     scheduled,
     unschedulableMessage,
     images: (pod.spec?.containers ?? []).map((c) => c.image ?? ''),
+    podTemplateHash: pod.metadata?.labels?.['pod-template-hash'] ?? null,
   };
 }
 

@@ -50,6 +50,19 @@ describe('agent runner on the real-time simulator', () => {
     await until(() => cycles.flatMap((c) => c.incidents?.resolved ?? []).some((i) => i.type === 'image_pull_error'), 20_000, 'incident resolved');
   });
 
+  it('an agent that starts during a bad rollout rolls it back: the old pods still serving are the evidence', async () => {
+    world = await startWorld();
+    world.sim.faults.inject({ fault: 'bad-image-rollout', deployment: 'demo/nginx-demo' });
+    expect(image(world)).toBe('nginx:does-not-exist');
+    // Started only now, it never saw revision 1 healthy; the pods of revision 1 it sees ready tell it so.
+    const { runner, cycles } = await world.runner();
+    runner.start();
+    const rollback = await until(() => cycles.flatMap((c) => c.results).find((a) => a.tool === 'rollback_deployment'), 20_000, 'rollback');
+    expect(rollback).toMatchObject({ ok: true, arguments: { namespace: 'demo', deployment: 'nginx-demo', toRevision: 1 } });
+    expect(cycles.flatMap((c) => c.decisions).find((d) => d.action === 'rollback')?.message).toContain('pods of revision 1 are still ready');
+    expect(image(world)).toBe('nginx:1.27');
+  });
+
   it('dry-run: the same decision recorded as "would have done", nothing changes', async () => {
     world = await startWorld({ agent: { dryRun: true } });
     const { runner, cycles } = await world.runner();
