@@ -225,10 +225,10 @@ class Ctx {
 
   /**
    * A leaking pod close to its memory limit is deleted before the OOM killer gets it: its ReplicaSet starts a fresh
-   * one (no kubelet back-off, in-flight work drained by the graceful stop). One pod at a time, only when every
-   * other pod is ready and they carry the current CPU load without it, and only when pods last long enough between
-   * replacements (leakMinLifetimeSeconds) — a faster leak would make a treadmill, so it is escalated only. Not a
-   * retry of anything: each pod is replaced at most once, at the moment it would have died anyway.
+   * one (no kubelet back-off, in-flight work drained by the graceful stop). Nearest the limit first, at most 25 % of
+   * the pods per cycle, only when every pod is ready and the rest carry the current CPU load without them, and only
+   * when pods last long enough between replacements (leakMinLifetimeSeconds) — a faster leak would make a treadmill,
+   * so it is escalated only. Not a retry of anything: each pod is replaced at most once, when it would have died anyway.
    */
   replaceLeakingPod(obs: Observation): Decision[] {
     const h = this.policy.healing;
@@ -281,7 +281,6 @@ class Ctx {
     }
     return out;
   }
-
 
   /** Each stuck pod is deleted once; if replacements get stuck too, deleting is not the cure: escalate. */
   deleteStuckPods(): Decision[] {

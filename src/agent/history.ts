@@ -82,19 +82,29 @@ export function observe(history: History, obs: Observation, findings: readonly F
       ? { ...prev, lastSeenAt: now, severity: maxSeverity(prev.severity, f.severity) }
       : { type: f.type, kind: f.kind, namespace: f.namespace, target: f.target, openedAt: now, lastSeenAt: now, severity: f.severity, escalations: 0 };
   }
+  const { healthyRevisions, revisionCandidates } = bakeRevisions(history, obs, findings, now);
+  return prune({ ...history, incidents, healthyRevisions, revisionCandidates, readySince: readySinceOf(history.readySince ?? {}, obs, now), memory: trackMemory(history.memory, obs, now), leaks: knownLeaksOf(history.leaks, findings, now) }, now, retentionSeconds);
+}
+
+/**
+ * Each deployment's revision last seen fully healthy (the evidence that makes a later rollback safe). The first one
+ * seen healthy counts at once; a new revision replaces it only after running clean for REVISION_BAKE_SECONDS, so
+ * pods that crash minutes after a rollout still find their previous revision to roll back to. Any crash restarts
+ * the bake.
+ */
+function bakeRevisions(history: History, obs: Observation, findings: readonly Finding[], now: number): Pick<History, 'healthyRevisions' | 'revisionCandidates'> {
   const healthyRevisions = { ...history.healthyRevisions };
   const revisionCandidates = { ...(history.revisionCandidates ?? {}) };
   for (const d of obs.deployments) {
     if (d.revision === undefined) continue;
     const key = deploymentKey(d);
     const mine = findings.filter((f) => f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name);
-    const troubled = mine.some((f) => UNHEALTHY_FOR_REVISION.has(f.type));
+    const crashed = mine.some((f) => UNHEALTHY_FOR_REVISION.has(f.type) || f.type === 'pod_crashed');
     const complete = d.replicas > 0 && d.readyReplicas >= d.replicas && d.updatedReplicas >= d.replicas;
     const settled = podsOf(obs, d).every((p) => p.revision === undefined || p.revision === d.revision);
     const known = healthyRevisions[key];
-    if (troubled || mine.some((f) => f.type === 'pod_crashed') || !complete || !settled) {
-      // Any crash restarts a new revision's bake.
-      if (revisionCandidates[key]?.revision === d.revision && (troubled || mine.some((f) => f.type === 'pod_crashed'))) delete revisionCandidates[key];
+    if (crashed || !complete || !settled) {
+      if (crashed && revisionCandidates[key]?.revision === d.revision) delete revisionCandidates[key];
       continue;
     }
     if (!known || known.revision === d.revision) {
@@ -102,8 +112,6 @@ export function observe(history: History, obs: Observation, findings: readonly F
       delete revisionCandidates[key];
       continue;
     }
-    // A new revision replaces the known healthy one only after running clean for REVISION_BAKE_SECONDS: pods that
-    // crash minutes after start must still find their previous revision to roll back to.
     const candidate = revisionCandidates[key];
     if (candidate?.revision !== d.revision) revisionCandidates[key] = { revision: d.revision, since: now };
     else if (now - candidate.since >= REVISION_BAKE_SECONDS * 1000) {
@@ -111,7 +119,7 @@ export function observe(history: History, obs: Observation, findings: readonly F
       delete revisionCandidates[key];
     }
   }
-  return prune({ ...history, incidents, healthyRevisions, revisionCandidates, readySince: readySinceOf(history.readySince ?? {}, obs, now), memory: trackMemory(history.memory, obs, now), leaks: knownLeaksOf(history.leaks, findings, now) }, now, retentionSeconds);
+  return { healthyRevisions, revisionCandidates };
 }
 
 /** Pods seen ready keep their first-seen time while the restart count stays; an unready or gone pod is forgotten. */

@@ -56,13 +56,18 @@ export function knownLeaksOf(prev: KnownLeaks | undefined, findings: readonly Fi
   return out;
 }
 
+/** A pod whose memory can be trended: ready, staying, with a sample. */
+function measured(p: PodView): p is PodView & { memoryBytes: number } {
+  return p.ready && !isTerminating(p) && p.memoryBytes !== undefined;
+}
+
 /** Samples kept per pod run: at 60 s checks, a leak of 5 % of the limit per 9 minutes still shows. */
 const KEEP = 10;
 
 export function trackMemory(tracks: Record<string, MemoryTrack> | undefined, obs: Observation, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS): Record<string, MemoryTrack> {
   const out: Record<string, MemoryTrack> = {};
   for (const p of obs.pods) {
-    if (p.memoryBytes === undefined || !p.ready || isTerminating(p)) continue;
+    if (!measured(p)) continue;
     const key = `${p.namespace}/${p.name}`;
     const prev = tracks?.[key];
     const samples = prev && prev.restarts === p.restarts ? prev.samples : [];
@@ -141,7 +146,7 @@ export function podLeak(track: MemoryTrack | undefined, p: PodView, now: number,
  * then memory is no reason to scale (a leak scaled is replicas spent for nothing).
  */
 export function memoryTrendKnown(history: { memory?: Record<string, MemoryTrack> }, obs: Observation, d: { namespace: string; name: string }, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS): boolean {
-  const pods = podsOf(obs, d).filter((p) => p.ready && !isTerminating(p) && p.memoryBytes !== undefined);
+  const pods = podsOf(obs, d).filter(measured);
   const watched = pods.filter((p) => samplesNow(history.memory?.[`${p.namespace}/${p.name}`], p, now, o).length >= o.risingSamples);
   return pods.length > 0 && watched.length * 2 >= pods.length;
 }
@@ -163,16 +168,13 @@ const MIB = 1024 * 1024;
 export function leakFindings(history: { memory?: Record<string, MemoryTrack>; leaks?: KnownLeaks }, obs: Observation, now: number, o: LeakOptions = DEFAULT_LEAK_OPTIONS): Finding[] {
   const out: Finding[] = [];
   for (const d of obs.deployments) {
-    const pods = podsOf(obs, d).filter((p) => p.ready && !isTerminating(p) && p.memoryBytes !== undefined);
+    const pods = podsOf(obs, d).filter(measured);
     if (pods.length === 0) continue;
     const known = history.leaks?.[deploymentKey(d)];
     const isKnown = known !== undefined && now - known.lastSeenAt <= o.knownLeakSeconds * 1000;
     const track = (p: PodView) => history.memory?.[`${p.namespace}/${p.name}`];
-    const trends = pods.map((p) => {
-      const full = podTrend(track(p), p, now, o);
-      // A known leaker's fresh pods are judged on two samples; a full window always speaks for itself.
-      return full.kind === 'unknown' && isKnown && samplesNow(track(p), p, now, o).length < o.risingSamples ? podTrend(track(p), p, now, o, 2) : full;
-    });
+    // A known leaker's fresh pods are judged on two samples; a full window always speaks for itself.
+    const trends = pods.map((p) => podTrend(track(p), p, now, o, isKnown && samplesNow(track(p), p, now, o).length < o.risingSamples ? 2 : o.risingSamples));
     const leaks = trends.flatMap((t) => (t.kind === 'leak' ? [t.leak] : []));
     if (isKnown) {
       if (trends.some((t) => t.kind === 'steady')) continue;

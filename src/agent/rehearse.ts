@@ -121,6 +121,8 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
       if (runner && (t >= nextCycle || failure) && t < end) {
         await runner.runCycle({ trigger: t >= nextCycle ? 'interval' : `watch: ${failure}` });
         nextCycle = t + intervalMs;
+        // Failures that appear during the cycle are its own actions' effects at the same virtual instant: the next
+        // interval cycle looks at them, as the runner's debounce would fold them into the cycle that caused them.
         watching?.take();
       }
       samples.push(sampleCluster(sim, keys, t));

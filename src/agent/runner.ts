@@ -101,8 +101,8 @@ export class AgentRunner implements AgentControl {
   private pendingTrigger: string | undefined;
   private busy = false;
   private lastStartedAt: number | undefined;
-  /** When a triggered cycle is already scheduled: later triggers join it. */
-  private triggerAt: number | undefined;
+  /** A triggered cycle is already scheduled: later triggers join it. */
+  private triggerScheduled = false;
 
   constructor(private readonly o: AgentRunnerOptions) {
     this.monitor = new Monitor(o.client, { namespaces: o.namespaces });
@@ -138,7 +138,7 @@ export class AgentRunner implements AgentControl {
       this.pendingTrigger ??= reason;
       return;
     }
-    if (this.triggerAt !== undefined) return;
+    if (this.triggerScheduled) return;
     this.schedule(this.triggerDelay(), reason);
   }
 
@@ -156,10 +156,10 @@ export class AgentRunner implements AgentControl {
 
   private schedule(delayMs: number, trigger: string): void {
     this.o.clock.clearTimeout(this.timer);
-    this.triggerAt = trigger === 'interval' ? undefined : this.o.clock.now() + delayMs;
+    this.triggerScheduled = trigger !== 'interval';
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = undefined;
-      this.triggerAt = undefined;
+      this.triggerScheduled = false;
       this.busy = true;
       void this.runCycle({ trigger }).finally(() => {
         this.busy = false;

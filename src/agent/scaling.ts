@@ -34,7 +34,7 @@ export function decideScaling(d: DeploymentView, obs: Observation, policy: Agent
     rateLimit({ current: d.replicas, desired: Number.MAX_SAFE_INTEGER, now, events, up: sp.scaleUp, down: sp.scaleDown }).value,
     Math.max(sp.maxReplicas, d.replicas),
   );
-  const calculated = sp.algorithm === 'step' ? stepCalc(d.replicas, m, policy) : ratioCalc(d, obs, pods, m, policy, history, now, upCeiling, findings);
+  const calculated = sp.algorithm === 'step' ? stepCalc(d.replicas, m, policy) : ratioCalc(d, obs, pods, m, policy, history, now, upCeiling);
   let calculate: Step = calculated;
   const scaleDownBlocked = sp.scaleDownGuards && calculate.value < d.replicas ? scaleDownGuard(d, pods, m) : undefined;
   if (sp.algorithm === 'ratio' && scaleDownBlocked) {
@@ -93,23 +93,24 @@ function stepCalc(current: number, m: DeploymentMetrics, policy: AgentPolicy): S
   return { value: current, reason: 'WithinThresholds', message: `CPU ${m.cpuUtilization.toFixed(1)}% is within [${t.cpuLow}%, ${t.cpuHigh}%]` };
 }
 
-function ratioCalc(d: DeploymentView, obs: Observation, pods: PodView[], m: DeploymentMetrics, policy: AgentPolicy, history: History, now: number, upCeiling: number, findings: readonly Finding[]): Step {
+function ratioCalc(d: DeploymentView, obs: Observation, pods: PodView[], m: DeploymentMetrics, policy: AgentPolicy, history: History, now: number, upCeiling: number): Step {
   const sp = policy.scaling;
   const t = policy.thresholds;
   const cpu = cpuRecommendation(d, pods, m, policy, upCeiling);
   let best: Step = cpu;
   if (sp.memory && m.memoryUtilization > t.memoryHigh) {
     const key = deploymentKey(d);
-    if (findings.some((f) => f.type === 'memory_leak' && f.kind === 'deployment' && f.namespace === d.namespace && f.target === d.name) || history.leaks?.[key] !== undefined) {
+    // History.leaks already holds this cycle's leak findings (observe runs before decide).
+    if (history.leaks?.[key] !== undefined) {
       // Memory is no reason to add or keep replicas here; CPU alone decides, scale-down included.
       return cpu.value !== d.replicas ? cpu : { ...cpu, reason: 'MemoryLeakNotScaled', message: `memory ${m.memoryUtilization.toFixed(1)}% comes from a leak (it rises while CPU does not): more replicas would leak too; holding` };
     }
-    // Memory high at a single check may be a burst, and a leak needs a few checks to show: scale on memory only
-    // once it has been high for memoryConfirmSeconds.
-    const opened = history.incidents[incidentKey({ type: 'memory_pressure', kind: 'deployment', namespace: d.namespace, target: d.name })]?.openedAt;
+    // A leak needs a few checks to show, and memory high at a single check may be a burst: scale on memory only once
+    // the pods have been watched long enough and memory has been high for memoryConfirmSeconds.
     if (!memoryTrendKnown(history, obs, d, now)) {
       return cpu.value > d.replicas ? cpu : { ...cpu, value: d.replicas, reason: 'MemoryTrendUnknown', message: `memory ${m.memoryUtilization.toFixed(1)}% is high, but its pods have not been watched long enough to tell a leak from demand; scaling on memory once they have` };
     }
+    const opened = history.incidents[incidentKey({ type: 'memory_pressure', kind: 'deployment', namespace: d.namespace, target: d.name })]?.openedAt;
     if (opened === undefined || now - opened < sp.memoryConfirmSeconds * 1000) {
       return cpu.value > d.replicas ? cpu : { ...cpu, value: d.replicas, reason: 'MemoryHighUnconfirmed', message: `memory ${m.memoryUtilization.toFixed(1)}% is above ${t.memoryHigh}% since ${opened === undefined ? 'now' : `${Math.round((now - opened) / 1000)}s`}; scaling on memory after ${sp.memoryConfirmSeconds}s` };
     }

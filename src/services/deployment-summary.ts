@@ -4,11 +4,9 @@
  */
 import type { V1Deployment, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { isoOf } from './pod-summary.js';
+import { POD_TEMPLATE_HASH, isoOf } from './pod-summary.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-/** The label the deployment controller puts on a ReplicaSet and on its pods. */
-export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 export const DeploymentSummarySchema = z.object({
   name: z.string(),

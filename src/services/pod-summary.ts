@@ -4,6 +4,9 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 
+/** The label the deployment controller puts on a ReplicaSet and on its pods. */
+export const POD_TEMPLATE_HASH = 'pod-template-hash';
+
 export const PodSummarySchema = z.object({
   name: z.string(),
   namespace: z.string(),
@@ -103,7 +106,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
     scheduled,
     unschedulableMessage,
     images: (pod.spec?.containers ?? []).map((c) => c.image ?? ''),
-    podTemplateHash: pod.metadata?.labels?.['pod-template-hash'] ?? null,
+    podTemplateHash: pod.metadata?.labels?.[POD_TEMPLATE_HASH] ?? null,
   };
 }
 

@@ -34,6 +34,15 @@ describe('rehearsed healing', () => {
     expect(web.finalReadyReplicas).toBe(web.finalReplicas);
   });
 
+  it('watch-triggered cycles: the crashing rollout (6 m, crashes 3 s after start) is rolled back before the next interval cycle', async () => {
+    const scenario = await loadScenarioFile(join(DIR, 'crashing-rollout.yaml'));
+    const at = async (watchTriggers: boolean) => (await rehearse(scenario, { watchTriggers })).report.actions.find((a) => a.tool === 'rollback_deployment')?.at;
+    const [watched, polled] = await Promise.all([at(true), at(false)]);
+    expect(watched).toBeGreaterThan(360);
+    expect(watched).toBeLessThan(420);
+    expect(polled).toBeGreaterThanOrEqual(420);
+  });
+
   it('crash loop without a rollout: one restart, then backoff and escalation — no restart storm', async () => {
     const r = await run('crashloop');
     const restarts = r.actions.filter((a) => a.tool === 'restart_deployment').map((a) => a.at);
