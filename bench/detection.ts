@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { CycleReport } from '../src/agent/runner.js';
-import { startAgent } from '../src/agent/start.js';
+import { startAgent } from '../src/app/start-agent.js';
 import { parseConfig } from '../src/config/load.js';
-import { silentLogger } from '../src/log.js';
-import { createRuntime } from '../src/server/runtime.js';
+import { silentLogger } from '../src/base/log.js';
+import { createRuntime } from '../src/app/runtime.js';
 import { startSimulator } from '../src/sim/cluster.js';
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { runs: { type: 'string', default: '5' } } });
@@ -29,7 +29,14 @@ const config = parseConfig({
 });
 const runtime = createRuntime(config, { logger, simKubeconfigYaml: sim.kubeconfigYaml() });
 const cycles: { at: number; report: CycleReport }[] = [];
-const agent = await startAgent({ config, logger, deps: runtime.deps, kubeConfig: runtime.deps.cluster.kubeConfig, summary: null, onCycle: (report) => cycles.push({ at: performance.now(), report }) });
+const agent = await startAgent({
+  config,
+  logger,
+  deps: runtime.deps,
+  kubeConfig: runtime.deps.cluster.kubeConfig,
+  summary: null,
+  onCycle: (report) => cycles.push({ at: performance.now(), report }),
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 while (cycles.length === 0) await sleep(50);
 
@@ -46,11 +53,19 @@ for (let i = 0; i < runs; i++) {
   }
   const ms = hit ? hit.at - t0 : NaN;
   figures.push(ms);
-  if (!hit) for (const c of cycles.slice(mark - 1)) process.stderr.write(`   cycle #${c.report.cycle} ${c.report.trigger} findings=${c.report.findings.map((f) => `${f.type}:${f.target}`).join(",")} results=${c.report.results.map((r) => r.tool + ":" + r.message).join(";")} err=${c.report.error ?? ""}\n`);
-  process.stderr.write(`run ${i + 1}: ${hit ? `${Math.round(ms)} ms (cycle #${hit.report.cycle}, ${hit.report.trigger}; ${hit.report.findings.map((f) => f.type).join(', ')})` : 'not detected within 30 s'}\n`);
+  if (!hit)
+    for (const c of cycles.slice(mark - 1))
+      process.stderr.write(
+        `   cycle #${c.report.cycle} ${c.report.trigger} findings=${c.report.findings.map((f) => `${f.type}:${f.target}`).join(',')} results=${c.report.results.map((r) => r.tool + ':' + r.message).join(';')} err=${c.report.error ?? ''}\n`,
+      );
+  process.stderr.write(
+    `run ${i + 1}: ${hit ? `${Math.round(ms)} ms (cycle #${hit.report.cycle}, ${hit.report.trigger}; ${hit.report.findings.map((f) => f.type).join(', ')})` : 'not detected within 30 s'}\n`,
+  );
 }
 const sorted = [...figures].sort((a, b) => a - b);
-process.stdout.write(`crash → detected (wall ms) over ${runs} runs: median ${Math.round(sorted[Math.floor(sorted.length / 2)]!)}, max ${Math.round(sorted.at(-1)!)}\n`);
+process.stdout.write(
+  `crash → detected (wall ms) over ${runs} runs: median ${Math.round(sorted[Math.floor(sorted.length / 2)]!)}, max ${Math.round(sorted.at(-1)!)}\n`,
+);
 await agent.stop();
 runtime.close();
 await sim.stop();

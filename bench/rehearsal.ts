@@ -7,10 +7,10 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { PolicyName } from '../src/agent/policy.js';
-import { rehearse } from '../src/agent/rehearse.js';
-import type { RehearsalReport } from '../src/agent/report.js';
-import { loadScenarioFile } from '../src/agent/scenario.js';
+import type { PolicyName } from '../src/policy/settings.js';
+import { rehearse } from '../src/rehearsal/rehearse.js';
+import type { RehearsalReport } from '../src/rehearsal/report.js';
+import { loadScenarioFile } from '../src/rehearsal/scenario.js';
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -18,7 +18,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
 });
 const dir = join(import.meta.dirname, '../demo/scenarios');
-const files = positionals.length ? positionals : readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f));
+const files = positionals.length
+  ? positionals
+  : readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => join(dir, f));
 const policies = values.policies!.split(',') as PolicyName[];
 
 const sum = (r: RehearsalReport, k: 'overloadSeconds' | 'replicaSeconds' | 'unavailableSeconds' | 'podRestarts') =>

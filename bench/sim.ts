@@ -17,7 +17,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { VirtualClock } from '../src/clock.js';
+import { VirtualClock } from '../src/base/clock.js';
 import { startSimulator } from '../src/sim/cluster.js';
 import { R } from '../src/sim/resources.js';
 
@@ -76,7 +76,11 @@ async function runSimulator(): Promise<void> {
           selector: { matchLabels: { app: name } },
           template: {
             metadata: { labels: { app: name } },
-            spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } }] },
+            spec: {
+              containers: [
+                { name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } },
+              ],
+            },
           },
         },
       });
@@ -178,7 +182,15 @@ async function runClient(): Promise<void> {
     const t = performance.now();
     const parsed = JSON.parse(r.body.toString('utf8')) as { items: unknown[] };
     const parseMs = performance.now() - t;
-    return { firstByteMs: r.firstByteMs, lastByteMs: r.lastByteMs, parseMs, endToEndMs: r.lastByteMs + parseMs, serverCpuMs, bytes: r.body.length, parsed: keep ? parsed : undefined };
+    return {
+      firstByteMs: r.firstByteMs,
+      lastByteMs: r.lastByteMs,
+      parseMs,
+      endToEndMs: r.lastByteMs + parseMs,
+      serverCpuMs,
+      bytes: r.body.length,
+      parsed: keep ? parsed : undefined,
+    };
   };
   // The first list after the hour finds no cached JSON; the floor is judged on the warm ones, both are reported.
   const cold = await listOnce(true);

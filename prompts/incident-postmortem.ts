@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definePrompt } from '../src/server/define-resource.js';
+import { definePrompt } from '../src/catalog/define-resource.js';
 import { getIncident } from '../src/services/incidents.js';
 
 export const incidentPostmortemPrompt = definePrompt({

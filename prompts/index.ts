@@ -1,4 +1,4 @@
-import type { PromptDefinition } from '../src/server/define-resource.js';
+import type { PromptDefinition } from '../src/catalog/define-resource.js';
 import { capacityReviewPrompt } from './capacity-review.js';
 import { incidentPostmortemPrompt } from './incident-postmortem.js';
 import { triageNamespacePrompt } from './triage-namespace.js';

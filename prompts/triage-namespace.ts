@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { definePrompt } from '../src/server/define-resource.js';
+import { definePrompt } from '../src/catalog/define-resource.js';
 
 export const triageNamespacePrompt = definePrompt({
   name: 'triage_namespace',
   title: 'Triage a namespace',
-  description: 'Walk through a namespace\'s health, find what is broken and why, and propose (not take) the smallest safe fix.',
+  description: "Walk through a namespace's health, find what is broken and why, and propose (not take) the smallest safe fix.",
   args: { namespace: z.string().describe('the namespace to triage, e.g. demo') },
   complete: {
-    namespace: (ctx, value) => [ctx.config.cluster.defaultNamespace, ...ctx.config.safety.allowedNamespaces].filter((n, i, a) => n.startsWith(value) && a.indexOf(n) === i),
+    namespace: (ctx, value) =>
+      [ctx.config.cluster.defaultNamespace, ...ctx.config.safety.allowedNamespaces].filter((n, i, a) => n.startsWith(value) && a.indexOf(n) === i),
   },
   build: ({ namespace }) =>
     [

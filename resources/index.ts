@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from '../src/server/define-resource.js';
+import type { ResourceDefinition } from '../src/catalog/define-resource.js';
 import { incidentResource } from './incident.js';
 import { incidentsResource } from './incidents.js';
 import { statsResource } from './stats.js';

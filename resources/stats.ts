@@ -1,4 +1,4 @@
-import { defineResource } from '../src/server/define-resource.js';
+import { defineResource } from '../src/catalog/define-resource.js';
 import { incidentStats } from '../src/services/incidents.js';
 
 export const statsResource = defineResource({

@@ -43,9 +43,7 @@ describe.skipIf(!kubeconfigPath)('real cluster smoke (SENTINELOPS_E2E_KUBECONFIG
 
   it(`has ${expectedNodes} Ready nodes`, async () => {
     const nodes = await core.listNode();
-    const ready = nodes.items.filter((n) =>
-      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-    );
+    const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     expect(ready).toHaveLength(expectedNodes);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AgentStatusSchema } from '../src/agent/control.js';
-import { defineTool } from '../src/server/define-tool.js';
-import { ServiceError } from '../src/services/errors.js';
+import { AgentStatusSchema } from '../src/ports/agent-control.js';
+import { defineTool } from '../src/catalog/define-tool.js';
+import { ServiceError } from '../src/base/errors.js';
 
 export const agentStatusTool = defineTool({
   name: 'agent_status',
@@ -12,7 +12,11 @@ export const agentStatusTool = defineTool({
   output: AgentStatusSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: (_args, { ctx }) => {
-    if (!ctx.agent) throw new ServiceError('unavailable', 'no agent runs in this server process; start it with `sentinelops-mcp serve --agent` (or run `sentinelops-mcp agent`); list_incidents shows what an agent recorded');
+    if (!ctx.agent)
+      throw new ServiceError(
+        'unavailable',
+        'no agent runs in this server process; start it with `sentinelops-mcp serve --agent` (or run `sentinelops-mcp agent`); list_incidents shows what an agent recorded',
+      );
     return ctx.agent.status();
   },
 });

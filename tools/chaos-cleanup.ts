@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { chaosCleanup, ExperimentSchema } from '../src/services/chaos.js';
 import { namespaceFilterArg } from './schemas.js';
 
@@ -9,7 +9,10 @@ export const chaosCleanupTool = defineTool({
   description:
     'End running chaos experiments now: one by `id`, those in `namespace`, or all. Clears simulator faults and deletes burner pods; crashes already happened and are not undone (their deployments replace the pods). Works even when chaos has been disabled since. Audited. Experiments also end on their own at their TTL.',
   input: z.object({
-    id: z.string().regex(/^chaos-\d+$/, 'id looks like chaos-12 (see chaos_status)').optional(),
+    id: z
+      .string()
+      .regex(/^chaos-\d+$/, 'id looks like chaos-12 (see chaos_status)')
+      .optional(),
     namespace: namespaceFilterArg,
   }),
   output: z.object({ message: z.string(), ended: z.array(ExperimentSchema) }),

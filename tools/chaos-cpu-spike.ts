@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { ChaosBeforeSchema, chaosCpuSpike, ExperimentSchema } from '../src/services/chaos.js';
 import { namespaceOrDefault } from '../src/services/context.js';
 import { dryRunArg, mutationOutput, namespaceArg, objectName } from './schemas.js';
@@ -8,7 +8,7 @@ export const chaosCpuSpikeTool = defineTool({
   name: 'chaos_cpu_spike',
   title: 'Chaos: CPU spike',
   description:
-    'Chaos experiment: extra CPU load on a deployment for `durationSeconds` (default 120, at most chaos.maxDurationSeconds), `millicoresPerPod` (default 500) for each of `pods` chosen pods (default 1, capped by the blast radius). On the simulator the deployment\'s CPU demand rises by millicoresPerPod × pods, so get_metrics and autoscaling see it; on a real cluster a bounded burner pod runs beside each chosen pod on its node (activeDeadlineSeconds = duration, labelled sentinelops.dev/chaos=<id>). Ends on its own at the TTL, or earlier with chaos_cleanup. Same enablement, namespace rules and audit as the other chaos tools.',
+    "Chaos experiment: extra CPU load on a deployment for `durationSeconds` (default 120, at most chaos.maxDurationSeconds), `millicoresPerPod` (default 500) for each of `pods` chosen pods (default 1, capped by the blast radius). On the simulator the deployment's CPU demand rises by millicoresPerPod × pods, so get_metrics and autoscaling see it; on a real cluster a bounded burner pod runs beside each chosen pod on its node (activeDeadlineSeconds = duration, labelled sentinelops.dev/chaos=<id>). Ends on its own at the TTL, or earlier with chaos_cleanup. Same enablement, namespace rules and audit as the other chaos tools.",
   input: z.object({
     namespace: namespaceArg,
     deployment: objectName('deployment'),

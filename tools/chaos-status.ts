@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { chaosStatus, ChaosStatusSchema } from '../src/services/chaos.js';
 import { namespaceFilterArg } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { clusterHealth, HealthSchema } from '../src/services/health.js';
 import { namespaceFilterArg } from './schemas.js';
 

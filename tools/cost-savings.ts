@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { costSavings, CostSavingsSchema } from '../src/services/cost-savings.js';
 import { namespaceFilterArg, objectName } from './schemas.js';
 
@@ -11,7 +11,12 @@ export const costSavingsTool = defineTool({
   input: z.object({
     namespace: namespaceFilterArg,
     deployment: objectName('deployment').optional(),
-    windowHours: z.number().positive().max(24 * 90).optional().describe('how far back to look; default 24'),
+    windowHours: z
+      .number()
+      .positive()
+      .max(24 * 90)
+      .optional()
+      .describe('how far back to look; default 24'),
     baselineReplicas: z.number().int().positive().max(1000).optional().describe('the static replica count to compare with, e.g. 10'),
   }),
   output: z.object(CostSavingsSchema),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { getMetrics, METRIC_SCOPES, MetricRowSchema } from '../src/services/metrics.js';
 import { namespaceFilterArg, objectName } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { namespaceOrDefault } from '../src/services/context.js';
 import { getPodLogs } from '../src/services/logs.js';
 import { namespaceArg, objectName } from './schemas.js';
@@ -8,7 +8,7 @@ export const getPodLogsTool = defineTool({
   name: 'get_pod_logs',
   title: 'Get pod logs',
   description:
-    'The last lines of a pod container\'s log. Use previous=true for the log of the crashed instance of a CrashLoopBackOff pod, grep to keep only matching lines (case-insensitive regular expression). At most 500 lines are returned.',
+    "The last lines of a pod container's log. Use previous=true for the log of the crashed instance of a CrashLoopBackOff pod, grep to keep only matching lines (case-insensitive regular expression). At most 500 lines are returned.",
   input: z.object({
     namespace: namespaceArg,
     pod: objectName('pod'),

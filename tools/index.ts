@@ -2,7 +2,7 @@
  * Every tool the server can expose, listed explicitly (no registration by import side effect). The
  * configuration's filterTools decides which of them a given server registers.
  */
-import type { AnyTool } from '../src/server/define-tool.js';
+import type { AnyTool } from '../src/catalog/define-tool.js';
 import { agentRunCycleTool } from './agent-run-cycle.js';
 import { agentStatusTool } from './agent-status.js';
 import { chaosCascadeTool } from './chaos-cascade.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { DeploymentSummarySchema } from '../src/services/deployment-summary.js';
 import { listDeployments } from '../src/services/deployments.js';
 import { PagingInput, PagingOutput } from '../src/services/paging.js';

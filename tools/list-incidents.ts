@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { listIncidents } from '../src/services/incidents.js';
 import { IncidentSchema, OUTCOMES } from '../src/store/types.js';
 import { namespaceFilterArg } from './schemas.js';
@@ -7,7 +7,8 @@ import { namespaceFilterArg } from './schemas.js';
 export const listIncidentsTool = defineTool({
   name: 'list_incidents',
   title: 'List incidents',
-  description: 'Recent incidents, newest first, with their actions and outcome (open, resolved, failed, escalated). Filter by namespace, type, target, outcome or age.',
+  description:
+    'Recent incidents, newest first, with their actions and outcome (open, resolved, failed, escalated). Filter by namespace, type, target, outcome or age.',
   input: z.object({
     namespace: namespaceFilterArg,
     type: z.string().max(64).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { listNodes, NodeSummarySchema } from '../src/services/nodes.js';
 import { PagingInput, PagingOutput } from '../src/services/paging.js';
 import { labelSelectorArg } from './schemas.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { PagingInput, PagingOutput } from '../src/services/paging.js';
 import { PodSummarySchema } from '../src/services/pod-summary.js';
 import { listPods, PodStatusFilterSchema } from '../src/services/pods.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { LogIncidentInputShape, logIncident } from '../src/services/incidents.js';
 import { IncidentSchema } from '../src/store/types.js';
 

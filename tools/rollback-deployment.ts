@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../src/server/define-tool.js';
+import { defineTool } from '../src/catalog/define-tool.js';
 import { namespaceOrDefault } from '../src/services/context.js';
 import { rollbackDeployment } from '../src/services/rollback.js';
 import { dryRunArg, mutationOutput, namespaceArg, objectName } from './schemas.js';

@@ -21,8 +21,7 @@ export const namespaceFilterArg = z
   .optional()
   .describe('Kubernetes namespace; omit for all namespaces');
 
-export const objectName = (what: string) =>
-  z.string().min(1).max(253).regex(DNS_NAME, `${what} must be a lowercase Kubernetes name, e.g. "nginx-demo"`);
+export const objectName = (what: string) => z.string().min(1).max(253).regex(DNS_NAME, `${what} must be a lowercase Kubernetes name, e.g. "nginx-demo"`);
 
 export const labelSelectorArg = z.string().max(1000).optional().describe('label selector, e.g. "app=web,tier!=cache"');
 

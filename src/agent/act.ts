@@ -4,7 +4,7 @@
  * In dry-run every call carries dryRun=true: the server checks its guardrails and answers with the plan, and
  * nothing changes — the "would have done" record.
  */
-import type { Decision, ToolName } from './decision.js';
+import type { Decision, ToolName } from '../policy/decision.js';
 import type { ToolClient } from './tool-client.js';
 import { type Verification, verifyResult } from './verify.js';
 
@@ -33,11 +33,30 @@ export async function act(client: ToolClient, decisions: readonly Decision[], op
     const at = opts.now();
     const r = await client.call(d.tool, args);
     if (r.ok) {
-      const result: ActionResult = { at, decision: d, tool: d.tool, arguments: d.arguments, ok: true, dryRun: opts.dryRun, message: String(r.value.message ?? ''), output: r.value, transient: false };
+      const result: ActionResult = {
+        at,
+        decision: d,
+        tool: d.tool,
+        arguments: d.arguments,
+        ok: true,
+        dryRun: opts.dryRun,
+        message: String(r.value.message ?? ''),
+        output: r.value,
+        transient: false,
+      };
       result.verification = opts.dryRun ? undefined : verifyResult(result);
       out.push(result);
     } else {
-      out.push({ at, decision: d, tool: d.tool, arguments: d.arguments, ok: false, dryRun: opts.dryRun, message: r.error, transient: /cooldown|retry in/i.test(r.error) });
+      out.push({
+        at,
+        decision: d,
+        tool: d.tool,
+        arguments: d.arguments,
+        ok: false,
+        dryRun: opts.dryRun,
+        message: r.error,
+        transient: /cooldown|retry in/i.test(r.error),
+      });
     }
   }
   return out;

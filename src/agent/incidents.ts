@@ -11,8 +11,8 @@
  * target is that incident's symptom, not a new incident.
  */
 import type { ActionResult } from './act.js';
-import type { Decision } from './decision.js';
-import { type Finding, type FindingType, type Severity, SEVERITIES, incidentKey, targetKey } from './findings.js';
+import type { Decision } from '../policy/decision.js';
+import { type Finding, type FindingType, type Severity, SEVERITIES, incidentKey, targetKey } from '../policy/findings.js';
 import type { ToolClient } from './tool-client.js';
 import { isFailure, stillUnhealthy } from './verify.js';
 
@@ -150,8 +150,7 @@ export class IncidentTracker {
   }
 
   private async openNew(active: Map<string, Active>, now: number, changes: IncidentChanges): Promise<void> {
-    const failing = (tk: string) =>
-      [...this.open.values(), ...active.values()].some((i) => i.targetKey === tk && isFailure(i.type) && !SYMPTOMS.has(i.type));
+    const failing = (tk: string) => [...this.open.values(), ...active.values()].some((i) => i.targetKey === tk && isFailure(i.type) && !SYMPTOMS.has(i.type));
     const pending = new Set<string>();
     for (const a of active.values()) {
       if (this.open.has(a.key)) continue;
@@ -160,13 +159,31 @@ export class IncidentTracker {
         pending.add(a.key);
         continue;
       }
-      const r = await this.client.call('log_incident', { type: a.type, severity: a.severity, namespace: a.namespace, target: a.target, title: a.title, summary: a.title, details: a.details });
+      const r = await this.client.call('log_incident', {
+        type: a.type,
+        severity: a.severity,
+        namespace: a.namespace,
+        target: a.target,
+        title: a.title,
+        summary: a.title,
+        details: a.details,
+      });
       if (!r.ok) {
         changes.errors.push(`log_incident: ${r.error}`);
         continue;
       }
       const id = String((r.value.incident as Record<string, unknown>).id);
-      const inc: TrackedIncident = { id, key: a.key, type: a.type, namespace: a.namespace, target: a.target, targetKey: a.targetKey, severity: a.severity, detectedAt: now, outcome: 'open' };
+      const inc: TrackedIncident = {
+        id,
+        key: a.key,
+        type: a.type,
+        namespace: a.namespace,
+        target: a.target,
+        targetKey: a.targetKey,
+        severity: a.severity,
+        detectedAt: now,
+        outcome: 'open',
+      };
       this.open.set(a.key, inc);
       changes.opened.push({ ...inc });
     }
@@ -189,14 +206,28 @@ export class IncidentTracker {
     if (!inc) return;
     if (r.dryRun) {
       // Recommend-only: the plan goes into the incident's details; no action is recorded, so nothing is acknowledged.
-      const list = [...(this.wouldHaveDone.get(inc.id) ?? []), { at: new Date(r.at).toISOString(), tool: r.tool, arguments: r.arguments, ok: r.ok, reason: r.decision.reason, message: r.message }];
+      const list = [
+        ...(this.wouldHaveDone.get(inc.id) ?? []),
+        { at: new Date(r.at).toISOString(), tool: r.tool, arguments: r.arguments, ok: r.ok, reason: r.decision.reason, message: r.message },
+      ];
       this.wouldHaveDone.set(inc.id, list);
       await this.log({ id: inc.id, details: { wouldHaveDone: list } }, changes);
       return;
     }
-    const action = { tool: r.tool, arguments: r.arguments, ok: r.ok, reason: `${r.decision.reason}: ${r.decision.message}`.slice(0, 2000), result: { message: r.message, verification: r.verification } };
+    const action = {
+      tool: r.tool,
+      arguments: r.arguments,
+      ok: r.ok,
+      reason: `${r.decision.reason}: ${r.decision.message}`.slice(0, 2000),
+      result: { message: r.message, verification: r.verification },
+    };
     await this.log({ id: inc.id, action }, changes);
-    if (!r.ok && !r.transient && inc.outcome === 'open' && (await this.log({ id: inc.id, outcome: 'failed', summary: `${r.tool} failed: ${r.message}` }, changes))) {
+    if (
+      !r.ok &&
+      !r.transient &&
+      inc.outcome === 'open' &&
+      (await this.log({ id: inc.id, outcome: 'failed', summary: `${r.tool} failed: ${r.message}` }, changes))
+    ) {
       inc.outcome = 'failed';
       changes.failed.push({ ...inc });
     }

@@ -9,8 +9,8 @@
  */
 import { hostname } from 'node:os';
 import { ApiException, CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
-import type { Clock, TimerHandle } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
+import type { Logger } from '../base/log.js';
 import type { LeaderCheck } from './runner.js';
 
 export interface LeaderElectorOptions {
@@ -45,7 +45,8 @@ export class LeaderElector implements LeaderCheck {
   private attempt: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: LeaderElectorOptions) {
-    if (!(o.renewSeconds < o.leaseDurationSeconds)) throw new Error(`renewSeconds (${o.renewSeconds}) must be shorter than leaseDurationSeconds (${o.leaseDurationSeconds})`);
+    if (!(o.renewSeconds < o.leaseDurationSeconds))
+      throw new Error(`renewSeconds (${o.renewSeconds}) must be shorter than leaseDurationSeconds (${o.leaseDurationSeconds})`);
     this.identity = o.identity ?? defaultIdentity();
     this.api = o.kubeConfig.makeApiClient(CoordinationV1Api);
   }
@@ -113,7 +114,12 @@ export class LeaderElector implements LeaderCheck {
     const spec = lease.spec ?? {};
     const holder = spec.holderIdentity ?? '';
     const seen = { holder, renew: String(spec.renewTime?.toISOString?.() ?? spec.renewTime ?? ''), resourceVersion: lease.metadata?.resourceVersion ?? '' };
-    if (!this.observed || this.observed.holder !== seen.holder || this.observed.renew !== seen.renew || this.observed.resourceVersion !== seen.resourceVersion) {
+    if (
+      !this.observed ||
+      this.observed.holder !== seen.holder ||
+      this.observed.renew !== seen.renew ||
+      this.observed.resourceVersion !== seen.resourceVersion
+    ) {
       this.observed = seen;
       this.observedAt = now;
     }
@@ -126,7 +132,11 @@ export class LeaderElector implements LeaderCheck {
     try {
       const updated = await this.api.replaceNamespacedLease({ namespace, name, body: this.record(lease, now) });
       this.lastRenewAt = now;
-      this.observed = { holder: this.identity, renew: String(updated.spec?.renewTime?.toISOString?.() ?? ''), resourceVersion: updated.metadata?.resourceVersion ?? '' };
+      this.observed = {
+        holder: this.identity,
+        renew: String(updated.spec?.renewTime?.toISOString?.() ?? ''),
+        resourceVersion: updated.metadata?.resourceVersion ?? '',
+      };
       this.observedAt = now;
     } catch (err) {
       // 409: someone else renewed or took it between our read and write; they lead.
@@ -144,7 +154,11 @@ export class LeaderElector implements LeaderCheck {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: this.o.name, namespace: this.o.namespace, ...(current?.metadata?.resourceVersion ? { resourceVersion: current.metadata.resourceVersion } : {}) },
+      metadata: {
+        name: this.o.name,
+        namespace: this.o.namespace,
+        ...(current?.metadata?.resourceVersion ? { resourceVersion: current.metadata.resourceVersion } : {}),
+      },
       spec: {
         holderIdentity: this.identity,
         leaseDurationSeconds: Math.ceil(this.o.leaseDurationSeconds),
@@ -172,6 +186,7 @@ export class LeaderElector implements LeaderCheck {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof ApiException) return `HTTP ${err.code}: ${typeof err.body === 'string' ? err.body.slice(0, 200) : JSON.stringify(err.body)?.slice(0, 200)}`;
+  if (err instanceof ApiException)
+    return `HTTP ${err.code}: ${typeof err.body === 'string' ? err.body.slice(0, 200) : JSON.stringify(err.body)?.slice(0, 200)}`;
   return (err as Error)?.message ?? String(err);
 }

@@ -7,8 +7,8 @@
  * pod's count between cycles: a count that rose is a crash seen now (`lastTerminatedAt`), and it stays "recent"
  * until a later check finds the pod ready with no new restart — which is what verifying a crash healed means.
  */
-import type { DeploymentCondition, DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from './observation.js';
-import { deploymentKey } from './observation.js';
+import type { DeploymentCondition, DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from '../policy/observation.js';
+import { deploymentKey } from '../policy/observation.js';
 import type { ToolClient } from './tool-client.js';
 
 export interface MonitorOptions {
@@ -154,7 +154,8 @@ function applyUsage(p: PodView, row: Row | undefined): void {
 export function applyRevisions(pods: PodView[], podRows: readonly Row[], deploymentRows: readonly Row[]): void {
   const byHash = new Map<string, string>();
   for (const d of deploymentRows) {
-    for (const h of (Array.isArray(d.revisionHashes) ? d.revisionHashes : []) as Row[]) byHash.set(`${d.namespace}/${d.name}/${h.podTemplateHash}`, String(h.revision));
+    for (const h of (Array.isArray(d.revisionHashes) ? d.revisionHashes : []) as Row[])
+      byHash.set(`${d.namespace}/${d.name}/${h.podTemplateHash}`, String(h.revision));
   }
   pods.forEach((p, i) => {
     const hash = str(podRows[i]?.podTemplateHash);

@@ -6,20 +6,20 @@
  * With a leader elector, only the leader runs cycles; the lease is checked again just before acting.
  */
 import { performance } from 'node:perf_hooks';
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import { act, type ActionResult } from './act.js';
-import { assess } from './assess.js';
-import type { AgentControl, AgentStatus, CycleJson } from './control.js';
-import { decide } from './decide.js';
-import { type Decision, hold } from './decision.js';
-import type { Finding } from './findings.js';
-import { type History, emptyHistory, observe, recordActions } from './history.js';
+import { assess } from '../policy/assess.js';
+import type { AgentControl, AgentStatus, CycleJson } from '../ports/agent-control.js';
+import { decide } from '../policy/decide.js';
+import { type Decision, hold } from '../policy/decision.js';
+import type { Finding } from '../policy/findings.js';
+import { type History, emptyHistory, observe, recordActions } from '../policy/history.js';
 import { type IncidentChanges, IncidentTracker } from './incidents.js';
 import { Monitor } from './monitor.js';
-import { type Observation, deploymentKey } from './observation.js';
-import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from './policy.js';
+import { type Observation, deploymentKey } from '../policy/observation.js';
+import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from '../policy/settings.js';
 import { formatCycleSummary } from './summary.js';
 import type { ToolClient } from './tool-client.js';
 
@@ -83,7 +83,10 @@ export interface AgentRunnerOptions {
 }
 
 /** Runner options from the configuration: the agent section, the safety section's bounds, a named policy. */
-export function runnerOptionsFromConfig(config: Config, policyName: PolicyName = 'sentinelops'): Pick<AgentRunnerOptions, 'policy' | 'intervalSeconds' | 'namespaces' | 'dryRun'> {
+export function runnerOptionsFromConfig(
+  config: Config,
+  policyName: PolicyName = 'sentinelops',
+): Pick<AgentRunnerOptions, 'policy' | 'intervalSeconds' | 'namespaces' | 'dryRun'> {
   const policy = policyPreset(policyName, policyFromConfig(config));
   const namespaces = config.agent.namespaces.length ? config.agent.namespaces : [config.cluster.defaultNamespace];
   return { policy, intervalSeconds: config.agent.intervalSeconds, namespaces, dryRun: config.agent.dryRun || config.safety.dryRun };
@@ -231,7 +234,11 @@ export class AgentRunner implements AgentControl {
         error: r.error,
         findings: r.findings.map((f) => ({ type: f.type, severity: f.severity, namespace: f.namespace, target: f.target })),
         actions: acted,
-        incidents: r.incidents && { opened: r.incidents.opened.map((i) => i.id), resolved: r.incidents.resolved.map((i) => i.id), escalated: r.incidents.escalated.map((i) => i.id) },
+        incidents: r.incidents && {
+          opened: r.incidents.opened.map((i) => i.id),
+          resolved: r.incidents.resolved.map((i) => i.id),
+          escalated: r.incidents.escalated.map((i) => i.id),
+        },
       },
       'agent cycle',
     );
@@ -250,7 +257,15 @@ export class AgentRunner implements AgentControl {
       namespaces: [...this.o.namespaces],
       cycles: this.cycles,
       lastCycle: this.last ? cycleJson(this.last) : null,
-      openIncidents: this.incidents.list().map((i) => ({ id: i.id, type: i.type, namespace: i.namespace, target: i.target, severity: i.severity, outcome: i.outcome, detectedAt: new Date(i.detectedAt).toISOString() })),
+      openIncidents: this.incidents.list().map((i) => ({
+        id: i.id,
+        type: i.type,
+        namespace: i.namespace,
+        target: i.target,
+        severity: i.severity,
+        outcome: i.outcome,
+        detectedAt: new Date(i.detectedAt).toISOString(),
+      })),
     };
   }
 
@@ -281,7 +296,14 @@ function summarize(obs: Observation): ObservationSummary {
   return {
     deployments: obs.deployments.map((d) => {
       const m = obs.metrics[deploymentKey(d)];
-      return { key: deploymentKey(d), replicas: d.replicas, ready: d.readyReplicas, cpuUtilization: m?.cpuUtilization, memoryUtilization: m?.memoryUtilization, image: d.images[0] };
+      return {
+        key: deploymentKey(d),
+        replicas: d.replicas,
+        ready: d.readyReplicas,
+        cpuUtilization: m?.cpuUtilization,
+        memoryUtilization: m?.memoryUtilization,
+        image: d.images[0],
+      };
     }),
     pods: obs.pods.length,
     readyPods: obs.pods.filter((p) => p.ready).length,

@@ -9,7 +9,11 @@ const RULE = '='.repeat(70);
 const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(1)}%`);
 
 export function formatCycleSummary(r: CycleReport): string {
-  const lines: string[] = [RULE, `CYCLE #${r.cycle} - ${new Date(r.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}  (${r.trigger}${r.mode !== 'act' ? `, ${r.mode}` : ''})`, RULE];
+  const lines: string[] = [
+    RULE,
+    `CYCLE #${r.cycle} - ${new Date(r.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}  (${r.trigger}${r.mode !== 'act' ? `, ${r.mode}` : ''})`,
+    RULE,
+  ];
   if (r.skipped) {
     lines.push(`   ⏸  skipped: ${r.skipped}`, `⏱️  Cycle completed in ${Math.round(r.wallMs)}ms`, '');
     return lines.join('\n');
@@ -24,7 +28,9 @@ export function formatCycleSummary(r: CycleReport): string {
     `   CPU: ${pct(o.cpuUtilization)} | Memory: ${pct(o.memoryUtilization)} | Pods: ${o.readyPods}/${o.pods} ready | Nodes: ${o.readyNodes}/${o.nodes} ready${o.metricsAvailable ? '' : ' | metrics unavailable'}`,
   );
   for (const d of o.deployments) {
-    lines.push(`   - ${d.key}: ${d.ready}/${d.replicas} ready, CPU ${pct(d.cpuUtilization)}, memory ${pct(d.memoryUtilization)}${d.image ? `, ${d.image}` : ''}`);
+    lines.push(
+      `   - ${d.key}: ${d.ready}/${d.replicas} ready, CPU ${pct(d.cpuUtilization)}, memory ${pct(d.memoryUtilization)}${d.image ? `, ${d.image}` : ''}`,
+    );
   }
 
   lines.push('', '🔍 STEP 2: Analyzing for issues...');

@@ -2,13 +2,12 @@
  * The agent's only way to touch the cluster: MCP tool calls to a SentinelOps server, so the server's guardrails,
  * cooldowns and audit log apply to the agent exactly as to any other client. In-process the server is linked with
  * the SDK's in-memory transport (caller recorded as "agent"); remotely it is Streamable HTTP with a bearer token.
- * This file is the agent's MCP adapter: nothing else under src/agent imports the SDK.
+ * This file is the agent's MCP adapter: nothing else under src/agent imports the SDK (and only its client side;
+ * the in-process link to a server of this process is made by src/app/agent-link.ts).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createServer, type ServerDeps } from '../server/create-server.js';
 
 /** A tool's answer: its structured output, or the tool error's text (a refusal, a cooldown, a missing object). */
 export type ToolResult = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
@@ -19,9 +18,9 @@ export interface ToolClient {
 }
 
 export const AGENT_CALLER = 'agent';
-const CLIENT_INFO = { name: AGENT_CALLER, version: '1.0.0' };
+export const CLIENT_INFO = { name: AGENT_CALLER, version: '1.0.0' };
 
-function wrap(client: Client, onClose: () => Promise<void>): ToolClient {
+export function wrapClient(client: Client, onClose: () => Promise<void>): ToolClient {
   return {
     async call(tool, args) {
       const r = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
@@ -36,16 +35,6 @@ function wrap(client: Client, onClose: () => Promise<void>): ToolClient {
   };
 }
 
-/** A server of its own over the in-memory linked pair; every audit row it writes says caller "agent". */
-export async function connectInProcess(deps: ServerDeps): Promise<ToolClient> {
-  const { server, cleanup } = createServer({ ...deps, caller: AGENT_CALLER });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client(CLIENT_INFO);
-  await client.connect(clientSide);
-  return wrap(client, cleanup);
-}
-
 /** A remote SentinelOps server's /mcp endpoint; the server records the client name "agent" as the caller. */
 export async function connectRemote(url: string, token?: string): Promise<ToolClient> {
   const endpoint = new URL(url);
@@ -53,5 +42,5 @@ export async function connectRemote(url: string, token?: string): Promise<ToolCl
   const transport = new StreamableHTTPClientTransport(endpoint, token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
   const client = new Client(CLIENT_INFO);
   await client.connect(transport);
-  return wrap(client, async () => {});
+  return wrapClient(client, async () => {});
 }

@@ -5,8 +5,8 @@
  * happens to be up between two crashes is not healed (its restart shows up as `pod_crashed`).
  */
 import type { ActionResult } from './act.js';
-import type { Finding, FindingType } from './findings.js';
-import { targetKey } from './findings.js';
+import type { Finding, FindingType } from '../policy/findings.js';
+import { targetKey } from '../policy/findings.js';
 
 export interface Verification {
   ok: boolean;
@@ -18,14 +18,18 @@ export function verifyResult(r: Pick<ActionResult, 'tool' | 'arguments' | 'outpu
   switch (r.tool) {
     case 'scale_deployment': {
       const want = Number(r.arguments.replicas);
-      return after.replicas === want ? { ok: true, detail: `spec.replicas is ${want}` } : { ok: false, detail: `spec.replicas is ${String(after.replicas)}, wanted ${want}` };
+      return after.replicas === want
+        ? { ok: true, detail: `spec.replicas is ${want}` }
+        : { ok: false, detail: `spec.replicas is ${String(after.replicas)}, wanted ${want}` };
     }
     case 'rollback_deployment':
       return after.changed === true
         ? { ok: true, detail: `template now runs ${(after.images as string[] | undefined)?.join(', ') ?? 'the previous revision'}` }
         : { ok: false, detail: 'the template did not change' };
     case 'restart_deployment':
-      return typeof after.restartedAt === 'string' ? { ok: true, detail: `restartedAt ${after.restartedAt}` } : { ok: false, detail: 'no restartedAt annotation' };
+      return typeof after.restartedAt === 'string'
+        ? { ok: true, detail: `restartedAt ${after.restartedAt}` }
+        : { ok: false, detail: 'no restartedAt annotation' };
     case 'delete_pod':
       return typeof after.deleted === 'string' ? { ok: true, detail: `deleted ${after.deleted}` } : { ok: false, detail: 'the pod was not reported deleted' };
   }

@@ -8,8 +8,8 @@
  * The watch only says "look now": the cycle itself observes through the MCP tools like any other cycle.
  */
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import type { Clock, TimerHandle } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
+import type { Logger } from '../base/log.js';
 
 export interface WatchTriggerOptions {
   kubeConfig: KubeConfig;
@@ -24,7 +24,15 @@ export interface WatchTriggerOptions {
 
 type Obj = Record<string, any>;
 
-const FAILING_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+const FAILING_WAITING = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
 
 function restartsOf(pod: Obj): number {
   return ((pod.status?.containerStatuses ?? []) as Obj[]).reduce((n, c) => n + (c.restartCount ?? 0), 0);
@@ -50,7 +58,9 @@ export function podFailure(pod: Obj, prevRestarts: number | undefined): string |
 /** A stalled rollout (progress deadline exceeded) or a ReplicaSet that cannot create pods; pod trouble shows on pods. */
 export function deploymentFailure(d: Obj): string | undefined {
   const name = `deployment ${d.metadata?.namespace}/${d.metadata?.name}`;
-  const bad = ((d.status?.conditions ?? []) as Obj[]).find((c) => (c.type === 'Progressing' || c.type === 'ReplicaFailure') && c.status === (c.type === 'Progressing' ? 'False' : 'True'));
+  const bad = ((d.status?.conditions ?? []) as Obj[]).find(
+    (c) => (c.type === 'Progressing' || c.type === 'ReplicaFailure') && c.status === (c.type === 'Progressing' ? 'False' : 'True'),
+  );
   return bad ? `${name} ${bad.reason ?? bad.type}` : undefined;
 }
 

@@ -4,8 +4,8 @@
  * nothing. Authentication is the mounting server's job, done before the handler runs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouteHandler } from '../observability/http.js';
-import { pathOf } from '../observability/http.js';
+import type { RouteHandler } from '../http/node-io.js';
+import { pathOf } from '../http/node-io.js';
 import { ingestAlerts, type AlertIngestDeps } from './ingest.js';
 import { AlertmanagerPayloadSchema } from './schema.js';
 

@@ -3,7 +3,7 @@
  * the open one on that target) and asks for an agent cycle on that target; a resolved alert is written
  * onto the incident that holds it. Resolving the incident stays the agent's job: it verifies health itself.
  */
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import type { SentinelMetrics } from '../observability/metrics.js';
 import type { Incident, IncidentQuery, IncidentUpdate, OpenIncidentInput } from '../store/index.js';
 import type { Alert, AlertmanagerPayload } from './schema.js';

@@ -5,9 +5,7 @@
  */
 import type { Alert } from './schema.js';
 
-export type AlertTarget =
-  | { namespace: string; kind: 'deployment'; name: string }
-  | { namespace: string; kind: 'pod'; name: string };
+export type AlertTarget = { namespace: string; kind: 'deployment'; name: string } | { namespace: string; kind: 'pod'; name: string };
 
 /** The target, or the reason there is none (the alert is then recorded as ignored). */
 export function targetOfAlert(alert: Alert): AlertTarget | { ignored: string } {

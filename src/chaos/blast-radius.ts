@@ -4,7 +4,7 @@
  * learns the limit and nothing happens that it did not ask for.
  */
 import type { Config } from '../config/schema.js';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../base/errors.js';
 
 export interface BlastRequest {
   /** running pods of the target deployment */
@@ -19,11 +19,17 @@ export function podsToTouch(req: BlastRequest, caps: Pick<Config['chaos'], 'maxP
   if (req.count !== undefined && req.share !== undefined) throw new ServiceError('invalid', 'pass count or share, not both');
   const count = req.count ?? (req.share !== undefined ? Math.floor(req.share * available) : 1);
   if (count < 1) {
-    throw new ServiceError('invalid', `share ${req.share} of ${available} running pods is less than one pod; use a share of at least ${ceil2(1 / available)} or pass count`);
+    throw new ServiceError(
+      'invalid',
+      `share ${req.share} of ${available} running pods is less than one pod; use a share of at least ${ceil2(1 / available)} or pass count`,
+    );
   }
   if (count > available) throw new ServiceError('invalid', `count ${count} exceeds the ${available} running pods of the deployment`);
   if (count > caps.maxPods) {
-    throw new ServiceError('refused', `${count} pods exceeds the blast-radius cap chaos.maxPods=${caps.maxPods}; ask for at most ${caps.maxPods} pods (or raise chaos.maxPods in the config)`);
+    throw new ServiceError(
+      'refused',
+      `${count} pods exceeds the blast-radius cap chaos.maxPods=${caps.maxPods}; ask for at most ${caps.maxPods} pods (or raise chaos.maxPods in the config)`,
+    );
   }
   if (count / available > caps.maxShare + 1e-9) {
     const most = Math.floor(caps.maxShare * available);

@@ -58,7 +58,10 @@ export class KubernetesChaosBackend implements ChaosBackend {
       await this.deleteBurners(spec.namespace, spec.id).catch(() => undefined);
       throw err;
     }
-    return { handles: { burnerPods: created }, detail: { burnerPods: created, besidePods: spec.pods.map((p) => p.name), millicoresPerPod: spec.millicoresPerPod } };
+    return {
+      handles: { burnerPods: created },
+      detail: { burnerPods: created, besidePods: spec.pods.map((p) => p.name), millicoresPerPod: spec.millicoresPerPod },
+    };
   }
 
   async stop(exp: ChaosExperimentRecord): Promise<void> {

@@ -4,10 +4,10 @@
  * ones a previous process left behind. The store is the source of truth, so two processes sharing it
  * (server and agent) agree on what runs; ending is guarded by the store's active→ended transition.
  */
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
 import type { ClusterClient } from '../k8s/client.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import type { ChaosExperimentRecord, Store } from '../store/index.js';
 import type { BackendName, ChaosBackend } from './backend.js';
 import { KubernetesChaosBackend } from './kubernetes-backend.js';
@@ -71,7 +71,7 @@ export class ChaosManager {
    */
   async end(id: string, state: EndState, caller: string): Promise<ChaosExperimentRecord | undefined> {
     const exp = this.deps.store.chaos.get(id);
-    if (!exp || exp.state !== 'active') return undefined;
+    if (exp?.state !== 'active') return undefined;
     this.deps.clock.clearTimeout(this.timers.get(id));
     this.timers.delete(id);
     let error: string | undefined;

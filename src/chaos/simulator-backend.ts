@@ -4,7 +4,7 @@
  * requested millicores to the deployment's CPU demand, which the metrics API then reports.
  */
 import type { ChaosExperimentRecord } from '../store/index.js';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../base/errors.js';
 import type { ChaosBackend, CpuSpikeSpec, Started } from './backend.js';
 
 interface FaultRecord {
@@ -17,7 +17,7 @@ interface FaultRecord {
 export class SimulatorChaosBackend implements ChaosBackend {
   readonly name = 'simulator';
   readonly description =
-    'simulator: pod crash kills the container through the fault API (the kubelet restarts it); cpu spike adds millicoresPerPod × pods to the deployment\'s CPU demand for durationSeconds';
+    "simulator: pod crash kills the container through the fault API (the kubelet restarts it); cpu spike adds millicoresPerPod × pods to the deployment's CPU demand for durationSeconds";
 
   constructor(
     private readonly baseUrl: string,
@@ -59,7 +59,10 @@ export class SimulatorChaosBackend implements ChaosBackend {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new ServiceError('unavailable', `the simulator's fault API at ${this.baseUrl} did not answer (${(err as Error).message}); is the simulator running?`);
+      throw new ServiceError(
+        'unavailable',
+        `the simulator's fault API at ${this.baseUrl} did not answer (${(err as Error).message}); is the simulator running?`,
+      );
     }
     const text = await res.text();
     if (!res.ok && !tolerated.includes(res.status)) {
@@ -69,7 +72,10 @@ export class SimulatorChaosBackend implements ChaosBackend {
       } catch {
         // not JSON: keep the text
       }
-      throw new ServiceError(res.status === 404 ? 'not_found' : res.status === 409 ? 'conflict' : 'invalid', `the simulator refused ${method} ${path} (${res.status}): ${message}`);
+      throw new ServiceError(
+        res.status === 404 ? 'not_found' : res.status === 409 ? 'conflict' : 'invalid',
+        `the simulator refused ${method} ${path} (${res.status}): ${message}`,
+      );
     }
     return (text ? JSON.parse(text) : {}) as T;
   }

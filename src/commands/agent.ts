@@ -3,14 +3,14 @@
  * server over the in-memory transport, on the configured cluster and store), or against a remote server with
  * --server <url> and a bearer token. Leader election and watch-triggered cycles use the configured cluster.
  */
-import type { PolicyName } from '../agent/policy.js';
-import { startAgent } from '../agent/start.js';
+import type { PolicyName } from '../policy/settings.js';
+import { startAgent } from '../app/start-agent.js';
 import { ConfigError, loadConfig, setPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
-import { createLogger } from '../log.js';
-import { resolveToken } from '../server/http.js';
-import { createRuntime } from '../server/runtime.js';
+import { createLogger } from '../base/log.js';
+import { resolveToken } from '../http/security.js';
+import { createRuntime } from '../app/runtime.js';
 import { parseFlagsOrUsage } from './parse-flags.js';
 import { CONFIG_FLAG_OPTIONS, flagsToOverrides } from './serve.js';
 
@@ -64,7 +64,15 @@ export function agentOverrides(values: Record<string, string | boolean | undefin
     setPath(out, 'agent.intervalSeconds', n);
   }
   if (values['dry-run']) setPath(out, 'agent.dryRun', true);
-  if (typeof values.namespaces === 'string') setPath(out, 'agent.namespaces', values.namespaces.split(',').map((s) => s.trim()).filter(Boolean));
+  if (typeof values.namespaces === 'string')
+    setPath(
+      out,
+      'agent.namespaces',
+      values.namespaces
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   if (values['no-leader-election']) setPath(out, 'agent.leaderElection.enabled', false);
   return out;
 }

@@ -9,14 +9,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startAgent } from '../agent/start.js';
+import { startAgent } from '../app/start-agent.js';
 import type { CycleReport } from '../agent/runner.js';
-import { type Clock, RealClock, ScaledClock } from '../clock.js';
-import { ConfigError, deepMerge, loadConfig } from '../config/load.js';
+import { type Clock, RealClock, ScaledClock } from '../base/clock.js';
+import { type ConfigError, deepMerge, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createLogger } from '../log.js';
-import { createHttpSurface } from '../server/http-surface.js';
-import { createRuntime } from '../server/runtime.js';
+import { createLogger } from '../base/log.js';
+import { createHttpSurface } from '../app/http-surface.js';
+import { createRuntime } from '../app/runtime.js';
 import { startSimulator } from '../sim/cluster.js';
 import { R } from '../sim/resources.js';
 
@@ -131,7 +131,10 @@ export async function run(argv: string[]): Promise<void> {
     say('Demo script done. Everything the agent did is in the audit log and the incidents:');
     say(`  curl -s ${url}/api/v1/incidents | jq     (or the dashboard: ${url}/)`);
     if (!v.once) {
-      say('Still running: inject your own faults (curl -X POST ' + `${sim.url}/sim/v1/faults -d '{"fault":"crashloop","deployment":"demo/nginx-demo"}'), Ctrl+C to stop.`);
+      say(
+        'Still running: inject your own faults (curl -X POST ' +
+          `${sim.url}/sim/v1/faults -d '{"fault":"crashloop","deployment":"demo/nginx-demo"}'), Ctrl+C to stop.`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -181,9 +184,20 @@ async function playCrash(sim: Sim, feed: CycleFeed, clock: Clock, say: Say): Pro
   say(`     crashed ${pod}  (the seed's: curl -X POST localhost:8000/simulate/crash)`);
   const opened = await waitFor(clock, 120_000, () => feed.since(mark).find((c) => c.incidents?.opened.length)?.incidents?.opened[0]);
   const detector = feed.since(mark).find((c) => c.incidents?.opened.length);
-  if (opened) say(`     detected in ${t(clock, start)} by cycle #${detector?.cycle} (${detector?.trigger}): ${opened.id} [${opened.severity}] ${opened.type} on ${opened.namespace}/${opened.target}`);
-  const resolved = await waitFor(clock, 300_000, () => feed.since(mark).flatMap((c) => c.incidents?.resolved ?? []).find((i) => i.id === opened?.id));
-  if (resolved) say(`     healed: the kubelet restarted it, the agent verified ${DEPLOYMENT.namespace}/${DEPLOYMENT.name} healthy and resolved ${resolved.id} — MTTR ${Math.round(resolved.mttrSeconds)}s`);
+  if (opened)
+    say(
+      `     detected in ${t(clock, start)} by cycle #${detector?.cycle} (${detector?.trigger}): ${opened.id} [${opened.severity}] ${opened.type} on ${opened.namespace}/${opened.target}`,
+    );
+  const resolved = await waitFor(clock, 300_000, () =>
+    feed
+      .since(mark)
+      .flatMap((c) => c.incidents?.resolved ?? [])
+      .find((i) => i.id === opened?.id),
+  );
+  if (resolved)
+    say(
+      `     healed: the kubelet restarted it, the agent verified ${DEPLOYMENT.namespace}/${DEPLOYMENT.name} healthy and resolved ${resolved.id} — MTTR ${Math.round(resolved.mttrSeconds)}s`,
+    );
   else say('     (no resolution seen within 5 minutes)');
   say('');
 }
@@ -206,7 +220,9 @@ async function playSpike(sim: Sim, feed: CycleFeed, clock: Clock, config: Config
     return;
   }
   const cpu = up.decision.scaling?.cpuUtilization;
-  say(`     ${t(clock, start)}: CPU ${cpu?.toFixed(0)}% of request → scaled up ${up.decision.scaling?.current} → ${String(up.arguments.replicas)} (${up.decision.reason})`);
+  say(
+    `     ${t(clock, start)}: CPU ${cpu?.toFixed(0)}% of request → scaled up ${up.decision.scaling?.current} → ${String(up.arguments.replicas)} (${up.decision.reason})`,
+  );
   await clock.sleep(spikeSeconds * 1000 - (clock.now() - start));
   const more = scaleUps().slice(1);
   for (const a of more) say(`     then ${a.decision.scaling?.current} → ${String(a.arguments.replicas)}`);
@@ -222,5 +238,7 @@ async function playSpike(sim: Sim, feed: CycleFeed, clock: Clock, config: Config
     return;
   }
   const d = sim.store.get(R.deployments, DEPLOYMENT.namespace, DEPLOYMENT.name);
-  say(`     ${t(clock, start)}: CPU ${down.decision.scaling?.cpuUtilization?.toFixed(0)}% → scaled down ${down.decision.scaling?.current} → ${String(down.arguments.replicas)} (now ${d?.spec?.replicas} replicas)`);
+  say(
+    `     ${t(clock, start)}: CPU ${down.decision.scaling?.cpuUtilization?.toFixed(0)}% → scaled down ${down.decision.scaling?.current} → ${String(down.arguments.replicas)} (now ${d?.spec?.replicas} replicas)`,
+  );
 }

@@ -4,13 +4,13 @@
  * report with --json. Same file and seed → same report (except wallSeconds).
  */
 import { parseArgs } from 'node:util';
-import type { PolicyName } from '../agent/policy.js';
-import { rehearse } from '../agent/rehearse.js';
-import type { RehearsalReport } from '../agent/report.js';
-import { ScenarioError, loadScenarioFile } from '../agent/scenario.js';
-import { formatDuration } from '../agent/duration.js';
+import type { PolicyName } from '../policy/settings.js';
+import { rehearse } from '../rehearsal/rehearse.js';
+import type { RehearsalReport } from '../rehearsal/report.js';
+import { ScenarioError, loadScenarioFile } from '../rehearsal/scenario.js';
+import { formatDuration } from '../base/duration.js';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../base/log.js';
 
 const USAGE = `Usage: sentinelops-mcp rehearse <scenario.yaml> [flags]
 
@@ -27,7 +27,13 @@ export async function run(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { policy: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        policy: { type: 'string' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -106,7 +112,9 @@ export function formatReport(r: RehearsalReport): string {
   out.push('', `Actions: ${s.actions}`);
   for (const a of r.actions) {
     const { namespace, deployment, pod, ...rest } = a.arguments as Record<string, unknown>;
-    const extra = Object.entries(rest).map(([k, val]) => `${k}=${String(val)}`).join(' ');
+    const extra = Object.entries(rest)
+      .map(([k, val]) => `${k}=${String(val)}`)
+      .join(' ');
     out.push(`  ${clockText(a.at).padStart(8)}  ${a.tool} ${namespace}/${String(deployment ?? pod)}${extra ? ` ${extra}` : ''}  ${a.ok ? 'ok' : 'refused'}`);
   }
   return `${out.join('\n')}\n`;

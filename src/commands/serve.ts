@@ -4,10 +4,10 @@
  */
 import { ConfigError, loadConfig, setPath } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createLogger, type Logger } from '../log.js';
-import { checkHttpSecurity } from '../server/http.js';
-import { createRuntime } from '../server/runtime.js';
-import { serveStdio } from '../server/stdio.js';
+import { createLogger, type Logger } from '../base/log.js';
+import { checkHttpSecurity } from '../http/security.js';
+import { createRuntime } from '../app/runtime.js';
+import { serveStdio } from '../mcp/stdio.js';
 import { startReplicaSampler } from '../services/replica-sampler.js';
 import { parseFlagsOrUsage } from './parse-flags.js';
 
@@ -74,7 +74,13 @@ export function flagsToOverrides(values: Record<string, string | boolean | undef
   set('cluster.context', values.context);
   set('cluster.defaultNamespace', values.namespace);
   if (typeof values['allowed-namespaces'] === 'string') {
-    set('safety.allowedNamespaces', values['allowed-namespaces'].split(',').map((s) => s.trim()).filter(Boolean));
+    set(
+      'safety.allowedNamespaces',
+      values['allowed-namespaces']
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
   if (values['read-only']) set('safety.readOnly', true);
   if (values['non-destructive']) set('safety.nonDestructive', true);
@@ -121,7 +127,7 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
     stops.push(() => runtime.close());
     stops.push(startReplicaSampler(runtime.deps, config.agent.intervalSeconds));
     if (withAgent) {
-      const { startAgent } = await import('../agent/start.js');
+      const { startAgent } = await import('../app/start-agent.js');
       const agent = await startAgent({ config, logger, deps: runtime.deps, kubeConfig: runtime.deps.cluster.kubeConfig });
       runtime.deps.agent = agent.runner;
       stops.push(() => agent.stop());
@@ -131,7 +137,7 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       return;
     }
     // REST API (/api/v1), dashboard (/), API docs (/docs), /metrics and the Alertmanager webhook beside /mcp.
-    const { createHttpSurface } = await import('../server/http-surface.js');
+    const { createHttpSurface } = await import('../app/http-surface.js');
     const surface = createHttpSurface(runtime.deps);
     stops.push(() => surface.close());
     const url = await surface.listen();

@@ -7,10 +7,10 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadScenarioFile } from '../agent/scenario.js';
-import { createLogger } from '../log.js';
+import { loadScenarioFile } from '../rehearsal/scenario.js';
+import { createLogger } from '../base/log.js';
 import { startSimulator } from '../sim/cluster.js';
-import { playScenario } from '../sim/scenario-player.js';
+import { playScenario } from '../rehearsal/scenario-player.js';
 
 const HELP = `Usage: sentinelops-mcp sim [flags]
 
@@ -89,13 +89,16 @@ export async function run(argv: string[]): Promise<void> {
       process.off('SIGTERM', stop);
       process.stderr.write(`\n${signal}: stopping the simulated cluster\n`);
       player?.stop();
-      sim.stop().then(() => {
-        process.stderr.write('stopped\n');
-        done();
-      }, (err: unknown) => {
-        process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
-        done();
-      });
+      sim.stop().then(
+        () => {
+          process.stderr.write('stopped\n');
+          done();
+        },
+        (err: unknown) => {
+          process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
+          done();
+        },
+      );
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

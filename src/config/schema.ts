@@ -82,7 +82,10 @@ export const MetricsConfigSchema = z
     prometheusUsername: z.string().min(1).optional(),
     prometheusPassword: z.string().optional(),
     /** Range window for Prometheus rate() queries. */
-    rateWindow: z.string().regex(/^\d+[smh]$/, 'rateWindow must look like 1m, 30s or 1h').default('1m'),
+    rateWindow: z
+      .string()
+      .regex(/^\d+[smh]$/, 'rateWindow must look like 1m, 30s or 1h')
+      .default('1m'),
   })
   .strict();
 

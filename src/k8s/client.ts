@@ -6,7 +6,7 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
-  KubeConfig,
+  type KubeConfig,
   Metrics,
   PatchStrategy,
   VersionApi,
@@ -85,9 +85,7 @@ export class ClusterClient {
   async listPods(namespace: string | undefined, opts: ListOptions = {}): Promise<Page<V1Pod>> {
     try {
       const params = listParams(opts);
-      const list = namespace
-        ? await this.core.listNamespacedPod({ namespace, ...params })
-        : await this.core.listPodForAllNamespaces(params);
+      const list = namespace ? await this.core.listNamespacedPod({ namespace, ...params }) : await this.core.listPodForAllNamespaces(params);
       return page(list);
     } catch (err) {
       throw mapK8sError(err, { kind: 'pods in namespace', namespace, listTool: 'list_pods' });
@@ -114,16 +112,20 @@ export class ClusterClient {
     try {
       return await this.core.readNamespacedPodLog({ namespace, name, ...opts });
     } catch (err) {
-      throw mapPodLogError(err, { kind: `logs of pod${opts.container ? ` (container ${opts.container})` : ''}`, namespace, name, listTool: 'list_pods', previous: opts.previous });
+      throw mapPodLogError(err, {
+        kind: `logs of pod${opts.container ? ` (container ${opts.container})` : ''}`,
+        namespace,
+        name,
+        listTool: 'list_pods',
+        previous: opts.previous,
+      });
     }
   }
 
   async listDeployments(namespace: string | undefined, opts: ListOptions = {}): Promise<Page<V1Deployment>> {
     try {
       const params = listParams(opts);
-      const list = namespace
-        ? await this.apps.listNamespacedDeployment({ namespace, ...params })
-        : await this.apps.listDeploymentForAllNamespaces(params);
+      const list = namespace ? await this.apps.listNamespacedDeployment({ namespace, ...params }) : await this.apps.listDeploymentForAllNamespaces(params);
       return page(list);
     } catch (err) {
       throw mapK8sError(err, { kind: 'deployments in namespace', namespace, listTool: 'list_deployments' });
@@ -166,9 +168,7 @@ export class ClusterClient {
   async listEvents(namespace: string | undefined, opts: ListOptions = {}): Promise<Page<CoreV1Event>> {
     try {
       const params = listParams(opts);
-      const list = namespace
-        ? await this.core.listNamespacedEvent({ namespace, ...params })
-        : await this.core.listEventForAllNamespaces(params);
+      const list = namespace ? await this.core.listNamespacedEvent({ namespace, ...params }) : await this.core.listEventForAllNamespaces(params);
       return page(list);
     } catch (err) {
       throw mapK8sError(err, { kind: 'events in namespace', namespace });

@@ -3,7 +3,7 @@
  * "deployment demo/x not found; list_deployments shows what exists".
  */
 import { ApiException } from '@kubernetes/client-node';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../base/errors.js';
 
 export interface ObjectRef {
   kind: string;
@@ -43,7 +43,10 @@ export function mapK8sError(err: unknown, ref: ObjectRef): ServiceError {
       case 401:
         return new ServiceError('unavailable', `the Kubernetes API rejected our credentials (401) for ${what}; check the kubeconfig user or token`);
       case 403:
-        return new ServiceError('refused', `the Kubernetes API forbids this on ${what} (403): ${detail ?? 'RBAC denied'}; the service account needs more permissions`);
+        return new ServiceError(
+          'refused',
+          `the Kubernetes API forbids this on ${what} (403): ${detail ?? 'RBAC denied'}; the service account needs more permissions`,
+        );
       case 409:
         return new ServiceError('conflict', `${what} changed while we were updating it (409); read it again and retry`);
       case 400:
@@ -56,10 +59,16 @@ export function mapK8sError(err: unknown, ref: ObjectRef): ServiceError {
   const e = err as { code?: string; cause?: { code?: string }; message?: string };
   const netCode = e?.code ?? e?.cause?.code;
   if (netCode && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|UND_ERR)/.test(netCode)) {
-    return new ServiceError('unavailable', `cannot reach the Kubernetes API (${netCode}) while reading ${what}; check the kubeconfig and context, or run with --cluster sim`);
+    return new ServiceError(
+      'unavailable',
+      `cannot reach the Kubernetes API (${netCode}) while reading ${what}; check the kubeconfig and context, or run with --cluster sim`,
+    );
   }
   if (e?.message && /fetch failed|aborted|timeout/i.test(e.message)) {
-    return new ServiceError('unavailable', `cannot reach the Kubernetes API (${e.message}) while reading ${what}; check the kubeconfig and context, or run with --cluster sim`);
+    return new ServiceError(
+      'unavailable',
+      `cannot reach the Kubernetes API (${e.message}) while reading ${what}; check the kubeconfig and context, or run with --cluster sim`,
+    );
   }
   return new ServiceError('unavailable', `Kubernetes request for ${what} failed: ${e?.message ?? String(err)}`);
 }

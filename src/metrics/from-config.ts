@@ -2,7 +2,7 @@
  * Builds the Prometheus client and source from the `metrics` config section; createRuntime hands the
  * source to selectMetricsSource (src/services/metrics-source.ts) as `prometheus`.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
 import type { SentinelMetrics } from '../observability/metrics.js';
 import { PrometheusClient } from './prometheus-client.js';
@@ -15,10 +15,7 @@ export function prometheusClientFromConfig(metrics: Config['metrics'], clock?: C
     url: metrics.prometheusUrl,
     timeoutMs: metrics.prometheusTimeoutSeconds * 1000,
     bearerToken: metrics.prometheusBearerToken,
-    basicAuth:
-      metrics.prometheusUsername !== undefined
-        ? { username: metrics.prometheusUsername, password: metrics.prometheusPassword ?? '' }
-        : undefined,
+    basicAuth: metrics.prometheusUsername !== undefined ? { username: metrics.prometheusUsername, password: metrics.prometheusPassword ?? '' } : undefined,
     clock,
   });
 }

@@ -4,7 +4,7 @@
  * "your PromQL is wrong" and say so to the user or the agent in plain words.
  */
 import { z } from 'zod';
-import { RealClock, type Clock } from '../clock.js';
+import { RealClock, type Clock } from '../base/clock.js';
 
 export interface PrometheusAuth {
   bearerToken?: string;
@@ -105,9 +105,7 @@ export class PrometheusClient {
     }
     // Credentials in the URL (http://user:pass@host) become basic auth: fetch refuses such URLs, and
     // `url` appears in messages and tool output, which must never carry a secret.
-    const fromUrl = parsed.username
-      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
-      : undefined;
+    const fromUrl = parsed.username ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
     parsed.username = '';
     parsed.password = '';
     this.url = parsed.toString().replace(/\/+$/, '');
@@ -162,8 +160,7 @@ export class PrometheusClient {
       });
       text = await res.text();
     } catch (err) {
-      if (controller.signal.aborted)
-        throw new PrometheusError('timeout', `Prometheus at ${this.url} did not answer within ${this.timeoutMs} ms`);
+      if (controller.signal.aborted) throw new PrometheusError('timeout', `Prometheus at ${this.url} did not answer within ${this.timeoutMs} ms`);
       throw new PrometheusError('unreachable', `Prometheus at ${this.url} is unreachable (${causeOf(err)})`);
     } finally {
       this.clock.clearTimeout(timer);

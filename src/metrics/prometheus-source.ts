@@ -5,8 +5,8 @@
  * need "is there a sample" (cluster_health, the agent) treat the throw as "no metrics", which keeps the
  * agent from scaling down blind.
  */
-import { ServiceError } from '../services/errors.js';
-import type { MetricsSource, PodUsage, UsageSample } from '../services/metrics-source.js';
+import { ServiceError } from '../base/errors.js';
+import type { MetricsSource, PodUsage, UsageSample } from '../ports/metrics-source.js';
 import type { SentinelMetrics } from '../observability/metrics.js';
 import { PrometheusError, type InstantSample, type PrometheusClient } from './prometheus-client.js';
 import { usageQueries } from './queries.js';
@@ -43,11 +43,15 @@ export class PrometheusMetricsSource implements MetricsSource {
     } catch (err) {
       if (!(err instanceof PrometheusError)) throw err;
       this.opts.metrics?.setMetricsSourceUp(this.name, false);
-      throw new ServiceError('unavailable', `metrics unavailable: ${err.message}. Check metrics.prometheusUrl and that Prometheus is up; pod and deployment tools still work.`, {
-        source: this.name,
-        url: this.url,
-        kind: err.kind,
-      });
+      throw new ServiceError(
+        'unavailable',
+        `metrics unavailable: ${err.message}. Check metrics.prometheusUrl and that Prometheus is up; pod and deployment tools still work.`,
+        {
+          source: this.name,
+          url: this.url,
+          kind: err.kind,
+        },
+      );
     }
   }
 

@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { namespaceFilterArg } from '../../tools/schemas.js';
-import type { ServerDeps } from '../server/create-server.js';
-import { resolveToken } from '../server/http.js';
-import { SERVER_NAME, SERVER_VERSION } from '../server/info.js';
+import type { ServerDeps } from '../catalog/deps.js';
+import { resolveToken } from '../http/security.js';
+import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
 import { collectDashboardStats } from './dashboard-stats.js';
 import { RestError, toHttpFailure } from './errors.js';
 import { DashboardFeed, type FeedEvent } from './feed.js';
@@ -54,7 +54,15 @@ export function createRestApi(opts: RestApiOptions): RestApi {
   const openapi = () => (openapiDoc ??= buildOpenApi({ routes: routes.map((r) => r.route), toolByName: invoker.tool, secured, basePath: API_BASE }));
 
   const views: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void> = {
-    '/': (_req, res) => sendJson(res, 200, info(routes.map((r) => r.route), invoker)),
+    '/': (_req, res) =>
+      sendJson(
+        res,
+        200,
+        info(
+          routes.map((r) => r.route),
+          invoker,
+        ),
+      ),
     '/openapi.json': (_req, res) => sendJson(res, 200, openapi()),
     '/dashboard/stats': async (_req, res, url) => {
       feed.start();
@@ -95,7 +103,11 @@ export function createRestApi(opts: RestApiOptions): RestApi {
     }
     if (matches.length === 0) throw new RestError(404, 'not_found', `no endpoint ${req.method} ${url.pathname}; GET ${API_BASE}/ lists them`);
     const hit = matches.find((m) => m.route.method === req.method);
-    if (!hit) throw methodNotAllowed(req.method, matches.map((m) => m.route.method));
+    if (!hit)
+      throw methodNotAllowed(
+        req.method,
+        matches.map((m) => m.route.method),
+      );
     const { route, params } = hit;
     const body = route.method === 'POST' ? await readJsonObject(req, deps.config.http.bodyLimitBytes) : {};
     const args = toolArgs(route, Object.fromEntries(url.searchParams), body, params);
@@ -114,7 +126,12 @@ export function createRestApi(opts: RestApiOptions): RestApi {
 }
 
 /** query < body < path parameters, then the seed's names renamed (an explicit tool name wins), then fixed. */
-export function toolArgs(route: ToolRoute, query: Record<string, string>, body: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> {
+export function toolArgs(
+  route: ToolRoute,
+  query: Record<string, string>,
+  body: Record<string, unknown>,
+  params: Record<string, string>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...query, ...body, ...params };
   for (const [from, to] of Object.entries(route.aliases ?? {})) {
     if (!(from in merged)) continue;
@@ -157,7 +174,11 @@ function info(routes: readonly ToolRoute[], invoker: ToolInvoker) {
     openapi: `${API_BASE}/openapi.json`,
     mcp: '/mcp',
     endpoints: [
-      ...['GET /', 'GET /dashboard/stats', 'GET /events/stream', 'GET /openapi.json'].map((e) => ({ endpoint: e.replace(' /', ` ${API_BASE}/`), tool: null, available: true })),
+      ...['GET /', 'GET /dashboard/stats', 'GET /events/stream', 'GET /openapi.json'].map((e) => ({
+        endpoint: e.replace(' /', ` ${API_BASE}/`),
+        tool: null,
+        available: true,
+      })),
       ...routes.map((r) => ({ endpoint: `${r.method} ${API_BASE}${r.path}`, tool: r.tool, available: invoker.tool(r.tool) !== undefined, summary: r.summary })),
     ],
   };

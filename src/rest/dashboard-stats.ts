@@ -33,7 +33,14 @@ export const SeriesSchema = z.object({
     z.object({
       namespace: z.string(),
       name: z.string(),
-      points: z.array(z.tuple([z.number().describe('epoch seconds'), z.number().nullable().describe('CPU % of request'), z.number().int().describe('desired replicas'), z.number().int().describe('ready replicas')])),
+      points: z.array(
+        z.tuple([
+          z.number().describe('epoch seconds'),
+          z.number().nullable().describe('CPU % of request'),
+          z.number().int().describe('desired replicas'),
+          z.number().int().describe('ready replicas'),
+        ]),
+      ),
     }),
   ),
 });

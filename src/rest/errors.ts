@@ -3,7 +3,7 @@
  * failures and zod reports bad input; anything else is a bug and becomes 500 without internals.
  */
 import { ZodError } from 'zod';
-import { isServiceError, type ServiceErrorCode } from '../services/errors.js';
+import { isServiceError, type ServiceErrorCode } from '../base/errors.js';
 
 export interface HttpFailure {
   status: number;

@@ -3,8 +3,8 @@
  * browsers watch), records the per-deployment series, and pushes the result to subscribers; incident
  * changes are pushed at once and trigger an early refresh. Timers come from the injected Clock.
  */
-import type { Clock, TimerHandle } from '../clock.js';
-import type { Logger } from '../log.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
+import type { Logger } from '../base/log.js';
 import type { IncidentEvent, Store } from '../store/index.js';
 import { collectDashboardStats, type DashboardStats } from './dashboard-stats.js';
 import type { ToolInvoker } from './invoker.js';

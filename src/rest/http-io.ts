@@ -26,7 +26,8 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return {};
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new RestError(415, 'unsupported_media_type', `send the body as application/json (got "${type || 'none'}"), or use query parameters`);
+  if (type !== 'application/json')
+    throw new RestError(415, 'unsupported_media_type', `send the body as application/json (got "${type || 'none'}"), or use query parameters`);
   let value: unknown;
   try {
     value = JSON.parse(text);

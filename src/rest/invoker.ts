@@ -4,9 +4,9 @@
  * audit apply unchanged. Input goes through the tool's zod schema; a ZodError means 400.
  */
 import { ALL_TOOLS } from '../../tools/index.js';
-import type { ServerDeps } from '../server/create-server.js';
-import type { AnyTool } from '../server/define-tool.js';
-import { filterTools } from '../server/filter-tools.js';
+import type { ServerDeps } from '../catalog/deps.js';
+import type { AnyTool } from '../catalog/define-tool.js';
+import { filterTools } from '../catalog/filter-tools.js';
 import type { ServiceContext } from '../services/context.js';
 import { coerceArgs } from './coerce.js';
 import { RestError } from './errors.js';

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import type { AnyTool } from '../server/define-tool.js';
-import { SERVER_NAME, SERVER_VERSION } from '../server/info.js';
+import type { AnyTool } from '../catalog/define-tool.js';
+import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
 import { DashboardStatsSchema } from './dashboard-stats.js';
 import type { ToolRoute } from './routes.js';
 
@@ -34,20 +34,30 @@ function parameterSchema(schema: z.ZodTypeAny): Json {
 const ErrorSchema = z.object({
   error: z.string().describe('what went wrong and how to correct it'),
   code: z.string().describe('invalid, not_found, refused, cooldown, conflict, unavailable, unauthorized, not_implemented...'),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('validation failures, one per field'),
+  issues: z
+    .array(z.object({ path: z.string(), message: z.string() }))
+    .optional()
+    .describe('validation failures, one per field'),
   details: z.record(z.unknown()).optional(),
 });
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 function toolOperation(route: ToolRoute, tool: AnyTool | undefined, secured: boolean): Json {
-  const op: Json = { summary: route.summary, operationId: `${route.method.toLowerCase()}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c?: string) => (c ? c.toUpperCase() : ''))}`, tags: [route.tag] };
+  const op: Json = {
+    summary: route.summary,
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c?: string) => (c ? c.toUpperCase() : ''))}`,
+    tags: [route.tag],
+  };
   if (!tool) {
     op.description = `Backed by the MCP tool \`${route.tool}\`, which is not part of this server build.`;
     op.responses = { 501: errorResponse('the tool behind this route is not available') };
     return op;
   }
-  const aliasesOf = (field: string) => Object.entries(route.aliases ?? {}).filter(([, to]) => to === field).map(([from]) => from);
+  const aliasesOf = (field: string) =>
+    Object.entries(route.aliases ?? {})
+      .filter(([, to]) => to === field)
+      .map(([from]) => from);
   const shape = tool.input.shape as Record<string, z.ZodTypeAny>;
   const fixed = new Set(Object.keys(route.fixed ?? {}));
   const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -62,23 +72,28 @@ function toolOperation(route: ToolRoute, tool: AnyTool | undefined, secured: boo
     const s = parameterSchema(schema);
     const description = (s.description as string | undefined) ?? undefined;
     parameters.push({ name: field, in: 'query', required: !isOptional(schema), schema: s, ...(description ? { description } : {}) });
-    for (const alias of aliasesOf(field)) parameters.push({ name: alias, in: 'query', required: false, schema: s, description: `the seed's name for \`${field}\`` });
+    for (const alias of aliasesOf(field))
+      parameters.push({ name: alias, in: 'query', required: false, schema: s, description: `the seed's name for \`${field}\`` });
   }
   op.description = `Runs the MCP tool \`${tool.name}\` (${tool.title}). ${tool.description}`;
   op.parameters = parameters;
   if (route.method === 'POST') {
     const body = jsonSchema(route.fixed ? tool.input.omit(Object.fromEntries([...fixed].map((k) => [k, true]))) : tool.input);
-    op.requestBody = { required: false, description: 'the same fields as the query parameters, as JSON (the body wins)', content: { 'application/json': { schema: body } } };
+    op.requestBody = {
+      required: false,
+      description: 'the same fields as the query parameters, as JSON (the body wins)',
+      content: { 'application/json': { schema: body } },
+    };
   }
   const responses: Json = {
-    200: { description: 'the tool\'s result', content: { 'application/json': { schema: jsonSchema(route.response ?? tool.output) } } },
+    200: { description: "the tool's result", content: { 'application/json': { schema: jsonSchema(route.response ?? tool.output) } } },
     400: errorResponse('invalid input: the reason is in `error` and `issues`'),
   };
   if (secured) responses[401] = errorResponse('missing or wrong bearer token');
   if (!tool.annotations.readOnlyHint) {
     Object.assign(responses, {
       403: errorResponse('refused by a guardrail (protected or non-allowed namespace, replica bounds, read-only, chaos disabled)'),
-      409: errorResponse('conflict with the object\'s current state'),
+      409: errorResponse("conflict with the object's current state"),
       429: errorResponse('cooldown: the same target changed too recently; see Retry-After'),
     });
   }
@@ -102,13 +117,24 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
   };
   for (const route of routes) add(route.path, route.method.toLowerCase(), toolOperation(route, toolByName(route.tool), secured));
   const authResponse = secured ? { 401: errorResponse('missing or wrong bearer token') } : {};
-  add('/', 'get', { summary: 'Service information and the list of endpoints', operationId: 'getInfo', tags: ['service'], responses: { 200: { description: 'name, version, endpoints' }, ...authResponse } });
+  add('/', 'get', {
+    summary: 'Service information and the list of endpoints',
+    operationId: 'getInfo',
+    tags: ['service'],
+    responses: { 200: { description: 'name, version, endpoints' }, ...authResponse },
+  });
   add('/dashboard/stats', 'get', {
     summary: 'Everything the dashboard shows, in one call',
     operationId: 'getDashboardStats',
     tags: ['service'],
     parameters: [{ name: 'namespace', in: 'query', required: false, schema: { type: 'string' }, description: 'only this namespace' }],
-    responses: { 200: { description: 'cluster, deployments with CPU, incidents, stats, cost, agent, chaos and time series', content: { 'application/json': { schema: jsonSchema(DashboardStatsSchema) } } }, ...authResponse },
+    responses: {
+      200: {
+        description: 'cluster, deployments with CPU, incidents, stats, cost, agent, chaos and time series',
+        content: { 'application/json': { schema: jsonSchema(DashboardStatsSchema) } },
+      },
+      ...authResponse,
+    },
   });
   add('/events/stream', 'get', {
     summary: 'Server-sent events: `stats` (the dashboard stats, every few seconds and after each incident change) and `incident` (opened, updated, resolved)',
@@ -116,7 +142,13 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
     tags: ['service'],
     responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...authResponse },
   });
-  add('/openapi.json', 'get', { summary: 'This document', operationId: 'getOpenApi', tags: ['service'], security: [], responses: { 200: { description: 'OpenAPI 3.1' } } });
+  add('/openapi.json', 'get', {
+    summary: 'This document',
+    operationId: 'getOpenApi',
+    tags: ['service'],
+    security: [],
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+  });
   return {
     openapi: '3.1.0',
     info: {

@@ -26,8 +26,28 @@ export interface ToolRoute {
   tag: string;
 }
 
-const CPU_FIELDS = ['kind', 'namespace', 'name', 'pods', 'podsWithMetrics', 'cpuMillicores', 'cpuRequestMillicores', 'cpuLimitMillicores', 'cpuUtilization'] as const;
-const MEMORY_FIELDS = ['kind', 'namespace', 'name', 'pods', 'podsWithMetrics', 'memoryBytes', 'memoryRequestBytes', 'memoryLimitBytes', 'memoryUtilization'] as const;
+const CPU_FIELDS = [
+  'kind',
+  'namespace',
+  'name',
+  'pods',
+  'podsWithMetrics',
+  'cpuMillicores',
+  'cpuRequestMillicores',
+  'cpuLimitMillicores',
+  'cpuUtilization',
+] as const;
+const MEMORY_FIELDS = [
+  'kind',
+  'namespace',
+  'name',
+  'pods',
+  'podsWithMetrics',
+  'memoryBytes',
+  'memoryRequestBytes',
+  'memoryLimitBytes',
+  'memoryUtilization',
+] as const;
 
 function project(fields: readonly string[]) {
   return (out: Record<string, unknown>) => ({
@@ -46,48 +66,148 @@ const BREAKDOWN_FIELDS = ['namespace', 'name', 'replicas', 'hourly', 'monthly', 
 /** The seed's breakdown: where the money goes, without the request/usage detail of /cost/current. */
 function breakdown(out: Record<string, unknown>) {
   const rows = out.deployments as Record<string, unknown>[];
-  return { prices: out.prices, total: out.total, namespaces: out.namespaces, deployments: rows.map((r) => Object.fromEntries(BREAKDOWN_FIELDS.map((f) => [f, r[f]]))) };
+  return {
+    prices: out.prices,
+    total: out.total,
+    namespaces: out.namespaces,
+    deployments: rows.map((r) => Object.fromEntries(BREAKDOWN_FIELDS.map((f) => [f, r[f]]))),
+  };
 }
 
 // The seed's names for the same inputs.
 const SEED = { deployment_name: 'deployment', pod_name: 'pod', dry_run: 'dryRun' } as const;
 
 export const TOOL_ROUTES: readonly ToolRoute[] = [
-  { method: 'GET', path: '/health', tool: 'cluster_health', tag: 'cluster', summary: 'Cluster health: API server, metrics source, nodes, pods by phase, problems' },
-  { method: 'GET', path: '/stats/summary', tool: 'incident_stats', tag: 'incidents', summary: 'Incident statistics: MTTR mean/p50/p95, success rate, counts by type and outcome', aliases: { since: 'sinceSeconds' } },
-  { method: 'GET', path: '/metrics', tool: 'get_metrics', tag: 'metrics', summary: 'CPU and memory per deployment (default), pod or namespace' },
   {
-    method: 'GET', path: '/metrics/cpu', tool: 'get_metrics', tag: 'metrics', summary: 'CPU usage, requests, limits and utilization',
-    present: project(CPU_FIELDS), response: metricsResponse([...CPU_FIELDS]),
+    method: 'GET',
+    path: '/health',
+    tool: 'cluster_health',
+    tag: 'cluster',
+    summary: 'Cluster health: API server, metrics source, nodes, pods by phase, problems',
   },
   {
-    method: 'GET', path: '/metrics/memory', tool: 'get_metrics', tag: 'metrics', summary: 'Memory usage, requests, limits and utilization',
-    present: project(MEMORY_FIELDS), response: metricsResponse([...MEMORY_FIELDS]),
+    method: 'GET',
+    path: '/stats/summary',
+    tool: 'incident_stats',
+    tag: 'incidents',
+    summary: 'Incident statistics: MTTR mean/p50/p95, success rate, counts by type and outcome',
+    aliases: { since: 'sinceSeconds' },
+  },
+  { method: 'GET', path: '/metrics', tool: 'get_metrics', tag: 'metrics', summary: 'CPU and memory per deployment (default), pod or namespace' },
+  {
+    method: 'GET',
+    path: '/metrics/cpu',
+    tool: 'get_metrics',
+    tag: 'metrics',
+    summary: 'CPU usage, requests, limits and utilization',
+    present: project(CPU_FIELDS),
+    response: metricsResponse([...CPU_FIELDS]),
+  },
+  {
+    method: 'GET',
+    path: '/metrics/memory',
+    tool: 'get_metrics',
+    tag: 'metrics',
+    summary: 'Memory usage, requests, limits and utilization',
+    present: project(MEMORY_FIELDS),
+    response: metricsResponse([...MEMORY_FIELDS]),
   },
   { method: 'GET', path: '/cost/current', tool: 'cost_report', tag: 'cost', summary: 'Cost now: per deployment and namespace, per hour and per month' },
   {
-    method: 'GET', path: '/cost/breakdown', tool: 'cost_report', tag: 'cost', summary: 'Cost per namespace and deployment, split into CPU, memory and idle',
-    present: breakdown, response: z.object({ prices: PricesSchema, total: z.record(z.unknown()), namespaces: z.array(NamespaceCostSchema), deployments: z.array(z.record(z.unknown())) }),
+    method: 'GET',
+    path: '/cost/breakdown',
+    tool: 'cost_report',
+    tag: 'cost',
+    summary: 'Cost per namespace and deployment, split into CPU, memory and idle',
+    present: breakdown,
+    response: z.object({
+      prices: PricesSchema,
+      total: z.record(z.unknown()),
+      namespaces: z.array(NamespaceCostSchema),
+      deployments: z.array(z.record(z.unknown())),
+    }),
   },
   { method: 'GET', path: '/cost/savings', tool: 'cost_savings', tag: 'cost', summary: 'Savings from autoscaling against a static baseline, with assumptions' },
   { method: 'GET', path: '/cost/recommendations', tool: 'cost_recommendations', tag: 'cost', summary: 'Right-sizing recommendations from observed usage' },
   { method: 'GET', path: '/pods', tool: 'list_pods', tag: 'cluster', summary: 'Pods with phase, readiness, restarts and the worst reason' },
-  { method: 'GET', path: '/deployments', tool: 'list_deployments', tag: 'cluster', summary: 'Deployments with desired/ready/updated/available replicas and revisions' },
+  {
+    method: 'GET',
+    path: '/deployments',
+    tool: 'list_deployments',
+    tag: 'cluster',
+    summary: 'Deployments with desired/ready/updated/available replicas and revisions',
+  },
   { method: 'GET', path: '/nodes', tool: 'list_nodes', tag: 'cluster', summary: 'Nodes with readiness, pressure conditions, capacity and allocatable' },
   { method: 'GET', path: '/events', tool: 'list_events', tag: 'cluster', summary: 'Kubernetes events, newest first' },
-  { method: 'GET', path: '/logs/{pod_name}', tool: 'get_pod_logs', tag: 'cluster', summary: 'The last lines of a pod\'s log', aliases: { ...SEED, lines: 'tailLines', tail: 'tailLines' } },
-  { method: 'POST', path: '/scale', tool: 'scale_deployment', tag: 'actions', summary: 'Set the replica count of a deployment (guardrails, cooldown, audit)', aliases: SEED },
+  {
+    method: 'GET',
+    path: '/logs/{pod_name}',
+    tool: 'get_pod_logs',
+    tag: 'cluster',
+    summary: "The last lines of a pod's log",
+    aliases: { ...SEED, lines: 'tailLines', tail: 'tailLines' },
+  },
+  {
+    method: 'POST',
+    path: '/scale',
+    tool: 'scale_deployment',
+    tag: 'actions',
+    summary: 'Set the replica count of a deployment (guardrails, cooldown, audit)',
+    aliases: SEED,
+  },
   { method: 'POST', path: '/restart', tool: 'restart_deployment', tag: 'actions', summary: 'Rolling restart of a deployment', aliases: SEED },
-  { method: 'POST', path: '/rollback', tool: 'rollback_deployment', tag: 'actions', summary: 'Roll a deployment back to its previous (or a given) revision', aliases: { ...SEED, revision: 'toRevision' } },
+  {
+    method: 'POST',
+    path: '/rollback',
+    tool: 'rollback_deployment',
+    tag: 'actions',
+    summary: 'Roll a deployment back to its previous (or a given) revision',
+    aliases: { ...SEED, revision: 'toRevision' },
+  },
   { method: 'POST', path: '/delete_pod', tool: 'delete_pod', tag: 'actions', summary: 'Delete a named pod, or a random pod of a deployment', aliases: SEED },
-  { method: 'GET', path: '/incidents', tool: 'list_incidents', tag: 'incidents', summary: 'Recent incidents, newest first, with actions and outcome', aliases: { since: 'sinceSeconds' } },
+  {
+    method: 'GET',
+    path: '/incidents',
+    tool: 'list_incidents',
+    tag: 'incidents',
+    summary: 'Recent incidents, newest first, with actions and outcome',
+    aliases: { since: 'sinceSeconds' },
+  },
   { method: 'GET', path: '/incidents/{id}', tool: 'get_incident', tag: 'incidents', summary: 'One incident with its actions' },
   { method: 'POST', path: '/incidents', tool: 'log_incident', tag: 'incidents', summary: 'Open an incident, or update one (id): action, severity, outcome' },
-  { method: 'POST', path: '/simulate/cpu_spike', tool: 'chaos_cpu_spike', tag: 'chaos', summary: 'Raise CPU load on a deployment for a while (chaos must be enabled)', aliases: { ...SEED, duration: 'durationSeconds' } },
-  { method: 'POST', path: '/simulate/crash', tool: 'chaos_pod_crash', tag: 'chaos', summary: 'Crash a pod of a deployment (chaos must be enabled)', aliases: SEED },
-  { method: 'POST', path: '/simulate/cascade', tool: 'chaos_cascade', tag: 'chaos', summary: 'Crash a share of a deployment\'s pods at once (chaos must be enabled)', aliases: SEED },
+  {
+    method: 'POST',
+    path: '/simulate/cpu_spike',
+    tool: 'chaos_cpu_spike',
+    tag: 'chaos',
+    summary: 'Raise CPU load on a deployment for a while (chaos must be enabled)',
+    aliases: { ...SEED, duration: 'durationSeconds' },
+  },
+  {
+    method: 'POST',
+    path: '/simulate/crash',
+    tool: 'chaos_pod_crash',
+    tag: 'chaos',
+    summary: 'Crash a pod of a deployment (chaos must be enabled)',
+    aliases: SEED,
+  },
+  {
+    method: 'POST',
+    path: '/simulate/cascade',
+    tool: 'chaos_cascade',
+    tag: 'chaos',
+    summary: "Crash a share of a deployment's pods at once (chaos must be enabled)",
+    aliases: SEED,
+  },
   { method: 'POST', path: '/simulate/cleanup', tool: 'chaos_cleanup', tag: 'chaos', summary: 'End every running chaos experiment' },
   { method: 'GET', path: '/chaos/status', tool: 'chaos_status', tag: 'chaos', summary: 'Whether chaos is enabled, its limits and the running experiments' },
   { method: 'GET', path: '/agent/status', tool: 'agent_status', tag: 'agent', summary: 'The autonomous agent: running, leader, last cycles' },
-  { method: 'POST', path: '/agent/run_cycle', tool: 'agent_run_cycle', tag: 'agent', summary: 'Run one monitor → analyze → decide → act cycle now', aliases: SEED },
+  {
+    method: 'POST',
+    path: '/agent/run_cycle',
+    tool: 'agent_run_cycle',
+    tag: 'agent',
+    summary: 'Run one monitor → analyze → decide → act cycle now',
+    aliases: SEED,
+  },
 ];

@@ -4,7 +4,7 @@
  * and experiments are bounded in time.
  */
 import type { Config } from '../config/schema.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 
 export function assertChaosAllowed(config: Config, namespace: string): void {
   const { enabled, allowedNamespaces } = config.chaos;

@@ -13,7 +13,7 @@ import { selectorToString } from '../k8s/selectors.js';
 import { CHAOS_KINDS, CHAOS_STATES, type ChaosExperimentRecord, type ChaosKind } from '../store/index.js';
 import { assertChaosAllowed, assertDurationAllowed } from './chaos-guard.js';
 import type { ServiceContext } from './context.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 import { runMutation, type MutationResult } from './mutation.js';
 import { ownerDeploymentOf } from './pod-summary.js';
 
@@ -62,7 +62,8 @@ export function toExperiment(r: ChaosExperimentRecord): Experiment {
 }
 
 function managerOf(ctx: ServiceContext): ChaosManager {
-  if (!ctx.chaos) throw new ServiceError('unavailable', 'chaos experiments need the SentinelOps runtime (ServiceContext.chaos); this server was built without it');
+  if (!ctx.chaos)
+    throw new ServiceError('unavailable', 'chaos experiments need the SentinelOps runtime (ServiceContext.chaos); this server was built without it');
   return ctx.chaos;
 }
 
@@ -142,18 +143,24 @@ export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promis
     dryRun: input.dryRun,
     validate: () => {
       assertChaosAllowed(ctx.config, namespace);
-      if (!input.pod === !input.deployment) throw new ServiceError('invalid', 'pass exactly one of pod (a pod name) or deployment (to crash a random pod of it)');
+      if (!input.pod === !input.deployment)
+        throw new ServiceError('invalid', 'pass exactly one of pod (a pod name) or deployment (to crash a random pod of it)');
     },
     before: async () => {
       let chosen: V1Pod;
       if (input.pod) {
         chosen = await ctx.cluster.readPod(namespace, input.pod);
         const owner = ownerDeploymentOf(chosen);
-        if (!owner) throw new ServiceError('refused', `pod ${namespace}/${input.pod} belongs to no deployment, so nothing would replace it; chaos only crashes pods a deployment restores`);
+        if (!owner)
+          throw new ServiceError(
+            'refused',
+            `pod ${namespace}/${input.pod} belongs to no deployment, so nothing would replace it; chaos only crashes pods a deployment restores`,
+          );
         deployment = owner;
       }
       const { running } = await runningPodsOf(ctx, namespace, deployment);
-      if (input.pod && !running.some((p) => podName(p) === input.pod)) throw new ServiceError('conflict', `pod ${namespace}/${input.pod} is not running; crash a running pod`);
+      if (input.pod && !running.some((p) => podName(p) === input.pod))
+        throw new ServiceError('conflict', `pod ${namespace}/${input.pod} is not running; crash a running pod`);
       podsToTouch({ available: running.length, count: 1 }, ctx.config.chaos);
       const selected = input.pod ? [input.pod] : pick(ctx, running, 1).map(podName);
       return { deployment, runningPods: running.length, selected, backend: (await managerOf(ctx).backend()).name };
@@ -189,10 +196,13 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
       const n = podsToTouch({ available: running.length, count: input.count, share }, ctx.config.chaos);
       return { deployment, runningPods: running.length, selected: pick(ctx, running, n).map(podName).sort(), backend: (await managerOf(ctx).backend()).name };
     },
-    plan: (b) => `crash ${b.selected.length} of ${b.runningPods} running pods of deployment ${namespace}/${deployment} at once (${b.selected.join(', ')}) through the ${b.backend} backend`,
+    plan: (b) =>
+      `crash ${b.selected.length} of ${b.runningPods} running pods of deployment ${namespace}/${deployment} at once (${b.selected.join(', ')}) through the ${b.backend} backend`,
     apply: (b) =>
-      runExperiment(ctx, { kind: 'cascade', namespace, deployment, params: { pods: b.selected, share: input.share, count: input.count }, durationSeconds: 0 }, async () =>
-        (await managerOf(ctx).backend()).crashPods(namespace, b.selected),
+      runExperiment(
+        ctx,
+        { kind: 'cascade', namespace, deployment, params: { pods: b.selected, share: input.share, count: input.count }, durationSeconds: 0 },
+        async () => (await managerOf(ctx).backend()).crashPods(namespace, b.selected),
       ),
   });
 }
@@ -260,7 +270,14 @@ export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Pr
   const manager = managerOf(ctx);
   const at = ctx.clock.now();
   const audit = (r: { before: unknown; after?: unknown; ok: boolean; error?: string }) =>
-    ctx.store.audit.record({ caller: ctx.caller, tool: 'chaos_cleanup', target: `chaos/${input.namespace ?? '*'}${input.id ? `/${input.id}` : ''}`, arguments: { ...input }, at, ...r });
+    ctx.store.audit.record({
+      caller: ctx.caller,
+      tool: 'chaos_cleanup',
+      target: `chaos/${input.namespace ?? '*'}${input.id ? `/${input.id}` : ''}`,
+      arguments: { ...input },
+      at,
+      ...r,
+    });
   let targets: ChaosExperimentRecord[];
   if (input.id) {
     const exp = ctx.store.chaos.get(input.id);
@@ -279,7 +296,12 @@ export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Pr
     if (r) ended.push(toExperiment(r));
   }
   const errors = ended.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`);
-  audit({ before: { active: targets.map((t) => t.id) }, after: { ended: ended.map((e) => e.id) }, ok: errors.length === 0, error: errors.join('; ') || undefined });
+  audit({
+    before: { active: targets.map((t) => t.id) },
+    after: { ended: ended.map((e) => e.id) },
+    ok: errors.length === 0,
+    error: errors.join('; ') || undefined,
+  });
   const message =
     ended.length === 0
       ? 'no running chaos experiment to end; nothing was changed'
@@ -298,7 +320,9 @@ export async function chaosStatus(ctx: ServiceContext, input: StatusInput) {
   const backend = await manager.backend();
   return {
     enabled,
-    howToEnable: enabled ? null : 'set chaos.enabled: true in the config file (or SENTINELOPS_CHAOS_ENABLED=true) and list namespaces in chaos.allowedNamespaces',
+    howToEnable: enabled
+      ? null
+      : 'set chaos.enabled: true in the config file (or SENTINELOPS_CHAOS_ENABLED=true) and list namespaces in chaos.allowedNamespaces',
     allowedNamespaces: allowedNamespaces.filter((n) => !ctx.config.safety.protectedNamespaces.includes(n)),
     limits: { maxPods, maxShare, maxDurationSeconds, cooldownSeconds: ctx.config.safety.cooldownSeconds },
     backend: backend.name,

@@ -2,14 +2,14 @@
  * What every service function gets: the cluster, the configuration, the store, time, logs, randomness
  * and who is calling (an MCP client's name, "agent", or a REST user) for the audit log.
  */
-import type { AgentControl } from '../agent/control.js';
-import type { Clock } from '../clock.js';
+import type { AgentControl } from '../ports/agent-control.js';
+import type { Clock } from '../base/clock.js';
 import type { ChaosManager } from '../chaos/manager.js';
 import type { Config } from '../config/schema.js';
 import type { ClusterClient } from '../k8s/client.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import type { Store } from '../store/index.js';
-import type { MetricsSource } from './metrics-source.js';
+import type { MetricsSource } from '../ports/metrics-source.js';
 
 export interface ServiceContext {
   cluster: ClusterClient;
@@ -30,18 +30,6 @@ export interface ServiceContext {
 
 /** Reports progress of long operations (restart with wait); the MCP adapter forwards it as notifications. */
 export type ProgressFn = (progress: number, total: number | undefined, message: string) => void | Promise<void>;
-
-/** A small deterministic generator (mulberry32) for seeded randomness. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function namespaceOrDefault(ctx: Pick<ServiceContext, 'config'>, namespace: string | undefined): string {
   return namespace ?? ctx.config.cluster.defaultNamespace;

@@ -6,9 +6,9 @@
  * only to SentinelOps' own store; nothing in the cluster changes.
  */
 import type { V1Deployment, V1PodSpec } from '@kubernetes/client-node';
-import { cpuMillicores, memoryBytes } from '../k8s/quantity.js';
+import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import type { ServiceContext } from './context.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 import type { PodResources } from './cost-model.js';
 import { ownerDeploymentOf } from './pod-summary.js';
 
@@ -68,7 +68,15 @@ export async function observeWorkloads(ctx: ServiceContext, input: ObserveInput)
     let w = byKey.get(key);
     if (!w) {
       // A pod of a deployment not listed (deleted meanwhile) or of no deployment: still costs money.
-      w = { namespace: ns, deployment: owner, replicas: null, templateCpuRequestMillicores: 0, templateMemoryRequestBytes: 0, templateContainers: [], pods: [] };
+      w = {
+        namespace: ns,
+        deployment: owner,
+        replicas: null,
+        templateCpuRequestMillicores: 0,
+        templateMemoryRequestBytes: 0,
+        templateContainers: [],
+        pods: [],
+      };
       byKey.set(key, w);
     }
     const u = usage.get(`${ns}/${p.metadata?.name ?? ''}`);
@@ -80,9 +88,7 @@ export async function observeWorkloads(ctx: ServiceContext, input: ObserveInput)
       ...(u ? { cpuMillicores: u.cpuMillicores, memoryBytes: u.memoryBytes } : {}),
     });
   }
-  const workloads = [...byKey.values()].sort(
-    (a, b) => a.namespace.localeCompare(b.namespace) || (a.deployment ?? '').localeCompare(b.deployment ?? ''),
-  );
+  const workloads = [...byKey.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || (a.deployment ?? '').localeCompare(b.deployment ?? ''));
   const complete = workloads.every((w) => w.pods.every((p) => p.cpuMillicores !== undefined));
   return { source: sample?.source ?? null, complete, workloads };
 }
@@ -139,4 +145,3 @@ export function recordObservation(ctx: ServiceContext, obs: Observation): void {
     });
   }
 }
-

@@ -72,12 +72,25 @@ export async function costRecommendations(ctx: ServiceContext, input: CostRecomm
       : undefined;
     const cpuValues = history.map((s) => s.cpuMaxPodMillicores);
     const memValues = history.map((s) => s.memoryMaxPodBytes);
-    if (current && history.at(-1)?.at !== ctx.clock.now()) (cpuValues.push(current.cpu), memValues.push(current.memory));
+    if (current && history.at(-1)?.at !== ctx.clock.now()) cpuValues.push(current.cpu), memValues.push(current.memory);
     if (cpuValues.length === 0) {
-      skipped.push({ namespace: w.namespace, deployment: w.deployment, reason: w.pods.length ? 'no usage readings from the metrics source yet' : 'no running pods' });
+      skipped.push({
+        namespace: w.namespace,
+        deployment: w.deployment,
+        reason: w.pods.length ? 'no usage readings from the metrics source yet' : 'no running pods',
+      });
       continue;
     }
-    recs.push(recommend(w, cpuValues, memValues, { headroom, windowHours, minCpu: cost.minCpuMillicores, minMemory: cost.minMemoryMiB * MIB, idleThreshold: cost.idleThreshold }, (c, m) => cpuHourlyOf(c, prices) + memoryHourlyOf(m, prices), prices.hoursPerMonth));
+    recs.push(
+      recommend(
+        w,
+        cpuValues,
+        memValues,
+        { headroom, windowHours, minCpu: cost.minCpuMillicores, minMemory: cost.minMemoryMiB * MIB, idleThreshold: cost.idleThreshold },
+        (c, m) => cpuHourlyOf(c, prices) + memoryHourlyOf(m, prices),
+        prices.hoursPerMonth,
+      ),
+    );
   }
   recs.sort((a, b) => b.monthlySavings - a.monthlySavings || a.namespace.localeCompare(b.namespace) || a.deployment.localeCompare(b.deployment));
   const limit = Math.min(input.limit ?? ctx.config.safety.maxListItems, ctx.config.safety.maxListItems);
@@ -93,7 +106,7 @@ export async function costRecommendations(ctx: ServiceContext, input: CostRecomm
     notes: [
       `Recommended request per pod = p95 of the busiest pod's usage over the last ${windowHours} h of samples (nearest rank; with few samples that is their maximum) × headroom ${headroom}, rounded up (CPU to 5m, memory to 1Mi), never below ${cost.minCpuMillicores}m CPU and ${cost.minMemoryMiB}Mi memory.`,
       `Idle: p95 CPU usage below ${Math.round(cost.idleThreshold * 100)}% of the request. Over-provisioned: the recommendation is at least 10% below the current request.`,
-      'Savings price each pod at max(request, usage) before and after, times spec.replicas, per month. Nothing is changed: apply a recommendation by editing the deployment\'s resources.requests.',
+      "Savings price each pod at max(request, usage) before and after, times spec.replicas, per month. Nothing is changed: apply a recommendation by editing the deployment's resources.requests.",
       'Samples are recorded when cost tools run (and by the agent each cycle); more samples give a better p95 (see confidence).',
     ],
   };

@@ -4,7 +4,7 @@
  */
 import type { V1Deployment } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { cpuMillicores, memoryBytes } from '../k8s/quantity.js';
+import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import type { ServiceContext } from './context.js';
 import { cpuHourlyOf, memoryHourlyOf, pricesOf, roundHourly, roundMonthly, type Prices } from './cost-model.js';
 import { PricesSchema } from './cost-report.js';
@@ -31,7 +31,13 @@ export const DeploymentSavingsSchema = z.object({
 export const CostSavingsSchema = {
   windowHours: z.number(),
   prices: PricesSchema,
-  total: z.object({ actualCost: z.number(), baselineCost: z.number(), savings: z.number(), savingsPercent: z.number().nullable(), projectedMonthlySavings: z.number() }),
+  total: z.object({
+    actualCost: z.number(),
+    baselineCost: z.number(),
+    savings: z.number(),
+    savingsPercent: z.number().nullable(),
+    projectedMonthlySavings: z.number(),
+  }),
   deployments: z.array(DeploymentSavingsSchema),
   skipped: z.array(z.object({ namespace: z.string(), deployment: z.string(), reason: z.string() })),
   assumptions: z.array(z.string()),
@@ -75,13 +81,20 @@ export async function costSavings(ctx: ServiceContext, input: CostSavingsInput):
     ];
     const containers = d.spec?.template?.spec?.containers ?? [];
     const perReplicaHourly =
-      cpuHourlyOf(containers.reduce((n, c) => n + cpuMillicores(c.resources?.requests?.cpu), 0), prices) +
-      memoryHourlyOf(containers.reduce((n, c) => n + memoryBytes(c.resources?.requests?.memory), 0), prices);
-    const baseline = input.baselineReplicas !== undefined
-      ? { replicas: input.baselineReplicas, source: 'argument' as const }
-      : ctx.config.cost.baselineReplicas !== undefined
-        ? { replicas: ctx.config.cost.baselineReplicas, source: 'config' as const }
-        : undefined;
+      cpuHourlyOf(
+        containers.reduce((n, c) => n + cpuMillicores(c.resources?.requests?.cpu), 0),
+        prices,
+      ) +
+      memoryHourlyOf(
+        containers.reduce((n, c) => n + memoryBytes(c.resources?.requests?.memory), 0),
+        prices,
+      );
+    const baseline =
+      input.baselineReplicas !== undefined
+        ? { replicas: input.baselineReplicas, source: 'argument' as const }
+        : ctx.config.cost.baselineReplicas !== undefined
+          ? { replicas: ctx.config.cost.baselineReplicas, source: 'config' as const }
+          : undefined;
     const r = savingsOf(samples, now, perReplicaHourly, baseline, prices);
     if (!r) {
       skipped.push({ namespace, deployment, reason: 'one sample at the current time only; savings need replica history over time' });

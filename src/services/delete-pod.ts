@@ -1,6 +1,6 @@
 import { selectorToString } from '../k8s/selectors.js';
 import type { ServiceContext } from './context.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 import { runMutation, type MutationResult } from './mutation.js';
 import { summarizePod, type PodSummary } from './pod-summary.js';
 
@@ -32,7 +32,8 @@ export function deletePod(ctx: ServiceContext, input: DeletePodInput): Promise<M
       }
     },
     before: async () => ({ pod: summarizePod(input.pod ? await ctx.cluster.readPod(namespace, input.pod) : await pickPod(ctx, namespace, input.deployment!)) }),
-    plan: (b) => `delete pod ${namespace}/${b.pod.name}${b.pod.ownerDeployment ? ` (its deployment ${b.pod.ownerDeployment} replaces it)` : ' (no controller will replace it)'}`,
+    plan: (b) =>
+      `delete pod ${namespace}/${b.pod.name}${b.pod.ownerDeployment ? ` (its deployment ${b.pod.ownerDeployment} replaces it)` : ' (no controller will replace it)'}`,
     apply: async (b) => {
       await ctx.cluster.deletePod(namespace, b.pod.name);
       return { deleted: b.pod.name };

@@ -21,7 +21,7 @@ export const DeploymentSummarySchema = z.object({
     .array(z.object({ revision: z.number().int(), podTemplateHash: z.string() }))
     .describe("each ReplicaSet's revision and the pod-template-hash label its pods carry: which revision a pod runs"),
   images: z.array(z.string()),
-  rolloutStartedAt: z.string().nullable().describe("creation time of the newest ReplicaSet"),
+  rolloutStartedAt: z.string().nullable().describe('creation time of the newest ReplicaSet'),
   conditions: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string().nullable(), message: z.string().nullable() })),
   hpaControlled: z.boolean(),
   paused: z.boolean(),
@@ -39,17 +39,13 @@ export function revisionOf(obj: { metadata?: { annotations?: Record<string, stri
 export function ownedReplicaSets(dep: V1Deployment, all: readonly V1ReplicaSet[]): V1ReplicaSet[] {
   const uid = dep.metadata?.uid;
   const name = dep.metadata?.name;
-  return all.filter((rs) =>
-    (rs.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && (uid ? o.uid === uid : o.name === name)),
-  );
+  return all.filter((rs) => (rs.metadata?.ownerReferences ?? []).some((o) => o.kind === 'Deployment' && (uid ? o.uid === uid : o.name === name)));
 }
 
 export function isHpaTarget(dep: V1Deployment, hpas: readonly V2HorizontalPodAutoscaler[]): boolean {
   return hpas.some(
     (h) =>
-      h.metadata?.namespace === dep.metadata?.namespace &&
-      h.spec?.scaleTargetRef?.kind === 'Deployment' &&
-      h.spec.scaleTargetRef.name === dep.metadata?.name,
+      h.metadata?.namespace === dep.metadata?.namespace && h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === dep.metadata?.name,
   );
 }
 

@@ -12,10 +12,7 @@ export interface ListDeploymentsInput {
 
 export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<Paged<DeploymentSummary>> {
   const limit = effectiveLimit(ctx.config, input.limit);
-  const page = toPaged(
-    await ctx.cluster.listDeployments(input.namespace, { labelSelector: input.labelSelector, limit, continue: input.continue }),
-    limit,
-  );
+  const page = toPaged(await ctx.cluster.listDeployments(input.namespace, { labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
   const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
   const [replicaSets, hpas] = await Promise.all([
     Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),

@@ -45,10 +45,7 @@ export async function listEvents(ctx: ServiceContext, input: ListEventsInput): P
   const fields: string[] = [];
   if (input.object) fields.push(`involvedObject.name=${input.object}`);
   if (input.type) fields.push(`type=${input.type}`);
-  const page = toPaged(
-    await ctx.cluster.listEvents(input.namespace, { fieldSelector: fields.join(',') || undefined, limit, continue: input.continue }),
-    limit,
-  );
+  const page = toPaged(await ctx.cluster.listEvents(input.namespace, { fieldSelector: fields.join(',') || undefined, limit, continue: input.continue }), limit);
   // Filter again locally: not every server honours every field selector.
   const items = page.items
     .map(summarizeEvent)

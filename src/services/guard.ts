@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/index.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 
 export function assertWritable(config: Config): void {
   if (config.safety.readOnly) {
@@ -56,8 +56,12 @@ export function assertCooledDown(config: Config, store: Store, target: string, t
   const last = store.audit.lastChangeAt(target, tool);
   if (last !== undefined && now - last < cooldownMs) {
     const wait = Math.ceil((cooldownMs - (now - last)) / 1000);
-    throw new ServiceError('cooldown', `${target} was changed by ${tool} ${Math.floor((now - last) / 1000)}s ago; the cooldown is ${config.safety.cooldownSeconds}s. Retry in ${wait}s.`, {
-      retryAfterSeconds: wait,
-    });
+    throw new ServiceError(
+      'cooldown',
+      `${target} was changed by ${tool} ${Math.floor((now - last) / 1000)}s ago; the cooldown is ${config.safety.cooldownSeconds}s. Retry in ${wait}s.`,
+      {
+        retryAfterSeconds: wait,
+      },
+    );
   }
 }

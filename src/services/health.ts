@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ServiceContext } from './context.js';
-import { isServiceError } from './errors.js';
+import { isServiceError } from '../base/errors.js';
 import { summarizeNode } from './nodes.js';
 import { isUnhealthy, summarizePod } from './pod-summary.js';
 
@@ -20,7 +20,13 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 export const HealthSchema = z.object({
   status: z.enum(['healthy', 'degraded', 'unhealthy']),
-  apiServer: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), latencyMs: z.number().nullable(), error: z.string().nullable() }),
+  apiServer: z.object({
+    reachable: z.boolean(),
+    url: z.string(),
+    version: z.string().nullable(),
+    latencyMs: z.number().nullable(),
+    error: z.string().nullable(),
+  }),
   metrics: z.object({ source: z.string().nullable(), available: z.boolean() }),
   nodes: z.object({ total: z.number().int(), ready: z.number().int(), notReady: z.array(z.string()) }),
   pods: z.object({ total: z.number().int(), byPhase: z.record(z.number().int()), unhealthy: z.number().int() }),
@@ -99,7 +105,14 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     });
   }
   if (!sample) {
-    problems.push({ severity: 'medium', kind: 'Metrics', namespace: null, name: ctx.metrics.name, reason: 'Unavailable', message: `no metrics source answered${metricsError ? ` (${metricsError})` : ''}; scaling decisions are blind` });
+    problems.push({
+      severity: 'medium',
+      kind: 'Metrics',
+      namespace: null,
+      name: ctx.metrics.name,
+      reason: 'Unavailable',
+      message: `no metrics source answered${metricsError ? ` (${metricsError})` : ''}; scaling decisions are blind`,
+    });
   }
   problems.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const status = problems.some((p) => p.severity === 'critical') ? 'unhealthy' : problems.length ? 'degraded' : 'healthy';
@@ -107,7 +120,11 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     status,
     apiServer: { reachable: true, url: ctx.cluster.server, version, latencyMs, error: null },
     metrics: { source: sample?.source ?? null, available: sample !== undefined },
-    nodes: { total: nodeSummaries.length, ready: nodeSummaries.filter((n) => n.ready).length, notReady: nodeSummaries.filter((n) => !n.ready).map((n) => n.name) },
+    nodes: {
+      total: nodeSummaries.length,
+      ready: nodeSummaries.filter((n) => n.ready).length,
+      notReady: nodeSummaries.filter((n) => !n.ready).map((n) => n.name),
+    },
     pods: { total: podSummaries.length, byPhase, unhealthy: unhealthy.length },
     deployments: { total: deployments.items.length, degraded },
     problems: problems.slice(0, MAX_PROBLEMS),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { computeIncidentStats, OUTCOMES, SEVERITIES, type Incident, type IncidentStats, type Outcome, type Severity } from '../store/index.js';
 import type { ServiceContext } from './context.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 
 export interface ListIncidentsInput {
   namespace?: string;

@@ -1,5 +1,5 @@
 import type { ServiceContext } from './context.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 
 export interface PodLogsInput {
   namespace: string;

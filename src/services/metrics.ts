@@ -4,11 +4,11 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { cpuMillicores, memoryBytes } from '../k8s/quantity.js';
+import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import { selectorToString } from '../k8s/selectors.js';
 import type { ServiceContext } from './context.js';
-import { ServiceError } from './errors.js';
-import type { PodUsage } from './metrics-source.js';
+import { ServiceError } from '../base/errors.js';
+import type { PodUsage } from '../ports/metrics-source.js';
 import { ownerDeploymentOf } from './pod-summary.js';
 
 export const METRIC_SCOPES = ['pod', 'deployment', 'namespace'] as const;
@@ -63,10 +63,7 @@ export async function getMetrics(ctx: ServiceContext, input: GetMetricsInput): P
     const dep = await ctx.cluster.readDeployment(input.namespace, input.deployment);
     labelSelector = selectorToString(dep.spec?.selector) || undefined;
   }
-  const [pods, sample] = await Promise.all([
-    ctx.cluster.listPods(input.namespace, { labelSelector }),
-    ctx.metrics.podUsage(input.namespace),
-  ]);
+  const [pods, sample] = await Promise.all([ctx.cluster.listPods(input.namespace, { labelSelector }), ctx.metrics.podUsage(input.namespace)]);
   if (!sample) {
     throw new ServiceError(
       'unavailable',
@@ -75,9 +72,7 @@ export async function getMetrics(ctx: ServiceContext, input: GetMetricsInput): P
   }
   const usage = new Map(sample.pods.map((u) => [`${u.namespace}/${u.pod}`, u]));
   const running = pods.items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
-  const figures = running
-    .map((p) => podFigures(p, usage))
-    .filter((f) => !input.deployment || f.deployment === input.deployment);
+  const figures = running.map((p) => podFigures(p, usage)).filter((f) => !input.deployment || f.deployment === input.deployment);
   const rows = aggregate(figures, scope);
   return { source: sample.source, complete: figures.every((f) => f.usage !== undefined), scope, items: rows };
 }

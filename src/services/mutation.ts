@@ -3,7 +3,7 @@
  * plan) → apply → read the state after, with an audit row written in every case, refusals included.
  */
 import type { ServiceContext } from './context.js';
-import { isServiceError, ServiceError } from './errors.js';
+import { isServiceError, ServiceError } from '../base/errors.js';
 import { assertCooledDown, assertNamespaceAllowed, assertWritable } from './guard.js';
 
 export interface MutationSpec<B, A> {

@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { cpuMillicores, memoryBytes } from '../k8s/quantity.js';
+import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import type { ServiceContext } from './context.js';
 import { effectiveLimit, toPaged, type Paged } from './paging.js';
 import { isoOf } from './pod-summary.js';

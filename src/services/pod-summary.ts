@@ -19,7 +19,9 @@ export const PodSummarySchema = z.object({
   reason: z
     .string()
     .nullable()
-    .describe('the worst container or pod reason: CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ContainerCreating, OOMKilled, Unschedulable, Terminating...'),
+    .describe(
+      'the worst container or pod reason: CrashLoopBackOff, ImagePullBackOff, ErrImagePull, ContainerCreating, OOMKilled, Unschedulable, Terminating...',
+    ),
   message: z.string().nullable(),
   lastTerminationReason: z.string().nullable(),
   lastRunSeconds: z

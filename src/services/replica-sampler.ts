@@ -2,9 +2,9 @@
  * Records every deployment's replica counts on a schedule, so cost savings can be integrated over time
  * from real history instead of guessed.
  */
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import type { ClusterClient } from '../k8s/client.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import type { Store } from '../store/index.js';
 
 export async function sampleReplicas(deps: { cluster: ClusterClient; store: Store; clock: Clock }, namespace?: string): Promise<number> {
@@ -23,10 +23,7 @@ export async function sampleReplicas(deps: { cluster: ClusterClient; store: Stor
 }
 
 /** Samples now and every `intervalSeconds`; returns a stop function. Failures are logged, not fatal. */
-export function startReplicaSampler(
-  deps: { cluster: ClusterClient; store: Store; clock: Clock; logger: Logger },
-  intervalSeconds: number,
-): () => void {
+export function startReplicaSampler(deps: { cluster: ClusterClient; store: Store; clock: Clock; logger: Logger }, intervalSeconds: number): () => void {
   let timer: TimerHandle | undefined;
   let stopped = false;
   const tick = async () => {

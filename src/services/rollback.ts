@@ -6,7 +6,7 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { ServiceContext } from './context.js';
 import { ownedReplicaSets, revisionOf } from './deployment-summary.js';
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
 import { mergePatchDiff } from './merge-patch.js';
 import { runMutation, type MutationResult } from './mutation.js';
 
@@ -49,11 +49,17 @@ export function rollbackDeployment(ctx: ServiceContext, input: RollbackInput): P
       const revisions = owned.map(revisionOf).filter((r): r is number => r !== null);
       const wanted = input.toRevision ?? Math.max(-1, ...revisions.filter((r) => current === null || r < current));
       if (wanted < 0) {
-        throw new ServiceError('conflict', `deployment ${namespace}/${deployment} has no previous revision to roll back to (current revision ${current ?? 'unknown'})`);
+        throw new ServiceError(
+          'conflict',
+          `deployment ${namespace}/${deployment} has no previous revision to roll back to (current revision ${current ?? 'unknown'})`,
+        );
       }
       const rs = owned.find((r) => revisionOf(r) === wanted);
       if (!rs) {
-        throw new ServiceError('not_found', `revision ${wanted} of deployment ${namespace}/${deployment} not found; available revisions: ${revisions.sort((a, b) => a - b).join(', ') || 'none'}`);
+        throw new ServiceError(
+          'not_found',
+          `revision ${wanted} of deployment ${namespace}/${deployment} not found; available revisions: ${revisions.sort((a, b) => a - b).join(', ') || 'none'}`,
+        );
       }
       const target = toWire(rs.spec?.template);
       const labels = (target.metadata as { labels?: Record<string, string> } | undefined)?.labels;
@@ -66,7 +72,8 @@ export function rollbackDeployment(ctx: ServiceContext, input: RollbackInput): P
         toImages: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
       };
     },
-    plan: (b) => `roll back deployment ${namespace}/${deployment} from revision ${b.revision ?? '?'} (${b.images.join(', ')}) to revision ${b.toRevision} (${b.toImages.join(', ')})`,
+    plan: (b) =>
+      `roll back deployment ${namespace}/${deployment} from revision ${b.revision ?? '?'} (${b.images.join(', ')}) to revision ${b.toRevision} (${b.toImages.join(', ')})`,
     apply: async (b) => {
       if (Object.keys(patch as object).length === 0) return { images: b.images, changed: false };
       const d = await ctx.cluster.patchDeployment(namespace, deployment, { spec: { template: patch } });

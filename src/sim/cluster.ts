@@ -6,8 +6,8 @@
  * Everything random draws from one seeded generator and all timing comes from the given clock, so the
  * same seed under a VirtualClock driven the same way yields byte-identical objects (see `dump()`).
  */
-import { RealClock, VirtualClock, type Clock } from '../clock.js';
-import { silentLogger, type Logger } from '../log.js';
+import { RealClock, VirtualClock, type Clock } from '../base/clock.js';
+import { silentLogger, type Logger } from '../base/log.js';
 import { Admission } from './api/admission.js';
 import type { SimProviders } from './api/providers.js';
 import { createApiServer, type ApiServer } from './api/server.js';
@@ -23,7 +23,7 @@ import { Scheduler } from './controllers/scheduler.js';
 import { FaultInjector } from './faults.js';
 import { createLogProvider } from './logs.js';
 import { createMetrics } from './metrics.js';
-import { Rng } from './random.js';
+import { Rng } from '../base/random.js';
 import { ALL_RESOURCES, R } from './resources.js';
 import { ObjectStore } from './store.js';
 import { groupVersion, type KObject, type ResourceType } from './types.js';
@@ -159,7 +159,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   }
 
   const workload = new WorkloadModel(store, clock, { ...(opts.workload ?? {}), seed });
-  const controllers = [events, new GarbageCollector(ctx), new ReplicaSetController(ctx), new DeploymentController(ctx), new Scheduler(ctx), kubelet, nodes, workload];
+  const controllers = [
+    events,
+    new GarbageCollector(ctx),
+    new ReplicaSetController(ctx),
+    new DeploymentController(ctx),
+    new Scheduler(ctx),
+    kubelet,
+    nodes,
+    workload,
+  ];
   for (const c of controllers) c.start();
   // The kubelet's eviction manager: a container past its memory limit is OOM-killed.
   workload.onMemoryLimit((over) => {

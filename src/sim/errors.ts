@@ -66,12 +66,7 @@ export class ApiError extends Error {
 
   static conflict(resource: string, name: string, why: string, group = ''): ApiError {
     const qualified = group ? `${resource}.${group}` : resource;
-    return new ApiError(
-      409,
-      'Conflict',
-      `Operation cannot be fulfilled on ${qualified} "${name}": ${why}`,
-      { name, group, kind: resource },
-    );
+    return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${name}": ${why}`, { name, group, kind: resource });
   }
 
   static invalid(kind: string, name: string, causes: StatusCause[], group = ''): ApiError {

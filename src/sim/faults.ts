@@ -8,7 +8,7 @@
  * undo`'s job, and the agent's). See docs/simulator.md for each fault.
  */
 import { z } from 'zod';
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import type { FaultApi } from './api/providers.js';
 import { CRASH_AFTER_ANNOTATION, type Behaviour, type CrashRule } from './controllers/behaviour.js';
 import { isoSeconds } from './controllers/context.js';
@@ -17,13 +17,23 @@ import type { NodeLifecycle } from './controllers/nodes.js';
 import { deploymentKeyOfPod, splitKey } from './controllers/pods.js';
 import { cpuMillis, formatCpu, isQuantity, memBytes } from './controllers/quantity.js';
 import { ApiError } from './errors.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../base/random.js';
 import { R } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { KObject } from './types.js';
 import { validateCurve, type LoadCurve, type WorkloadModel } from './workload.js';
 
-export const FAULT_NAMES = ['crash-pod', 'crashloop', 'bad-image-rollout', 'crashing-rollout', 'unschedulable-rollout', 'node-down', 'memory-leak', 'load', 'cpu-spike'] as const;
+export const FAULT_NAMES = [
+  'crash-pod',
+  'crashloop',
+  'bad-image-rollout',
+  'crashing-rollout',
+  'unschedulable-rollout',
+  'node-down',
+  'memory-leak',
+  'load',
+  'cpu-spike',
+] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
@@ -39,7 +49,13 @@ const quantity = (what: string) => z.string().refine(isQuantity, { message: `${w
 const curve = z
   .union([
     z.object({ type: z.literal('points'), points: z.array(z.object({ atSeconds: z.number().min(0), millicores: z.number().min(0) })).min(1) }),
-    z.object({ type: z.literal('diurnal'), min: z.number().min(0), max: z.number().min(0), periodSeconds: z.number().positive().optional(), peakAtSeconds: z.number().min(0).optional() }),
+    z.object({
+      type: z.literal('diurnal'),
+      min: z.number().min(0),
+      max: z.number().min(0),
+      periodSeconds: z.number().positive().optional(),
+      peakAtSeconds: z.number().min(0).optional(),
+    }),
   ])
   .superRefine((c, ctx) => {
     const bad = validateCurve(c as LoadCurve);
@@ -59,15 +75,40 @@ export const FaultSpecSchema = z.discriminatedUnion('fault', [
       exitCode: z.number().int().min(1).max(255).default(1),
     })
     .strict(),
-  z.object({ fault: z.literal('crashloop'), ...deploymentTarget, crashAfterSeconds: z.number().min(0).default(3), exitCode: z.number().int().min(1).max(255).default(1), ...lifetime }).strict(),
-  z.object({ fault: z.literal('bad-image-rollout'), ...deploymentTarget, image: z.string().min(1).optional(), container: z.string().optional(), ...lifetime }).strict(),
+  z
+    .object({
+      fault: z.literal('crashloop'),
+      ...deploymentTarget,
+      crashAfterSeconds: z.number().min(0).default(3),
+      exitCode: z.number().int().min(1).max(255).default(1),
+      ...lifetime,
+    })
+    .strict(),
+  z
+    .object({ fault: z.literal('bad-image-rollout'), ...deploymentTarget, image: z.string().min(1).optional(), container: z.string().optional(), ...lifetime })
+    .strict(),
   z.object({ fault: z.literal('crashing-rollout'), ...deploymentTarget, crashAfterSeconds: z.number().min(0).default(5), ...lifetime }).strict(),
-  z.object({ fault: z.literal('unschedulable-rollout'), ...deploymentTarget, cpu: quantity('cpu').optional(), memory: quantity('memory').optional(), ...lifetime }).strict(),
+  z
+    .object({
+      fault: z.literal('unschedulable-rollout'),
+      ...deploymentTarget,
+      cpu: quantity('cpu').optional(),
+      memory: quantity('memory').optional(),
+      ...lifetime,
+    })
+    .strict(),
   z.object({ fault: z.literal('node-down'), node: z.string().min(1), ...lifetime }).strict(),
   z.object({ fault: z.literal('memory-leak'), ...deploymentTarget, mibPerMinute: z.number().positive(), ...lifetime }).strict(),
   z.object({ fault: z.literal('load'), ...deploymentTarget, millicores: z.number().min(0).optional(), curve: curve.optional(), ...lifetime }).strict(),
   z
-    .object({ fault: z.literal('cpu-spike'), ...deploymentTarget, multiplier: z.number().positive().optional(), millicores: z.number().positive().optional(), durationSeconds: z.number().positive().default(300), until: lifetime.until })
+    .object({
+      fault: z.literal('cpu-spike'),
+      ...deploymentTarget,
+      multiplier: z.number().positive().optional(),
+      millicores: z.number().positive().optional(),
+      durationSeconds: z.number().positive().default(300),
+      until: lifetime.until,
+    })
     .strict(),
 ]);
 
@@ -152,8 +193,14 @@ export class FaultInjector implements FaultApi {
 
   private start(spec: ParsedSpec): FaultRecord {
     const now = this.deps.clock.now();
-    const expiresAt = 'until' in spec && spec.until ? Date.parse(spec.until) : 'durationSeconds' in spec && spec.durationSeconds ? now + spec.durationSeconds * 1000 : undefined;
-    if (expiresAt !== undefined && expiresAt <= now) throw ApiError.invalid('Fault', spec.fault, [{ field: 'until', message: 'must be in the future', reason: 'FieldValueInvalid' }]);
+    const expiresAt =
+      'until' in spec && spec.until
+        ? Date.parse(spec.until)
+        : 'durationSeconds' in spec && spec.durationSeconds
+          ? now + spec.durationSeconds * 1000
+          : undefined;
+    if (expiresAt !== undefined && expiresAt <= now)
+      throw ApiError.invalid('Fault', spec.fault, [{ field: 'until', message: 'must be in the future', reason: 'FieldValueInvalid' }]);
     const { fault, ...params } = spec;
     const id = `fault-${this.seq + 1}`;
     const { target, detail, undo } = this.apply(spec, id); // throws before anything changes on bad targets
@@ -183,7 +230,10 @@ export class FaultInjector implements FaultApi {
         const pods = this.pickPods(spec);
         for (const pod of pods) kubelet.kill(pod.metadata.namespace!, pod.metadata.name, spec.container, spec.exitCode, 'Error');
         const names = pods.map((p) => p.metadata.name);
-        return { target: pods.length === 1 ? `${pods[0]!.metadata.namespace}/${names[0]}` : this.deploymentKey(spec), detail: { namespace: pods[0]!.metadata.namespace, pods: names } };
+        return {
+          target: pods.length === 1 ? `${pods[0]!.metadata.namespace}/${names[0]}` : this.deploymentKey(spec),
+          detail: { namespace: pods[0]!.metadata.namespace, pods: names },
+        };
       }
       case 'crashloop': {
         const d = this.deployment(spec);
@@ -231,7 +281,8 @@ export class FaultInjector implements FaultApi {
           ct.resources.requests = { ...(ct.resources.requests ?? {}), cpu, ...(spec.memory ? { memory: spec.memory } : {}) };
           // Keep limits >= requests so the template stays valid.
           if (ct.resources.limits?.cpu !== undefined && cpuMillis(ct.resources.limits.cpu) < cpuMillis(cpu)) ct.resources.limits.cpu = cpu;
-          if (spec.memory && ct.resources.limits?.memory !== undefined && memBytes(ct.resources.limits.memory) < memBytes(spec.memory)) ct.resources.limits.memory = spec.memory;
+          if (spec.memory && ct.resources.limits?.memory !== undefined && memBytes(ct.resources.limits.memory) < memBytes(spec.memory))
+            ct.resources.limits.memory = spec.memory;
         });
         return { target: keyOf(d), detail: { container: c.name, cpu, ...(spec.memory ? { memory: spec.memory } : {}) }, undo: () => undefined };
       }
@@ -276,13 +327,18 @@ export class FaultInjector implements FaultApi {
   private container(d: KObject, name: string | undefined): { name: string; image?: string } {
     const containers = (d.spec?.template?.spec?.containers ?? []) as { name: string; image?: string }[];
     const c = name ? containers.find((x) => x.name === name) : containers[0];
-    if (!c) throw ApiError.invalid('Fault', d.metadata.name, [{ field: 'container', message: `no container ${JSON.stringify(name ?? '')} in ${keyOf(d)}`, reason: 'FieldValueNotFound' }]);
+    if (!c)
+      throw ApiError.invalid('Fault', d.metadata.name, [
+        { field: 'container', message: `no container ${JSON.stringify(name ?? '')} in ${keyOf(d)}`, reason: 'FieldValueNotFound' },
+      ]);
     return c;
   }
 
   private podsOf(deploymentKey: string): KObject[] {
     const [ns] = splitKey(deploymentKey);
-    return this.deps.store.list(R.pods, { namespace: ns }).items.filter((p) => !p.metadata.deletionTimestamp && deploymentKeyOfPod(this.deps.store, p) === deploymentKey);
+    return this.deps.store
+      .list(R.pods, { namespace: ns })
+      .items.filter((p) => !p.metadata.deletionTimestamp && deploymentKeyOfPod(this.deps.store, p) === deploymentKey);
   }
 
   private deploymentKey(spec: { deployment?: string; namespace?: string }): string {
@@ -291,7 +347,8 @@ export class FaultInjector implements FaultApi {
 
   /** The pods a crash-pod fault hits: the named one, or `count` running pods of the Deployment. */
   private pickPods(spec: { pod?: string; deployment?: string; namespace?: string; count: number }): KObject[] {
-    const running = (p: KObject): boolean => !this.deps.nodes.isDown(p.spec?.nodeName ?? '') && (p.status?.containerStatuses ?? []).some((c: { state?: { running?: unknown } }) => c.state?.running);
+    const running = (p: KObject): boolean =>
+      !this.deps.nodes.isDown(p.spec?.nodeName ?? '') && (p.status?.containerStatuses ?? []).some((c: { state?: { running?: unknown } }) => c.state?.running);
     if (spec.pod) {
       const depNs = spec.deployment?.includes('/') ? splitKey(spec.deployment)[0] : undefined;
       const [ns, name] = spec.pod.includes('/') ? splitKey(spec.pod) : [spec.namespace ?? depNs ?? 'default', spec.pod];

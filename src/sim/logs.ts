@@ -5,15 +5,26 @@
  * instance. Without tailLines/sinceSeconds only the newest 1,000 lines are produced, to keep a
  * week-old container's log request cheap.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../base/clock.js';
 import { isoSeconds } from './controllers/context.js';
-import { noise } from './random.js';
+import { noise } from '../base/random.js';
 import { R } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { PodLogOptions } from './api/providers.js';
 
 const DEFAULT_MAX_LINES = 1000;
-const PATHS = ['/', '/index.html', '/api/v1/items', '/api/v1/items/42', '/healthz', '/static/app.js', '/static/style.css', '/favicon.ico', '/login', '/api/v1/orders'];
+const PATHS = [
+  '/',
+  '/index.html',
+  '/api/v1/items',
+  '/api/v1/items/42',
+  '/healthz',
+  '/static/app.js',
+  '/static/style.css',
+  '/favicon.ico',
+  '/login',
+  '/api/v1/orders',
+];
 const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64)', 'curl/8.5.0', 'kube-probe/1.31', 'Go-http-client/1.1', 'python-requests/2.32.3'];
 
 interface Instance {
@@ -59,7 +70,9 @@ function instanceLines(seed: number, uid: string, container: string, image: stri
   const key = `${uid}/${container}/${inst.startedAt}`;
   const interval = 2000 + Math.floor(noise(seed, key, 'interval') * 4000);
   const out: { t: number; text: string }[] = [];
-  const banner = nginx ? nginxBanner(inst.startedAt) : [`${isoSeconds(inst.startedAt)} INFO starting ${container}`, `${isoSeconds(inst.startedAt)} INFO listening on :8080`];
+  const banner = nginx
+    ? nginxBanner(inst.startedAt)
+    : [`${isoSeconds(inst.startedAt)} INFO starting ${container}`, `${isoSeconds(inst.startedAt)} INFO listening on :8080`];
   for (const text of banner) out.push({ t: inst.startedAt, text });
 
   const first = inst.startedAt + interval;
@@ -74,7 +87,12 @@ function instanceLines(seed: number, uid: string, container: string, image: stri
     out.push({ t, text: nginx ? accessLine(seed, key, i, t) : appLine(seed, key, i, t) });
   }
   if (inst.exit && inst.exit.reason !== 'Completed' && inst.exit.reason !== 'OOMKilled' && inst.exit.exitCode !== 0) {
-    out.push({ t: inst.end, text: nginx ? `${nginxTime(inst.end)} [emerg] 1#1: worker process exited unexpectedly, shutting down (exit code ${inst.exit.exitCode})` : `${isoSeconds(inst.end)} FATAL unrecoverable error, exiting with code ${inst.exit.exitCode}` });
+    out.push({
+      t: inst.end,
+      text: nginx
+        ? `${nginxTime(inst.end)} [emerg] 1#1: worker process exited unexpectedly, shutting down (exit code ${inst.exit.exitCode})`
+        : `${isoSeconds(inst.end)} FATAL unrecoverable error, exiting with code ${inst.exit.exitCode}`,
+    });
   }
   let lines = out;
   if (since !== undefined) lines = lines.filter((l) => l.t >= since);

@@ -4,7 +4,7 @@
  * PromQL written for real clusters (joins through kube_pod_owner / kube_replicaset_owner included)
  * works unchanged. Pods on a node that is down have no usage metrics, as with a real metrics-server.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../base/clock.js';
 import { isoSeconds } from './controllers/context.js';
 import { controllerOf, getCondition } from './controllers/pods.js';
 import { containerResources, cpuMillis, memBytes } from './controllers/quantity.js';
@@ -149,7 +149,7 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
   }
 
   e.family('kube_pod_info', 'gauge', 'Information about pod.');
-  e.family('kube_pod_owner', 'gauge', 'Information about the Pod\'s owner.');
+  e.family('kube_pod_owner', 'gauge', "Information about the Pod's owner.");
   e.family('kube_pod_status_phase', 'gauge', 'The pods current phase.');
   e.family('kube_pod_status_ready', 'gauge', 'Describes whether the pod is ready to serve requests.');
   e.family('kube_pod_status_scheduled', 'gauge', 'Describes the status of the scheduling process for the pod.');
@@ -163,13 +163,23 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
   e.family('kube_pod_container_status_last_terminated_exitcode', 'gauge', 'Describes the exit code for the last container in terminated state.');
   for (const pod of store.all(R.pods)) podFamilies(e, pod);
 
-  e.family('kube_replicaset_owner', 'gauge', 'Information about the ReplicaSet\'s owner.');
+  e.family('kube_replicaset_owner', 'gauge', "Information about the ReplicaSet's owner.");
   e.family('kube_replicaset_spec_replicas', 'gauge', 'Number of desired pods for a ReplicaSet.');
   e.family('kube_replicaset_status_ready_replicas', 'gauge', 'The number of ready replicas per ReplicaSet.');
   for (const rs of store.all(R.replicasets)) {
     const ns = rs.metadata.namespace!;
     const owner = controllerOf(rs);
-    e.sample('kube_replicaset_owner', { namespace: ns, replicaset: rs.metadata.name, owner_kind: owner?.kind ?? '<none>', owner_name: owner?.name ?? '<none>', owner_is_controller: owner ? 'true' : 'false' }, 1);
+    e.sample(
+      'kube_replicaset_owner',
+      {
+        namespace: ns,
+        replicaset: rs.metadata.name,
+        owner_kind: owner?.kind ?? '<none>',
+        owner_name: owner?.name ?? '<none>',
+        owner_is_controller: owner ? 'true' : 'false',
+      },
+      1,
+    );
     e.sample('kube_replicaset_spec_replicas', { namespace: ns, replicaset: rs.metadata.name }, Number(rs.spec?.replicas ?? 0));
     e.sample('kube_replicaset_status_ready_replicas', { namespace: ns, replicaset: rs.metadata.name }, Number(rs.status?.readyReplicas ?? 0));
   }
@@ -179,11 +189,27 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
     ['kube_deployment_status_replicas', 'The number of replicas per deployment.', (d: KObject) => Number(d.status?.replicas ?? 0)],
     ['kube_deployment_status_replicas_ready', 'The number of ready replicas per deployment.', (d: KObject) => Number(d.status?.readyReplicas ?? 0)],
     ['kube_deployment_status_replicas_available', 'The number of available replicas per deployment.', (d: KObject) => Number(d.status?.availableReplicas ?? 0)],
-    ['kube_deployment_status_replicas_unavailable', 'The number of unavailable replicas per deployment.', (d: KObject) => Number(d.status?.unavailableReplicas ?? 0)],
+    [
+      'kube_deployment_status_replicas_unavailable',
+      'The number of unavailable replicas per deployment.',
+      (d: KObject) => Number(d.status?.unavailableReplicas ?? 0),
+    ],
     ['kube_deployment_status_replicas_updated', 'The number of updated replicas per deployment.', (d: KObject) => Number(d.status?.updatedReplicas ?? 0)],
-    ['kube_deployment_metadata_generation', 'Sequence number representing a specific generation of the desired state.', (d: KObject) => Number(d.metadata.generation ?? 1)],
-    ['kube_deployment_status_observed_generation', 'The generation observed by the deployment controller.', (d: KObject) => Number(d.status?.observedGeneration ?? 0)],
-    ['kube_deployment_spec_paused', 'Whether the deployment is paused and will not be processed by the deployment controller.', (d: KObject) => (d.spec?.paused ? 1 : 0)],
+    [
+      'kube_deployment_metadata_generation',
+      'Sequence number representing a specific generation of the desired state.',
+      (d: KObject) => Number(d.metadata.generation ?? 1),
+    ],
+    [
+      'kube_deployment_status_observed_generation',
+      'The generation observed by the deployment controller.',
+      (d: KObject) => Number(d.status?.observedGeneration ?? 0),
+    ],
+    [
+      'kube_deployment_spec_paused',
+      'Whether the deployment is paused and will not be processed by the deployment controller.',
+      (d: KObject) => (d.spec?.paused ? 1 : 0),
+    ],
   ] as const;
   for (const [name, help] of dep) e.family(name, 'gauge', help);
   e.family('kube_deployment_status_condition', 'gauge', 'The current status conditions of a deployment.');
@@ -191,7 +217,8 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
     const labels = { namespace: d.metadata.namespace!, deployment: d.metadata.name };
     for (const [name, , f] of dep) e.sample(name, labels, f(d));
     for (const c of (d.status?.conditions ?? []) as { type: string; status: string }[]) {
-      for (const s of ['true', 'false', 'unknown']) e.sample('kube_deployment_status_condition', { ...labels, condition: c.type, status: s }, c.status.toLowerCase() === s ? 1 : 0);
+      for (const s of ['true', 'false', 'unknown'])
+        e.sample('kube_deployment_status_condition', { ...labels, condition: c.type, status: s }, c.status.toLowerCase() === s ? 1 : 0);
     }
   }
 
@@ -205,18 +232,34 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
     const node = n.metadata.name;
     const info = n.status?.nodeInfo ?? {};
     const ip = (n.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === 'InternalIP')?.address ?? '';
-    e.sample('kube_node_info', { node, kernel_version: info.kernelVersion ?? '', os_image: info.osImage ?? '', container_runtime_version: info.containerRuntimeVersion ?? '', kubelet_version: info.kubeletVersion ?? '', internal_ip: ip }, 1);
+    e.sample(
+      'kube_node_info',
+      {
+        node,
+        kernel_version: info.kernelVersion ?? '',
+        os_image: info.osImage ?? '',
+        container_runtime_version: info.containerRuntimeVersion ?? '',
+        kubelet_version: info.kubeletVersion ?? '',
+        internal_ip: ip,
+      },
+      1,
+    );
     for (const c of (n.status?.conditions ?? []) as { type: string; status: string }[]) {
-      for (const s of ['true', 'false', 'unknown']) e.sample('kube_node_status_condition', { node, condition: c.type, status: s }, c.status.toLowerCase() === s ? 1 : 0);
+      for (const s of ['true', 'false', 'unknown'])
+        e.sample('kube_node_status_condition', { node, condition: c.type, status: s }, c.status.toLowerCase() === s ? 1 : 0);
     }
-    for (const [fam, res] of [['kube_node_status_capacity', n.status?.capacity], ['kube_node_status_allocatable', n.status?.allocatable]] as const) {
+    for (const [fam, res] of [
+      ['kube_node_status_capacity', n.status?.capacity],
+      ['kube_node_status_allocatable', n.status?.allocatable],
+    ] as const) {
       if (!res) continue;
       e.sample(fam, { node, resource: 'cpu', unit: 'core' }, cpuMillis(res.cpu) / 1000);
       e.sample(fam, { node, resource: 'memory', unit: 'byte' }, memBytes(res.memory));
       e.sample(fam, { node, resource: 'pods', unit: 'integer' }, Number(res.pods ?? 0));
     }
     e.sample('kube_node_spec_unschedulable', { node }, n.spec?.unschedulable ? 1 : 0);
-    for (const t of (n.spec?.taints ?? []) as { key: string; value?: string; effect: string }[]) e.sample('kube_node_spec_taint', { node, key: t.key, value: t.value ?? '', effect: t.effect }, 1);
+    for (const t of (n.spec?.taints ?? []) as { key: string; value?: string; effect: string }[])
+      e.sample('kube_node_spec_taint', { node, key: t.key, value: t.value ?? '', effect: t.effect }, 1);
   }
   return e.toString();
 }
@@ -228,14 +271,32 @@ function podFamilies(e: Exposition, pod: KObject): void {
   const base = { namespace, pod: name, uid };
   const node = pod.spec?.nodeName ?? '';
   const owner = controllerOf(pod);
-  e.sample('kube_pod_info', { ...base, host_ip: pod.status?.hostIP ?? '', pod_ip: pod.status?.podIP ?? '', node, created_by_kind: owner?.kind ?? '<none>', created_by_name: owner?.name ?? '<none>', priority_class: '', host_network: 'false' }, 1);
-  e.sample('kube_pod_owner', { ...base, owner_kind: owner?.kind ?? '<none>', owner_name: owner?.name ?? '<none>', owner_is_controller: owner ? 'true' : 'false' }, 1);
+  e.sample(
+    'kube_pod_info',
+    {
+      ...base,
+      host_ip: pod.status?.hostIP ?? '',
+      pod_ip: pod.status?.podIP ?? '',
+      node,
+      created_by_kind: owner?.kind ?? '<none>',
+      created_by_name: owner?.name ?? '<none>',
+      priority_class: '',
+      host_network: 'false',
+    },
+    1,
+  );
+  e.sample(
+    'kube_pod_owner',
+    { ...base, owner_kind: owner?.kind ?? '<none>', owner_name: owner?.name ?? '<none>', owner_is_controller: owner ? 'true' : 'false' },
+    1,
+  );
   const phase = pod.status?.phase ?? 'Pending';
   for (const p of ['Pending', 'Succeeded', 'Failed', 'Unknown', 'Running']) e.sample('kube_pod_status_phase', { ...base, phase: p }, p === phase ? 1 : 0);
   const ready = getCondition(pod, 'Ready')?.status?.toLowerCase();
   for (const s of ['true', 'false', 'unknown']) e.sample('kube_pod_status_ready', { ...base, condition: s }, (ready ?? 'false') === s ? 1 : 0);
   const sched = getCondition(pod, 'PodScheduled');
-  if (sched) for (const s of ['true', 'false', 'unknown']) e.sample('kube_pod_status_scheduled', { ...base, condition: s }, sched.status.toLowerCase() === s ? 1 : 0);
+  if (sched)
+    for (const s of ['true', 'false', 'unknown']) e.sample('kube_pod_status_scheduled', { ...base, condition: s }, sched.status.toLowerCase() === s ? 1 : 0);
   if (sched?.status === 'False' && sched.reason === 'Unschedulable') e.sample('kube_pod_status_unschedulable', base, 1);
   for (const c of (pod.spec?.containers ?? []) as Record<string, any>[]) {
     const r = containerResources(c);

@@ -69,7 +69,7 @@ export function parseLabelSelector(selector: string | undefined): LabelRequireme
 
 export function matchLabels(reqs: LabelRequirement[], labels: Record<string, string> | undefined): boolean {
   for (const r of reqs) {
-    const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, r.key);
+    const has = labels !== undefined && Object.hasOwn(labels, r.key);
     const v = has ? labels![r.key] : undefined;
     switch (r.op) {
       case 'exists':
@@ -95,10 +95,14 @@ export function labelPredicate(selector: string | undefined): LabelPredicate {
 }
 
 /** `matchLabels` / `matchExpressions` of a LabelSelector object (Deployment.spec.selector) as requirements. */
-export function requirementsFromLabelSelector(sel: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-} | undefined): LabelRequirement[] {
+export function requirementsFromLabelSelector(
+  sel:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: { key: string; operator: string; values?: string[] }[];
+      }
+    | undefined,
+): LabelRequirement[] {
   const reqs: LabelRequirement[] = [];
   for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key, op: 'in', values: [value] });
   for (const e of sel?.matchExpressions ?? []) {

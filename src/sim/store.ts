@@ -7,16 +7,9 @@
  * write stores a fresh clone. This keeps 10,000-pod lists cheap without risking aliasing bugs on write.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../base/clock.js';
 import { ApiError } from './errors.js';
-import {
-  matchFields,
-  matchLabels,
-  parseFieldSelector,
-  parseLabelSelector,
-  type FieldRequirement,
-  type LabelRequirement,
-} from './selectors.js';
+import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector, type FieldRequirement, type LabelRequirement } from './selectors.js';
 import { resourceKey, type KObject, type ResourceType, type WatchEvent, type WatchEventType } from './types.js';
 
 export interface ListOptions {
@@ -173,7 +166,13 @@ export class ObjectStore {
     obj.metadata ??= { name: '' };
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${this.generateSuffix()}`;
-    if (!meta.name) throw ApiError.invalid(res.kind, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }], res.group);
+    if (!meta.name)
+      throw ApiError.invalid(
+        res.kind,
+        '',
+        [{ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' }],
+        res.group,
+      );
     if (res.namespaced && !meta.namespace) throw ApiError.badRequest('the namespace of the provided object is not set');
     if (!res.namespaced) delete meta.namespace;
     const b = this.bucket(res);
@@ -275,7 +274,12 @@ export class ObjectStore {
     if (opts.resourceVersion && opts.resourceVersion !== current.metadata.resourceVersion)
       throw ApiError.conflict(res.plural, name, 'the object has been modified; please apply your changes to the latest version and try again', res.group);
     if (opts.uid && opts.uid !== current.metadata.uid)
-      throw ApiError.conflict(res.plural, name, `Precondition failed: UID in precondition: ${opts.uid}, UID in object meta: ${current.metadata.uid}`, res.group);
+      throw ApiError.conflict(
+        res.plural,
+        name,
+        `Precondition failed: UID in precondition: ${opts.uid}, UID in object meta: ${current.metadata.uid}`,
+        res.group,
+      );
     b.delete(k);
     this.sortedKeys.delete(resourceKey(res));
     const gone = clone(current);

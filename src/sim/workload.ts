@@ -12,10 +12,10 @@
  * Usage is integrated on a tick (default 10 s) into per-container CPU seconds and leaked bytes, which
  * reset when the container restarts, like a cgroup's counters.
  */
-import type { Clock, TimerHandle } from '../clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import { cpuMillis, containerResources, type ContainerResources } from './controllers/quantity.js';
 import { controllerOf, getCondition, splitKey } from './controllers/pods.js';
-import { noise, noiseAt, noiseKey } from './random.js';
+import { noise, noiseAt, noiseKey } from '../base/random.js';
 import { R } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { KObject } from './types.js';
@@ -197,7 +197,8 @@ export class WorkloadModel {
 
   /** Sets the Deployment's total CPU demand; undefined returns it to the default. */
   setDemand(deployment: string, millicores: number | undefined): void {
-    if (millicores !== undefined && !(Number.isFinite(millicores) && millicores >= 0)) throw new RangeError(`demand must be >= 0 millicores, got ${millicores}`);
+    if (millicores !== undefined && !(Number.isFinite(millicores) && millicores >= 0))
+      throw new RangeError(`demand must be >= 0 millicores, got ${millicores}`);
     const l = this.load(deployment);
     l.base = millicores;
     l.curve = undefined;
@@ -335,7 +336,8 @@ export class WorkloadModel {
       for (const c of f.containers) {
         let cpu: number;
         if (podShare !== undefined) cpu = podShare * c.weight;
-        else if (f.deployment) cpu = Math.max(1, 0.02 * c.res.cpuRequest); // running but not receiving traffic
+        else if (f.deployment)
+          cpu = Math.max(1, 0.02 * c.res.cpuRequest); // running but not receiving traffic
         else cpu = Math.max(1, 0.1 * (c.res.cpuRequest || 100));
         if (this.noiseLevel > 0) cpu *= 1 + this.noiseLevel * (2 * noiseAt(c.cpuNoise, slot) - 1);
         if (c.res.cpuLimit !== undefined && cpu > c.res.cpuLimit) cpu = c.res.cpuLimit;
@@ -353,7 +355,14 @@ export class WorkloadModel {
       let cur: PodUsage;
       if (last && last.uid === pod.metadata.uid) cur = last;
       else {
-        cur = { namespace: pod.metadata.namespace!, name: pod.metadata.name, uid: pod.metadata.uid!, node: pod.spec?.nodeName, deployment: f.deployment, containers: [] };
+        cur = {
+          namespace: pod.metadata.namespace!,
+          name: pod.metadata.name,
+          uid: pod.metadata.uid!,
+          node: pod.spec?.nodeName,
+          deployment: f.deployment,
+          containers: [],
+        };
         out.push(cur);
         last = cur;
       }
@@ -415,6 +424,7 @@ export class WorkloadModel {
 function defaultDemand(d: KObject, utilization: number): number {
   const replicas = Math.max(1, Number(d.spec?.replicas ?? 1));
   let perPod = 0;
-  for (const c of (d.spec?.template?.spec?.containers ?? []) as Record<string, any>[]) perPod += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+  for (const c of (d.spec?.template?.spec?.containers ?? []) as Record<string, any>[])
+    perPod += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
   return replicas * (perPod || 100) * utilization;
 }

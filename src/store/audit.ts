@@ -50,18 +50,27 @@ export class AuditRepository {
 
   record(e: AuditInput): AuditEntry {
     const info = this.db
-      .prepare(
-        `INSERT INTO audit (at, caller, tool, target, arguments, before, after, ok, error, dry_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(e.at ?? this.now(), e.caller, e.tool, e.target ?? null, JSON.stringify(e.arguments), json(e.before), json(e.after), e.ok ? 1 : 0, e.error ?? null, e.dryRun ? 1 : 0);
+      .prepare(`INSERT INTO audit (at, caller, tool, target, arguments, before, after, ok, error, dry_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(
+        e.at ?? this.now(),
+        e.caller,
+        e.tool,
+        e.target ?? null,
+        JSON.stringify(e.arguments),
+        json(e.before),
+        json(e.after),
+        e.ok ? 1 : 0,
+        e.error ?? null,
+        e.dryRun ? 1 : 0,
+      );
     return toEntry(this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(Number(info.lastInsertRowid)) as Row);
   }
 
   /** Time of the last successful real (not dry-run) change of `target` by `tool`, in epoch ms. */
   lastChangeAt(target: string, tool: string): number | undefined {
-    const row = this.db
-      .prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND tool = ? AND ok = 1 AND dry_run = 0')
-      .get(target, tool) as { at: number | null };
+    const row = this.db.prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND tool = ? AND ok = 1 AND dry_run = 0').get(target, tool) as {
+      at: number | null;
+    };
     return row.at ?? undefined;
   }
 
@@ -69,14 +78,12 @@ export class AuditRepository {
   list(q: AuditQuery = {}): AuditEntry[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.tool) (where.push('tool = ?'), args.push(q.tool));
-    if (q.caller) (where.push('caller = ?'), args.push(q.caller));
-    if (q.target) (where.push('target = ?'), args.push(q.target));
-    if (q.since !== undefined) (where.push('at >= ?'), args.push(q.since));
+    if (q.tool) where.push('tool = ?'), args.push(q.tool);
+    if (q.caller) where.push('caller = ?'), args.push(q.caller);
+    if (q.target) where.push('target = ?'), args.push(q.target);
+    if (q.since !== undefined) where.push('at >= ?'), args.push(q.since);
     args.push(q.limit ?? 100);
-    const rows = this.db
-      .prepare(`SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`)
-      .all(...args) as Row[];
+    const rows = this.db.prepare(`SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`).all(...args) as Row[];
     return rows.map(toEntry);
   }
 }

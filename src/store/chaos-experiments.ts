@@ -31,10 +31,7 @@ export interface ChaosExperimentRecord {
   error: string | null;
 }
 
-export type NewChaosExperiment = Pick<
-  ChaosExperimentRecord,
-  'kind' | 'namespace' | 'target' | 'backend' | 'caller' | 'params' | 'startedAt' | 'expiresAt'
->;
+export type NewChaosExperiment = Pick<ChaosExperimentRecord, 'kind' | 'namespace' | 'target' | 'backend' | 'caller' | 'params' | 'startedAt' | 'expiresAt'>;
 
 interface Row {
   seq: number;

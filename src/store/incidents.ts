@@ -119,10 +119,16 @@ export class IncidentRepository {
     const at = action.at ?? this.now();
     this.db.transaction(() => {
       this.db
-        .prepare(
-          `INSERT INTO incident_actions (incident_seq, at, tool, arguments, ok, result, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(seq, at, action.tool, JSON.stringify(action.arguments), action.ok ? 1 : 0, action.result === undefined ? null : JSON.stringify(action.result), action.reason);
+        .prepare(`INSERT INTO incident_actions (incident_seq, at, tool, arguments, ok, result, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(
+          seq,
+          at,
+          action.tool,
+          JSON.stringify(action.arguments),
+          action.ok ? 1 : 0,
+          action.result === undefined ? null : JSON.stringify(action.result),
+          action.reason,
+        );
       this.db.prepare('UPDATE incidents SET acknowledged_at = ? WHERE seq = ? AND acknowledged_at IS NULL').run(at, seq);
     })();
     const incident = this.mustGet(seq);
@@ -153,9 +159,7 @@ export class IncidentRepository {
     const seq = parseIncidentId(id);
     if (seq === undefined || !this.exists(seq)) return undefined;
     this.db
-      .prepare(
-        `UPDATE incidents SET outcome = 'resolved', resolved_at = COALESCE(resolved_at, ?), summary = COALESCE(?, summary) WHERE seq = ?`,
-      )
+      .prepare(`UPDATE incidents SET outcome = 'resolved', resolved_at = COALESCE(resolved_at, ?), summary = COALESCE(?, summary) WHERE seq = ?`)
       .run(opts.at ?? this.now(), opts.summary ?? null, seq);
     const incident = this.mustGet(seq);
     this.events.emit('incident', { kind: 'resolved', incident });
@@ -171,14 +175,12 @@ export class IncidentRepository {
   list(q: IncidentQuery = {}): Incident[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.namespace) (where.push('namespace = ?'), args.push(q.namespace));
-    if (q.type) (where.push('type = ?'), args.push(q.type));
-    if (q.target) (where.push('target = ?'), args.push(q.target));
-    if (q.outcome) (where.push('outcome = ?'), args.push(q.outcome));
-    if (q.since !== undefined) (where.push('detected_at >= ?'), args.push(q.since));
-    const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC ${
-      q.limit ? 'LIMIT ?' : ''
-    }`;
+    if (q.namespace) where.push('namespace = ?'), args.push(q.namespace);
+    if (q.type) where.push('type = ?'), args.push(q.type);
+    if (q.target) where.push('target = ?'), args.push(q.target);
+    if (q.outcome) where.push('outcome = ?'), args.push(q.outcome);
+    if (q.since !== undefined) where.push('detected_at >= ?'), args.push(q.since);
+    const sql = `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC ${q.limit ? 'LIMIT ?' : ''}`;
     if (q.limit) args.push(q.limit);
     const rows = this.db.prepare(sql).all(...args) as Row[];
     return this.withActions(rows);

@@ -1,7 +1,7 @@
 /**
  * The store: one SQLite file and its repositories. Open once at start, pass down, close on shutdown.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../base/clock.js';
 import { openDatabase, type Db } from './db.js';
 import { AuditRepository } from './audit.js';
 import { IncidentRepository } from './incidents.js';
@@ -25,7 +25,10 @@ export class Store {
   readonly usage: UsageSampleRepository;
   readonly chaos: ChaosExperimentRepository;
 
-  private constructor(readonly db: Db, clock: Pick<Clock, 'now'>) {
+  private constructor(
+    readonly db: Db,
+    clock: Pick<Clock, 'now'>,
+  ) {
     const now = () => clock.now();
     this.incidents = new IncidentRepository(db, now);
     this.audit = new AuditRepository(db, now);

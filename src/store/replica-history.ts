@@ -43,13 +43,11 @@ export class ReplicaHistoryRepository {
   list(q: ReplicaQuery = {}): ReplicaSample[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.namespace) (where.push('namespace = ?'), args.push(q.namespace));
-    if (q.deployment) (where.push('deployment = ?'), args.push(q.deployment));
-    if (q.since !== undefined) (where.push('at >= ?'), args.push(q.since));
-    if (q.until !== undefined) (where.push('at <= ?'), args.push(q.until));
-    const rows = this.db
-      .prepare(`SELECT * FROM replica_history ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, seq`)
-      .all(...args) as Row[];
+    if (q.namespace) where.push('namespace = ?'), args.push(q.namespace);
+    if (q.deployment) where.push('deployment = ?'), args.push(q.deployment);
+    if (q.since !== undefined) where.push('at >= ?'), args.push(q.since);
+    if (q.until !== undefined) where.push('at <= ?'), args.push(q.until);
+    const rows = this.db.prepare(`SELECT * FROM replica_history ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, seq`).all(...args) as Row[];
     return rows.map((r) => ({
       at: new Date(r.at).toISOString(),
       namespace: r.namespace,

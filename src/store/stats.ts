@@ -26,9 +26,7 @@ export function computeIncidentStats(incidents: readonly Incident[]): IncidentSt
     if (i.outcome !== 'resolved' || !i.resolvedAt) continue;
     const resolved = Date.parse(i.resolvedAt);
     mttrs.push((resolved - Date.parse(i.detectedAt)) / 1000);
-    const again = (byKey.get(`${i.type}|${i.namespace}|${i.target}`) ?? []).some(
-      (t) => t > resolved && t - resolved <= RECURRENCE_WINDOW_MS,
-    );
+    const again = (byKey.get(`${i.type}|${i.namespace}|${i.target}`) ?? []).some((t) => t > resolved && t - resolved <= RECURRENCE_WINDOW_MS);
     if (again) recurred++;
     else successes++;
   }

@@ -66,10 +66,7 @@ export const IncidentStatsSchema = z.object({
     p95: z.number().nullable(),
     count: z.number().int(),
   }),
-  successRate: z
-    .number()
-    .nullable()
-    .describe('share of incidents resolved and not recurring (same type and target) within 10 minutes; null with no incidents'),
+  successRate: z.number().nullable().describe('share of incidents resolved and not recurring (same type and target) within 10 minutes; null with no incidents'),
   recurred: z.number().int(),
 });
 

@@ -68,7 +68,9 @@ export class UsageSampleRepository {
 
   /** Epoch ms of the newest sample of the deployment, if any. */
   lastAt(namespace: string, deployment: string): number | undefined {
-    const row = this.db.prepare('SELECT MAX(at) AS at FROM usage_samples WHERE namespace = ? AND deployment = ?').get(namespace, deployment) as { at: number | null };
+    const row = this.db.prepare('SELECT MAX(at) AS at FROM usage_samples WHERE namespace = ? AND deployment = ?').get(namespace, deployment) as {
+      at: number | null;
+    };
     return row.at ?? undefined;
   }
 
@@ -76,9 +78,9 @@ export class UsageSampleRepository {
   list(q: UsageQuery = {}): UsageSampleRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.namespace) (where.push('namespace = ?'), args.push(q.namespace));
-    if (q.deployment) (where.push('deployment = ?'), args.push(q.deployment));
-    if (q.since !== undefined) (where.push('at >= ?'), args.push(q.since));
+    if (q.namespace) where.push('namespace = ?'), args.push(q.namespace);
+    if (q.deployment) where.push('deployment = ?'), args.push(q.deployment);
+    if (q.since !== undefined) where.push('at >= ?'), args.push(q.since);
     const rows = this.db.prepare(`SELECT * FROM usage_samples ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, seq`).all(...args) as Row[];
     return rows.map((r) => ({
       at: r.at,

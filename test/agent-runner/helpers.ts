@@ -5,15 +5,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RealClock } from '../../src/clock.js';
+import { RealClock } from '../../src/base/clock.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import { createRuntime, type Runtime } from '../../src/server/runtime.js';
-import { seededRandom } from '../../src/services/context.js';
+import { silentLogger } from '../../src/base/log.js';
+import { createRuntime, type Runtime } from '../../src/app/runtime.js';
+import { seededRandom } from '../../src/base/random.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
 import { AgentRunner, runnerOptionsFromConfig, type AgentRunnerOptions, type CycleReport } from '../../src/agent/runner.js';
-import { connectInProcess, type ToolClient } from '../../src/agent/tool-client.js';
+import type { ToolClient } from '../../src/agent/tool-client.js';
+import { connectInProcess } from '../../src/app/agent-link.js';
 
 export interface World {
   sim: Simulator;
@@ -55,7 +56,15 @@ export async function startWorld(overrides: Record<string, unknown> = {}): Promi
       const client = await connectInProcess({ ...runtime.deps, random: seededRandom(1) });
       clients.push(client);
       const cycles: CycleReport[] = [];
-      const runner = new AgentRunner({ client, clock, logger: silentLogger(), ...runnerOptionsFromConfig(config), summary: null, onCycle: (c) => cycles.push(c), ...extra });
+      const runner = new AgentRunner({
+        client,
+        clock,
+        logger: silentLogger(),
+        ...runnerOptionsFromConfig(config),
+        summary: null,
+        onCycle: (c) => cycles.push(c),
+        ...extra,
+      });
       runners.push(runner);
       return { runner, client, cycles };
     },

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../src/agent/leader.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/base/log.js';
 import { R } from '../../src/sim/resources.js';
 import { type World, startWorld, until } from './helpers.js';
 
@@ -22,7 +22,16 @@ describe('leader election', () => {
     world = await startWorld();
     const w = world;
     const candidate = async (identity: string) => {
-      const leader = new LeaderElector({ kubeConfig: w.runtime.deps.cluster.kubeConfig, clock: w.clock, logger: silentLogger(), namespace: 'default', name: 'sentinelops-agent', identity, leaseDurationSeconds: LEASE_S, renewSeconds: RENEW_S });
+      const leader = new LeaderElector({
+        kubeConfig: w.runtime.deps.cluster.kubeConfig,
+        clock: w.clock,
+        logger: silentLogger(),
+        namespace: 'default',
+        name: 'sentinelops-agent',
+        identity,
+        leaseDurationSeconds: LEASE_S,
+        renewSeconds: RENEW_S,
+      });
       return { leader, ...(await w.runner({ leader })) };
     };
     const a = await candidate('runner-a');
@@ -68,7 +77,17 @@ describe('leader election', () => {
   it('a released lease is taken at once', async () => {
     world = await startWorld();
     const kubeConfig = world.runtime.deps.cluster.kubeConfig;
-    const make = (identity: string) => new LeaderElector({ kubeConfig, clock: world!.clock, logger: silentLogger(), namespace: 'default', name: 'release-test', identity, leaseDurationSeconds: 30, renewSeconds: 10 });
+    const make = (identity: string) =>
+      new LeaderElector({
+        kubeConfig,
+        clock: world!.clock,
+        logger: silentLogger(),
+        namespace: 'default',
+        name: 'release-test',
+        identity,
+        leaseDurationSeconds: 30,
+        renewSeconds: 10,
+      });
     const a = make('a');
     const b = make('b');
     await a.start();

@@ -8,11 +8,53 @@ import type { ToolClient, ToolResult } from '../../src/agent/tool-client.js';
 import { deploymentFailure, nodeFailure, podFailure } from '../../src/agent/watch-trigger.js';
 
 const podRow = (o: Record<string, unknown> = {}) => ({
-  name: 'web-1', namespace: 'demo', phase: 'Running', ready: true, node: 'node-1', restarts: 0, ownerDeployment: 'web',
-  createdAt: '2026-01-01T00:00:00.000Z', reason: null, message: null, lastTerminationReason: null, scheduled: true, unschedulableMessage: null, images: ['nginx:1.27'], ...o,
+  name: 'web-1',
+  namespace: 'demo',
+  phase: 'Running',
+  ready: true,
+  node: 'node-1',
+  restarts: 0,
+  ownerDeployment: 'web',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  reason: null,
+  message: null,
+  lastTerminationReason: null,
+  scheduled: true,
+  unschedulableMessage: null,
+  images: ['nginx:1.27'],
+  ...o,
 });
-const depRow = { name: 'web', namespace: 'demo', replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2, revision: 3, previousRevision: 2, images: ['nginx:1.27'], rolloutStartedAt: '2026-01-01T00:00:00.000Z', conditions: [{ type: 'Available', status: 'True', reason: null, message: null }], hpaControlled: false, paused: false, createdAt: null };
-const usageRow = (name: string, cpu: number, withSample = true) => ({ kind: 'pod', namespace: 'demo', name, pods: 1, podsWithMetrics: withSample ? 1 : 0, cpuMillicores: cpu, memoryBytes: 32 * 2 ** 20, cpuRequestMillicores: 100, memoryRequestBytes: 64 * 2 ** 20, cpuLimitMillicores: 200, memoryLimitBytes: 128 * 2 ** 20, cpuUtilization: cpu, memoryUtilization: 50 });
+const depRow = {
+  name: 'web',
+  namespace: 'demo',
+  replicas: 2,
+  readyReplicas: 2,
+  updatedReplicas: 2,
+  availableReplicas: 2,
+  revision: 3,
+  previousRevision: 2,
+  images: ['nginx:1.27'],
+  rolloutStartedAt: '2026-01-01T00:00:00.000Z',
+  conditions: [{ type: 'Available', status: 'True', reason: null, message: null }],
+  hpaControlled: false,
+  paused: false,
+  createdAt: null,
+};
+const usageRow = (name: string, cpu: number, withSample = true) => ({
+  kind: 'pod',
+  namespace: 'demo',
+  name,
+  pods: 1,
+  podsWithMetrics: withSample ? 1 : 0,
+  cpuMillicores: cpu,
+  memoryBytes: 32 * 2 ** 20,
+  cpuRequestMillicores: 100,
+  memoryRequestBytes: 64 * 2 ** 20,
+  cpuLimitMillicores: 200,
+  memoryLimitBytes: 128 * 2 ** 20,
+  cpuUtilization: cpu,
+  memoryUtilization: 50,
+});
 
 /** A scripted server: each call answers from the current world; records what was asked. */
 function scripted(world: { pods: Record<string, unknown>[]; usage: Record<string, unknown>[]; metricsDown?: boolean }) {
@@ -23,7 +65,10 @@ function scripted(world: { pods: Record<string, unknown>[]; usage: Record<string
       if (tool === 'list_deployments') return { ok: true, value: { items: [depRow], truncated: false } };
       if (tool === 'list_pods') return { ok: true, value: { items: world.pods, truncated: false } };
       if (tool === 'list_nodes') return { ok: true, value: { items: [{ name: 'node-1', ready: true, unschedulable: false }], truncated: false } };
-      if (tool === 'get_metrics') return world.metricsDown ? { ok: false, error: 'no metrics source answered' } : { ok: true, value: { source: 'metrics-server', complete: true, scope: 'pod', items: world.usage } };
+      if (tool === 'get_metrics')
+        return world.metricsDown
+          ? { ok: false, error: 'no metrics source answered' }
+          : { ok: true, value: { source: 'metrics-server', complete: true, scope: 'pod', items: world.usage } };
       return { ok: false, error: `unexpected ${tool}` };
     },
     async close() {},
@@ -36,11 +81,23 @@ describe('monitor', () => {
     const world = { pods: [podRow(), podRow({ name: 'web-2', ready: false })], usage: [usageRow('web-1', 150), usageRow('web-2', 0)] };
     const { client, calls } = scripted(world);
     const obs = await new Monitor(client, { namespaces: ['demo'] }).observe(Date.UTC(2026, 0, 1, 1));
-    expect(calls.sort()).toEqual(['get_metrics {"namespace":"demo","scope":"pod"}', 'list_deployments {"namespace":"demo"}', 'list_nodes {}', 'list_pods {"namespace":"demo"}']);
+    expect(calls.sort()).toEqual([
+      'get_metrics {"namespace":"demo","scope":"pod"}',
+      'list_deployments {"namespace":"demo"}',
+      'list_nodes {}',
+      'list_pods {"namespace":"demo"}',
+    ]);
     expect(obs.deployments[0]).toMatchObject({ revision: '3', previousRevision: '2', rolloutStartedAt: Date.UTC(2026, 0, 1) });
     expect(obs.pods[0]).toMatchObject({ cpuMillicores: 150, cpuRequestMillicores: 100, cpuLimitMillicores: 200 });
     // The unready pod idles: utilization is the ready pod's alone.
-    expect(obs.metrics['demo/web']).toMatchObject({ cpuMillicores: 150, cpuRequestMillicores: 100, cpuUtilization: 150, podsWithMetrics: 1, readyPods: 1, complete: true });
+    expect(obs.metrics['demo/web']).toMatchObject({
+      cpuMillicores: 150,
+      cpuRequestMillicores: 100,
+      cpuUtilization: 150,
+      podsWithMetrics: 1,
+      readyPods: 1,
+      complete: true,
+    });
   });
 
   it('a restart seen between checks is a fresh crash until a later check finds the pod ready again', async () => {
@@ -77,20 +134,54 @@ describe('watch trigger judgement', () => {
   const pod = (status: Record<string, unknown>, meta: Record<string, unknown> = {}) => ({ metadata: { namespace: 'demo', name: 'web-1', ...meta }, status });
   it.each([
     { name: 'restart count rose', obj: pod({ containerStatuses: [{ restartCount: 2, state: { running: {} } }] }), prev: 1, want: 'pod demo/web-1 restarted' },
-    { name: 'CrashLoopBackOff', obj: pod({ containerStatuses: [{ restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }), prev: 3, want: 'pod demo/web-1 CrashLoopBackOff' },
-    { name: 'OOMKilled', obj: pod({ containerStatuses: [{ restartCount: 0, state: { terminated: { reason: 'OOMKilled' } } }] }), prev: 0, want: 'pod demo/web-1 OOMKilled' },
-    { name: 'Unschedulable', obj: pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] }), prev: undefined, want: 'pod demo/web-1 Unschedulable' },
+    {
+      name: 'CrashLoopBackOff',
+      obj: pod({ containerStatuses: [{ restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }),
+      prev: 3,
+      want: 'pod demo/web-1 CrashLoopBackOff',
+    },
+    {
+      name: 'OOMKilled',
+      obj: pod({ containerStatuses: [{ restartCount: 0, state: { terminated: { reason: 'OOMKilled' } } }] }),
+      prev: 0,
+      want: 'pod demo/web-1 OOMKilled',
+    },
+    {
+      name: 'Unschedulable',
+      obj: pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] }),
+      prev: undefined,
+      want: 'pod demo/web-1 Unschedulable',
+    },
     { name: 'healthy', obj: pod({ containerStatuses: [{ restartCount: 0, state: { running: {} } }] }), prev: 0, want: undefined },
-    { name: 'terminating', obj: pod({ containerStatuses: [{ state: { terminated: { reason: 'Error' } } }] }, { deletionTimestamp: 'x' }), prev: 0, want: undefined },
-    { name: 'first sight of a restarted pod (no baseline)', obj: pod({ containerStatuses: [{ restartCount: 4, state: { running: {} } }] }), prev: undefined, want: undefined },
+    {
+      name: 'terminating',
+      obj: pod({ containerStatuses: [{ state: { terminated: { reason: 'Error' } } }] }, { deletionTimestamp: 'x' }),
+      prev: 0,
+      want: undefined,
+    },
+    {
+      name: 'first sight of a restarted pod (no baseline)',
+      obj: pod({ containerStatuses: [{ restartCount: 4, state: { running: {} } }] }),
+      prev: undefined,
+      want: undefined,
+    },
   ])('pod: $name', ({ obj, prev, want }) => {
     expect(podFailure(obj, prev)).toBe(want);
   });
 
   it('deployments fail on a stalled rollout, nodes on NotReady', () => {
     const dep = (conditions: unknown[]) => ({ metadata: { namespace: 'demo', name: 'web' }, status: { conditions } });
-    expect(deploymentFailure(dep([{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }]))).toBe('deployment demo/web ProgressDeadlineExceeded');
-    expect(deploymentFailure(dep([{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }, { type: 'Available', status: 'False' }]))).toBeUndefined();
+    expect(deploymentFailure(dep([{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }]))).toBe(
+      'deployment demo/web ProgressDeadlineExceeded',
+    );
+    expect(
+      deploymentFailure(
+        dep([
+          { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' },
+          { type: 'Available', status: 'False' },
+        ]),
+      ),
+    ).toBeUndefined();
     expect(nodeFailure({ metadata: { name: 'node-2' }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } })).toBe('node node-2 NotReady');
     expect(nodeFailure({ metadata: { name: 'node-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } })).toBeUndefined();
   });

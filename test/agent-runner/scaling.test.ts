@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rehearse } from '../../src/agent/rehearse.js';
+import { rehearse } from '../../src/rehearsal/rehearse.js';
 import type { CycleReport } from '../../src/agent/runner.js';
-import { loadScenarioFile } from '../../src/agent/scenario.js';
+import { loadScenarioFile } from '../../src/rehearsal/scenario.js';
 
 const DIR = join(import.meta.dirname, '../../demo/scenarios');
 
@@ -24,7 +24,10 @@ describe('rehearsed scaling', () => {
     expect(downs.length).toBeGreaterThan(0);
 
     // Every stretch of overload (after the first minute of start-up) begins at most two cycles before a scale-up.
-    const overloaded = samples.map((s) => ({ t: rel(s.at), over: Object.values(s.deployments).some((d) => d.demandMillicores > d.readyReplicas * d.podCapacityMillicores) }));
+    const overloaded = samples.map((s) => ({
+      t: rel(s.at),
+      over: Object.values(s.deployments).some((d) => d.demandMillicores > d.readyReplicas * d.podCapacityMillicores),
+    }));
     const starts = overloaded.filter((s, i) => s.t > 60 && s.over && !overloaded[i - 1]!.over).map((s) => s.t);
     expect(starts.length).toBeGreaterThan(0);
     for (const t of starts) expect(ups.some((a) => a.at >= t - interval && a.at <= t + 2 * interval)).toBe(true);

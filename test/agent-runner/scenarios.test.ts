@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rehearse } from '../../src/agent/rehearse.js';
+import { rehearse } from '../../src/rehearsal/rehearse.js';
 import type { CycleReport } from '../../src/agent/runner.js';
-import { loadScenarioFile } from '../../src/agent/scenario.js';
+import { loadScenarioFile } from '../../src/rehearsal/scenario.js';
 
 const DIR = join(import.meta.dirname, '../../demo/scenarios');
 const run = async (name: string) => (await rehearse(await loadScenarioFile(join(DIR, `${name}.yaml`)))).report;
@@ -15,7 +15,9 @@ const run = async (name: string) => (await rehearse(await loadScenarioFile(join(
 describe('rehearsed healing', () => {
   it('bad image rollout: rolled back, the final image is the previous one, never restarted', async () => {
     const r = await run('bad-image-rollout');
-    expect(r.actions.filter((a) => a.tool === 'rollback_deployment')).toMatchObject([{ ok: true, arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 } }]);
+    expect(r.actions.filter((a) => a.tool === 'rollback_deployment')).toMatchObject([
+      { ok: true, arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 } },
+    ]);
     expect(r.actions.some((a) => a.tool === 'restart_deployment')).toBe(false);
     expect(r.deployments['demo/web']).toMatchObject({ finalImage: 'nginx:1.27' });
     expect(r.deployments['demo/web']!.finalReadyReplicas).toBe(r.deployments['demo/web']!.finalReplicas);
@@ -60,7 +62,12 @@ describe('rehearsed healing', () => {
   it('protected namespace: incidents recorded in kube-system, no action there', async () => {
     const r = await run('protected-namespace');
     expect(r.actions.filter((a) => a.arguments.namespace === 'kube-system')).toEqual([]);
-    expect(r.incidents.filter((i) => i.namespace === 'kube-system').map((i) => i.target).sort()).toEqual(expect.arrayContaining(['coredns', 'metrics-agent']));
+    expect(
+      r.incidents
+        .filter((i) => i.namespace === 'kube-system')
+        .map((i) => i.target)
+        .sort(),
+    ).toEqual(expect.arrayContaining(['coredns', 'metrics-agent']));
   });
 
   it('unschedulable rollout: escalated with the missing resource, Pending pods never deleted; rolled back once the rollout stalls', async () => {
@@ -104,7 +111,10 @@ describe('rehearsed healing', () => {
   it('slow crashing rollout: pods that crash minutes after the rollout are rolled back, not restarted', async () => {
     const r = await run('slow-crashing-rollout');
     expect(r.actions.filter((a) => a.tool !== 'scale_deployment').map((a) => a.tool)).toEqual(['rollback_deployment']);
-    expect(r.actions.find((a) => a.tool === 'rollback_deployment')).toMatchObject({ ok: true, arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 } });
+    expect(r.actions.find((a) => a.tool === 'rollback_deployment')).toMatchObject({
+      ok: true,
+      arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 },
+    });
     expect(r.deployments['demo/web']).toMatchObject({ finalImage: 'nginx:1.27' });
     const web = r.deployments['demo/web']!;
     expect(web.finalReadyReplicas).toBe(web.finalReplicas);

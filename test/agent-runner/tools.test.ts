@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from '../../src/server/create-server.js';
+import { createServer } from '../../src/mcp/create-server.js';
 import { R } from '../../src/sim/resources.js';
 import { type World, startWorld, until } from './helpers.js';
 
@@ -40,22 +40,42 @@ describe('agent tools', () => {
     await runner.runCycle();
     world.sim.faults.inject({ fault: 'bad-image-rollout', deployment: 'demo/nginx-demo' });
     // Wait until the new pods show the pull error, then ask for a plan.
-    const plan = await until(async () => {
-      const r = await call('agent_run_cycle', { dryRun: true });
-      expect(r.isError).toBeFalsy();
-      const c = r.structuredContent as { decisions: { action: string; tool: string | null; arguments: Record<string, unknown> }[]; results: { dryRun: boolean; message: string }[]; mode: string; incidents: unknown };
-      return c.decisions.some((d) => d.action === 'rollback') ? c : undefined;
-    }, 20_000, 'a rollback in the plan');
+    const plan = await until(
+      async () => {
+        const r = await call('agent_run_cycle', { dryRun: true });
+        expect(r.isError).toBeFalsy();
+        const c = r.structuredContent as {
+          decisions: { action: string; tool: string | null; arguments: Record<string, unknown> }[];
+          results: { dryRun: boolean; message: string }[];
+          mode: string;
+          incidents: unknown;
+        };
+        return c.decisions.some((d) => d.action === 'rollback') ? c : undefined;
+      },
+      20_000,
+      'a rollback in the plan',
+    );
     expect(plan.mode).toBe('plan');
     expect(plan.incidents).toBeNull();
-    expect(plan.decisions.find((d) => d.action === 'rollback')).toMatchObject({ tool: 'rollback_deployment', arguments: { namespace: 'demo', deployment: 'nginx-demo', toRevision: 1 } });
+    expect(plan.decisions.find((d) => d.action === 'rollback')).toMatchObject({
+      tool: 'rollback_deployment',
+      arguments: { namespace: 'demo', deployment: 'nginx-demo', toRevision: 1 },
+    });
     expect(plan.results).toMatchObject([{ dryRun: true }]);
     expect(plan.results[0]!.message).toMatch(/^dry run: would/);
     expect(world.sim.store.get(R.deployments, 'demo', 'nginx-demo')?.spec?.template?.spec?.containers?.[0]?.image).toBe('nginx:does-not-exist');
     expect(world.runtime.deps.store.incidents.list({})).toEqual([]);
 
     const status = (await call('agent_status')).structuredContent as Record<string, unknown>;
-    expect(status).toMatchObject({ running: false, leader: true, policy: 'sentinelops', dryRun: false, intervalSeconds: 1, namespaces: ['demo'], cycles: expect.any(Number) });
+    expect(status).toMatchObject({
+      running: false,
+      leader: true,
+      policy: 'sentinelops',
+      dryRun: false,
+      intervalSeconds: 1,
+      namespaces: ['demo'],
+      cycles: expect.any(Number),
+    });
     expect((status.lastCycle as { mode: string }).mode).toBe('act');
 
     // Acting for real through the tool: the rollback happens and is audited as the agent's.

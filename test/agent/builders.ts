@@ -1,5 +1,5 @@
 /** Small builders for agent tests: pod({ ready: false }) and friends, healthy by default. */
-import type { DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from '../../src/agent/observation.js';
+import type { DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from '../../src/policy/observation.js';
 
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 export const sec = (s: number) => T0 + s * 1000;
@@ -69,9 +69,15 @@ export function metrics(n: number, cpuPerPod: number, o: Partial<DeploymentMetri
 }
 
 /** A deployment with `n` ready pods at `cpuPerPod` millicores (of 100m requested), per-pod metrics filled in. */
-export function loaded(n: number, cpuPerPod: number, d: Partial<DeploymentView> = {}): { deployment: DeploymentView; pods: PodView[]; metrics: DeploymentMetrics } {
+export function loaded(
+  n: number,
+  cpuPerPod: number,
+  d: Partial<DeploymentView> = {},
+): { deployment: DeploymentView; pods: PodView[]; metrics: DeploymentMetrics } {
   const dep = deployment({ replicas: n, ...d });
-  const pods = Array.from({ length: n }, () => pod({ namespace: dep.namespace, ownerDeployment: dep.name, cpuMillicores: cpuPerPod, memoryBytes: 32 * 2 ** 20 }));
+  const pods = Array.from({ length: n }, () =>
+    pod({ namespace: dep.namespace, ownerDeployment: dep.name, cpuMillicores: cpuPerPod, memoryBytes: 32 * 2 ** 20 }),
+  );
   return { deployment: dep, pods, metrics: metrics(n, cpuPerPod) };
 }
 

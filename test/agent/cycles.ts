@@ -1,10 +1,10 @@
 /** The agent's decision loop without the cluster: assess → observe → decide → recordActions, as the runner does it. */
-import { assess } from '../../src/agent/assess.js';
-import { decide } from '../../src/agent/decide.js';
-import type { Decision } from '../../src/agent/decision.js';
-import { type History, emptyHistory, observe, recordActions } from '../../src/agent/history.js';
-import type { Observation } from '../../src/agent/observation.js';
-import { type AgentPolicy, DEFAULT_POLICY } from '../../src/agent/policy.js';
+import { assess } from '../../src/policy/assess.js';
+import { decide } from '../../src/policy/decide.js';
+import type { Decision } from '../../src/policy/decision.js';
+import { type History, emptyHistory, observe, recordActions } from '../../src/policy/history.js';
+import type { Observation } from '../../src/policy/observation.js';
+import { type AgentPolicy, DEFAULT_POLICY } from '../../src/policy/settings.js';
 import { sec } from './builders.js';
 
 /** One agent cycle. */

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { emptyHistory } from '../../src/agent/history.js';
-import type { Observation } from '../../src/agent/observation.js';
-import { type AgentPolicy, DEFAULT_POLICY, policyPreset } from '../../src/agent/policy.js';
+import { emptyHistory } from '../../src/policy/history.js';
+import type { Observation } from '../../src/policy/observation.js';
+import { type AgentPolicy, DEFAULT_POLICY, policyPreset } from '../../src/policy/settings.js';
 import { T0, deployment, loaded, metrics, node, observation, pod, sec } from './builders.js';
 import { cycle, run } from './cycles.js';
 
-const crashLooping = (o: Parameters<typeof deployment>[0] = {}) => () =>
-  observation({
-    deployments: [deployment({ readyReplicas: 0, ...o })],
-    pods: [1, 2, 3].map((i) => pod({ name: `web-${i}`, ready: false, reason: 'CrashLoopBackOff', restarts: 4, lastTerminationReason: 'Error' })),
-  });
+const crashLooping =
+  (o: Parameters<typeof deployment>[0] = {}) =>
+  () =>
+    observation({
+      deployments: [deployment({ readyReplicas: 0, ...o })],
+      pods: [1, 2, 3].map((i) => pod({ name: `web-${i}`, ready: false, reason: 'CrashLoopBackOff', restarts: 4, lastTerminationReason: 'Error' })),
+    });
 
 describe('healing', () => {
   it('no restart storm: one restart, escalation with raised severity, then exponential backoff within the cap', () => {
@@ -27,7 +29,10 @@ describe('healing', () => {
   });
 
   it('never more actions on one target than the cap within the window', () => {
-    const policy: AgentPolicy = { ...DEFAULT_POLICY, healing: { ...DEFAULT_POLICY.healing, backoffBaseSeconds: 60, backoffMaxSeconds: 60, restartGraceSeconds: 60 } };
+    const policy: AgentPolicy = {
+      ...DEFAULT_POLICY,
+      healing: { ...DEFAULT_POLICY.healing, backoffBaseSeconds: 60, backoffMaxSeconds: 60, restartGraceSeconds: 60 },
+    };
     const { acted } = run(crashLooping(), 1800, policy);
     expect(acted.filter((d) => d.action === 'restart').length).toBe(policy.healing.maxActionsPerTarget);
   });
@@ -38,29 +43,68 @@ describe('healing', () => {
       t < 120
         ? observation({ deployments: [deployment({ revision: '1' })], pods: [pod(), pod(), pod()] })
         : observation({
-            deployments: [deployment({ revision: '2', previousRevision: '1', rolloutStartedAt: sec(120), readyReplicas: 2, updatedReplicas: 1, images: ['web:2'] })],
+            deployments: [
+              deployment({ revision: '2', previousRevision: '1', rolloutStartedAt: sec(120), readyReplicas: 2, updatedReplicas: 1, images: ['web:2'] }),
+            ],
             pods: [pod({ revision: '2', ready: false, reason: 'CrashLoopBackOff', restarts: 3 }), pod({ revision: '1' }), pod({ revision: '1' })],
           });
     const { acted } = run(world, 300);
     expect(acted).toHaveLength(1);
-    expect(acted[0]).toMatchObject({ t: 120, action: 'rollback', tool: 'rollback_deployment', arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 }, reason: 'BadRollout', findingType: 'crash_loop' });
+    expect(acted[0]).toMatchObject({
+      t: 120,
+      action: 'rollback',
+      tool: 'rollback_deployment',
+      arguments: { namespace: 'demo', deployment: 'web', toRevision: 1 },
+      reason: 'BadRollout',
+      findingType: 'crash_loop',
+    });
   });
 
   it('rolls back an image that cannot be pulled on a new rollout, and never restarts for it', () => {
     const obs = observation({
       deployments: [deployment({ revision: '3', previousRevision: '2', rolloutStartedAt: T0 - 60_000, readyReplicas: 3, updatedReplicas: 1 })],
-      pods: [pod({ revision: '3', phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }), pod({ revision: '2' }), pod({ revision: '2' }), pod({ revision: '2' })],
+      pods: [
+        pod({ revision: '3', phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }),
+        pod({ revision: '2' }),
+        pod({ revision: '2' }),
+        pod({ revision: '2' }),
+      ],
     });
     const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
     expect(decisions.filter((d) => d.action !== 'none')).toMatchObject([{ action: 'rollback', findingType: 'image_pull_error', arguments: { toRevision: 2 } }]);
   });
 
   it.each([
-    { name: 'ImagePullBackOff without a new rollout → escalate, never restart', pods: [{ phase: 'Pending' as const, ready: false, reason: 'ImagePullBackOff' }], want: 'escalate', reason: 'ImagePullNeedsHuman' },
-    { name: 'Unschedulable → escalate with the missing resources, never delete', pods: [{ phase: 'Pending' as const, ready: false, scheduled: false, unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' }], want: 'escalate', reason: 'NeedsCapacity' },
-    { name: 'OOMKilled → escalate with a memory-limit recommendation, no restart', pods: [{ ready: false, reason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled' }], want: 'escalate', reason: 'OomNeedsMoreMemory' },
-    { name: 'stuck ContainerCreating → delete that pod', pods: [{ name: 'web-stuck', phase: 'Pending' as const, ready: false, reason: 'ContainerCreating', containerCreatingSince: T0 - 900_000 }], want: 'delete_pod', reason: 'StuckContainerCreating' },
-    { name: 'a fresh crash the kubelet handles → nothing', pods: [{ restarts: 1, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 10_000 }], want: 'none', reason: 'KubeletRestarts' },
+    {
+      name: 'ImagePullBackOff without a new rollout → escalate, never restart',
+      pods: [{ phase: 'Pending' as const, ready: false, reason: 'ImagePullBackOff' }],
+      want: 'escalate',
+      reason: 'ImagePullNeedsHuman',
+    },
+    {
+      name: 'Unschedulable → escalate with the missing resources, never delete',
+      pods: [{ phase: 'Pending' as const, ready: false, scheduled: false, unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' }],
+      want: 'escalate',
+      reason: 'NeedsCapacity',
+    },
+    {
+      name: 'OOMKilled → escalate with a memory-limit recommendation, no restart',
+      pods: [{ ready: false, reason: 'CrashLoopBackOff', lastTerminationReason: 'OOMKilled' }],
+      want: 'escalate',
+      reason: 'OomNeedsMoreMemory',
+    },
+    {
+      name: 'stuck ContainerCreating → delete that pod',
+      pods: [{ name: 'web-stuck', phase: 'Pending' as const, ready: false, reason: 'ContainerCreating', containerCreatingSince: T0 - 900_000 }],
+      want: 'delete_pod',
+      reason: 'StuckContainerCreating',
+    },
+    {
+      name: 'a fresh crash the kubelet handles → nothing',
+      pods: [{ restarts: 1, lastTerminationReason: 'Error', lastTerminatedAt: T0 - 10_000 }],
+      want: 'none',
+      reason: 'KubeletRestarts',
+    },
   ])('$name', ({ pods, want, reason }) => {
     const obs = observation({ deployments: [deployment({ readyReplicas: 2 })], pods: [...pods.map((p) => pod(p)), pod(), pod()] });
     const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
@@ -75,7 +119,17 @@ describe('healing', () => {
     const world = () =>
       observation({
         deployments: [deployment({ readyReplicas: 2 })],
-        pods: [pod({ phase: 'Pending', ready: false, scheduled: false, reason: 'Unschedulable', unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' }), pod(), pod()],
+        pods: [
+          pod({
+            phase: 'Pending',
+            ready: false,
+            scheduled: false,
+            reason: 'Unschedulable',
+            unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.',
+          }),
+          pod(),
+          pod(),
+        ],
       });
     const { acted } = run(world, 3600);
     expect(acted.filter((d) => d.action === 'delete_pod')).toEqual([]);
@@ -86,7 +140,11 @@ describe('healing', () => {
     const world = (t: number) =>
       observation({
         deployments: [deployment({ readyReplicas: 2 })],
-        pods: [pod({ name: t < 60 ? 'web-a' : 'web-b', phase: 'Pending', ready: false, reason: 'ContainerCreating', containerCreatingSince: sec(t) - 600_000 }), pod(), pod()],
+        pods: [
+          pod({ name: t < 60 ? 'web-a' : 'web-b', phase: 'Pending', ready: false, reason: 'ContainerCreating', containerCreatingSince: sec(t) - 600_000 }),
+          pod(),
+          pod(),
+        ],
       });
     const { acted } = run(world, 600);
     expect(acted.map((d) => `${d.action}:${d.reason}`)).toEqual(['delete_pod:StuckContainerCreating', 'escalate:StuckAfterDelete']);
@@ -108,7 +166,10 @@ describe('healing', () => {
     const world = () =>
       observation({
         deployments: [{ ...l.deployment, readyReplicas: 2 }],
-        pods: [pod({ namespace: 'kube-system', ownerDeployment: 'coredns', ready: false, reason: 'CrashLoopBackOff' }), ...l.pods.slice(1).map((p) => ({ ...p, namespace: 'kube-system' }))],
+        pods: [
+          pod({ namespace: 'kube-system', ownerDeployment: 'coredns', ready: false, reason: 'CrashLoopBackOff' }),
+          ...l.pods.slice(1).map((p) => ({ ...p, namespace: 'kube-system' })),
+        ],
         metrics: { 'kube-system/coredns': l.metrics },
       });
     const { log } = run(world, 1200);
@@ -156,14 +217,28 @@ describe('healing', () => {
 describe('scaling', () => {
   const world = (replicas: number, cpu: number, o: { metricsAvailable?: boolean; complete?: boolean; hpa?: boolean } = {}) => {
     const l = loaded(replicas, cpu, { hpaControlled: o.hpa ?? false });
-    return observation({ deployments: [l.deployment], pods: l.pods, metrics: { 'demo/web': metrics(replicas, cpu, { complete: o.complete ?? true }) }, metricsAvailable: o.metricsAvailable ?? true });
+    return observation({
+      deployments: [l.deployment],
+      pods: l.pods,
+      metrics: { 'demo/web': metrics(replicas, cpu, { complete: o.complete ?? true }) },
+      metricsAvailable: o.metricsAvailable ?? true,
+    });
   };
-  const scaleOf = (obs: Observation, policy = DEFAULT_POLICY, history = emptyHistory(), now = T0) => cycle(obs, policy, history, now).decisions.find((d) => d.scaling || d.reason === 'HpaControlled' || d.reason === 'MetricsUnavailable' || d.reason === 'NoMetrics')!;
+  const scaleOf = (obs: Observation, policy = DEFAULT_POLICY, history = emptyHistory(), now = T0) =>
+    cycle(obs, policy, history, now).decisions.find(
+      (d) => d.scaling || d.reason === 'HpaControlled' || d.reason === 'MetricsUnavailable' || d.reason === 'NoMetrics',
+    )!;
 
   it.each([
     { name: 'overload scales up HPA-style to the target', replicas: 3, cpu: 120, want: 'scale', replicasTo: 5 },
     { name: 'near the target nothing happens', replicas: 3, cpu: 75, want: 'none', reason: 'WithinTolerance' },
-    { name: 'scale-down right after start when the recommendation has been low for the whole recorded window', replicas: 6, cpu: 10, want: 'scale', replicasTo: 2 },
+    {
+      name: 'scale-down right after start when the recommendation has been low for the whole recorded window',
+      replicas: 6,
+      cpu: 10,
+      want: 'scale',
+      replicasTo: 2,
+    },
     { name: 'saturated pods scale by the full rate limit', replicas: 3, cpu: 199, want: 'scale', replicasTo: 7 },
     { name: 'missing metrics pipeline → no scaling', replicas: 6, cpu: 10, o: { metricsAvailable: false }, want: 'none', reason: 'MetricsUnavailable' },
     { name: 'partial metrics → never scale down', replicas: 6, cpu: 10, o: { complete: false }, want: 'none', reason: 'PartialMetrics' },
@@ -206,14 +281,38 @@ describe('scaling', () => {
     };
     const starting = { phase: 'Pending' as const, ready: false, reason: 'ContainerCreating', createdAt: T0 - 10_000, containerCreatingSince: T0 - 10_000 };
     const crashing = { ready: false, reason: 'CrashLoopBackOff', restarts: 5, lastTerminationReason: 'Error' };
-    const unschedulable = { phase: 'Pending' as const, ready: false, scheduled: false, reason: 'Unschedulable', unschedulableMessage: '0/2 nodes are available: 2 Insufficient cpu.' };
+    const unschedulable = {
+      phase: 'Pending' as const,
+      ready: false,
+      scheduled: false,
+      reason: 'Unschedulable',
+      unschedulableMessage: '0/2 nodes are available: 2 Insufficient cpu.',
+    };
     it.each([
       { name: 'unready starting pods ignored on scale-down', obs: mixed(4, [starting, starting]), policy: DEFAULT_POLICY, want: 'scale', replicasTo: 2 },
-      { name: 'a ready pod without a sample → never scale down (partial metrics)', obs: mixed(4, [{ ready: true }, { ready: true }]), policy: DEFAULT_POLICY, want: 'none', reason: 'PartialMetrics' },
+      {
+        name: 'a ready pod without a sample → never scale down (partial metrics)',
+        obs: mixed(4, [{ ready: true }, { ready: true }]),
+        policy: DEFAULT_POLICY,
+        want: 'none',
+        reason: 'PartialMetrics',
+      },
       { name: 'no scale-down of a crash-looping deployment', obs: mixed(4, [crashing, crashing]), policy: DEFAULT_POLICY, want: 'none', reason: 'Failing' },
       // Upstream has no such guard; the crashing pods have no sample and count as 100 %: (4×10 + 2×100)/600 → 3.
-      { name: 'the hpa preset scales a crash-looping deployment down', obs: mixed(4, [crashing, crashing]), policy: policyPreset('hpa'), want: 'scale', replicasTo: 3 },
-      { name: 'no scale-down of a deployment whose image cannot be pulled', obs: mixed(4, [{ phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }]), policy: DEFAULT_POLICY, want: 'none', reason: 'Failing' },
+      {
+        name: 'the hpa preset scales a crash-looping deployment down',
+        obs: mixed(4, [crashing, crashing]),
+        policy: policyPreset('hpa'),
+        want: 'scale',
+        replicasTo: 3,
+      },
+      {
+        name: 'no scale-down of a deployment whose image cannot be pulled',
+        obs: mixed(4, [{ phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }]),
+        policy: DEFAULT_POLICY,
+        want: 'none',
+        reason: 'Failing',
+      },
       {
         // A scale-up that hit the cluster's capacity: Pending pods of the one revision and Progressing=False. Scaling
         // down removes the Pending pods first; holding would keep the deployment at its peak size for good.

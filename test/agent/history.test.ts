@@ -3,17 +3,20 @@
  * recommendation; cycles started by failure events record only the ones they acted on.
  */
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/agent/decide.js';
-import { assess } from '../../src/agent/assess.js';
-import { emptyHistory, observe, recordActions } from '../../src/agent/history.js';
-import { DEFAULT_POLICY } from '../../src/agent/policy.js';
+import { decide } from '../../src/policy/decide.js';
+import { assess } from '../../src/policy/assess.js';
+import { emptyHistory, observe, recordActions } from '../../src/policy/history.js';
+import { DEFAULT_POLICY } from '../../src/policy/settings.js';
 import { T0, deployment, metrics, observation, pod } from './builders.js';
 
 describe('recordActions: recommendations for the stabilization window', () => {
   // Deployment a is overloaded (scaled up this cycle), b idles within tolerance (no action).
   const obs = observation({
     deployments: [deployment({ name: 'a' }), deployment({ name: 'b' })],
-    pods: [...[0, 1, 2].map((i) => pod({ name: `a-${i}`, ownerDeployment: 'a', cpuMillicores: 150 })), ...[0, 1, 2].map((i) => pod({ name: `b-${i}`, ownerDeployment: 'b', cpuMillicores: 80 }))],
+    pods: [
+      ...[0, 1, 2].map((i) => pod({ name: `a-${i}`, ownerDeployment: 'a', cpuMillicores: 150 })),
+      ...[0, 1, 2].map((i) => pod({ name: `b-${i}`, ownerDeployment: 'b', cpuMillicores: 80 })),
+    ],
     metrics: { 'demo/a': metrics(3, 150), 'demo/b': metrics(3, 80) },
   });
   const h = observe(emptyHistory(), obs, assess(obs, emptyHistory(), T0, DEFAULT_POLICY), T0);

@@ -4,12 +4,12 @@
  * leaking deployment is not scaled on memory, while memory that rises with the work still is, once confirmed.
  */
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../src/agent/decision.js';
-import { assess } from '../../src/agent/assess.js';
-import { incidentKey } from '../../src/agent/findings.js';
-import { type History, emptyHistory } from '../../src/agent/history.js';
-import type { PodView } from '../../src/agent/observation.js';
-import { type AgentPolicy, DEFAULT_POLICY } from '../../src/agent/policy.js';
+import type { Decision } from '../../src/policy/decision.js';
+import { assess } from '../../src/policy/assess.js';
+import { incidentKey } from '../../src/policy/findings.js';
+import { type History, emptyHistory } from '../../src/policy/history.js';
+import type { PodView } from '../../src/policy/observation.js';
+import { type AgentPolicy, DEFAULT_POLICY } from '../../src/policy/settings.js';
 import { deployment, metrics, observation, pod, sec } from './builders.js';
 import { cycle, run } from './cycles.js';
 
@@ -28,7 +28,14 @@ describe('leak: the pod nearest its limit is replaced before the OOM kill', () =
     const cpu = o.cpu ?? 75;
     return (t: number) => {
       const leaking = (name: string, mib0: number, since = 0) =>
-        pod({ name, memoryBytes: (mib0 + 0.2 * (t - since)) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: cpu, cpuLimitMillicores: o.cpuLimit ?? 200, createdAt: sec(since - 5) });
+        pod({
+          name,
+          memoryBytes: (mib0 + 0.2 * (t - since)) * MiB,
+          memoryRequestBytes: 128 * MiB,
+          cpuMillicores: cpu,
+          cpuLimitMillicores: o.cpuLimit ?? 200,
+          createdAt: sec(since - 5),
+        });
       const pods = [
         t < 180 ? leaking('web-a', 90) : leaking('web-a2', 40, 180),
         t < 240 ? leaking('web-b', 87) : leaking('web-b2', 40, 240),
@@ -38,11 +45,18 @@ describe('leak: the pod nearest its limit is replaced before the OOM kill', () =
       const ready = pods.filter((p) => p.ready && p.reason !== 'Terminating').length;
       const withMemory = pods.filter((p) => p.memoryBytes !== undefined);
       const memoryUtilization = (withMemory.reduce((a, p) => a + p.memoryBytes!, 0) / (withMemory.length * 128 * MiB)) * 100;
-      const m = metrics(ready, cpu, { memoryUtilization, cpuLimitMillicores: ready * (o.cpuLimit ?? 200), ...(o.metricsCpu !== undefined ? { cpuMillicores: o.metricsCpu } : {}) });
+      const m = metrics(ready, cpu, {
+        memoryUtilization,
+        cpuLimitMillicores: ready * (o.cpuLimit ?? 200),
+        ...(o.metricsCpu !== undefined ? { cpuMillicores: o.metricsCpu } : {}),
+      });
       return observation({ deployments: [deployment({ replicas: n, readyReplicas: ready, availableReplicas: ready })], pods, metrics: { 'demo/web': m } });
     };
   }
-  const leakDecisions = (o: Opts, until = 300) => run(world(o), until).log.filter((d) => d.findingType === 'memory_leak').map(line);
+  const leakDecisions = (o: Opts, until = 300) =>
+    run(world(o), until)
+      .log.filter((d) => d.findingType === 'memory_leak')
+      .map(line);
 
   it('escalates once, deletes the pod nearest its limit (one per cycle), then the next one at the next check', () => {
     expect(leakDecisions({})).toEqual([
@@ -55,11 +69,19 @@ describe('leak: the pod nearest its limit is replaced before the OOM kill', () =
   });
 
   it('the whole run mutates nothing else: no scaling, no restart', () => {
-    expect(run(world(), 300).acted.map(line)).toEqual(['120:escalate:MemoryLeak', '120:delete_pod:LeakReplacement:web-a', '180:delete_pod:LeakReplacement:web-b']);
+    expect(run(world(), 300).acted.map(line)).toEqual([
+      '120:escalate:MemoryLeak',
+      '120:delete_pod:LeakReplacement:web-a',
+      '180:delete_pod:LeakReplacement:web-b',
+    ]);
   });
 
   it.each<{ name: string; o: Opts; reason: string }>([
-    { name: 'another pod is starting (not ready)', o: { third: { ready: false, phase: 'Pending', reason: 'ContainerCreating' } }, reason: 'LeakReplacementWaiting' },
+    {
+      name: 'another pod is starting (not ready)',
+      o: { third: { ready: false, phase: 'Pending', reason: 'ContainerCreating' } },
+      reason: 'LeakReplacementWaiting',
+    },
     { name: 'another pod is terminating', o: { third: { ready: false, reason: 'Terminating' } }, reason: 'LeakReplacementWaiting' },
     { name: 'the other two pods could not carry 210m at a 100m limit each', o: { cpu: 70, cpuLimit: 100 }, reason: 'LeakReplacementUnsafe' },
     { name: 'the deployment load is 1m over what the other two carry', o: { cpuLimit: 100, metricsCpu: 201 }, reason: 'LeakReplacementUnsafe' },
@@ -68,10 +90,12 @@ describe('leak: the pod nearest its limit is replaced before the OOM kill', () =
     expect(leakDecisions(o, 180)).toEqual(['120:escalate:MemoryLeak', `120:none:${reason}`]);
   });
 
-  it('eight leaking pods due at once: two replaced per cycle (a rolling update\'s 25 %), nearest the limit first', () => {
+  it("eight leaking pods due at once: two replaced per cycle (a rolling update's 25 %), nearest the limit first", () => {
     // Eight pods at 108–115 MiB at 120 s, rising 12 MiB/min (limit 128 MiB): six are due within 90 s. CPU 75m each of 200m.
     const w = (t: number) => {
-      const pods = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => pod({ name: `web-${i}`, memoryBytes: (84 + i + 0.2 * t) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: 75 }));
+      const pods = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+        pod({ name: `web-${i}`, memoryBytes: (84 + i + 0.2 * t) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: 75 }),
+      );
       return observation({ deployments: [deployment({ replicas: 8, readyReplicas: 8, availableReplicas: 8 })], pods, metrics: { 'demo/web': metrics(8, 75) } });
     };
     expect(run(w, 121).acted.map(line)).toEqual(['120:escalate:MemoryLeak', '120:delete_pod:LeakReplacement:web-7', '120:delete_pod:LeakReplacement:web-6']);
@@ -84,7 +108,9 @@ describe('leak: the pod nearest its limit is replaced before the OOM kill', () =
   it('a leak that fills a fresh pod within 180 s is escalated only (LeakTooFast): replacing it would be a treadmill', () => {
     // Pods started at 0 s with 20 MiB and gain 48 MiB/min: at 120 s web-0 is 15 s from the limit, a 135 s life.
     const w = (t: number) => {
-      const pods = [20, 18, 16].map((mib0, i) => pod({ name: `web-${i}`, createdAt: sec(0), memoryBytes: (mib0 + 0.8 * t) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: 75 }));
+      const pods = [20, 18, 16].map((mib0, i) =>
+        pod({ name: `web-${i}`, createdAt: sec(0), memoryBytes: (mib0 + 0.8 * t) * MiB, memoryRequestBytes: 128 * MiB, cpuMillicores: 75 }),
+      );
       return observation({ deployments: [deployment()], pods, metrics: { 'demo/web': metrics(3, 75) } });
     };
     const { log } = run(w, 180);
@@ -119,7 +145,11 @@ describe('leak vs demand: memory-driven scale-up', () => {
     // enough (≤ 50 %) that it alone would shrink the deployment, so every hold shows its own reason.
     const w = (t: number) => {
       const pods = [0, 1, 2].map((i) => pod({ name: `web-${i}`, memoryBytes: (40 + 0.2 * t) * MiB, cpuMillicores: cpu(t) }));
-      return observation({ deployments: [deployment()], pods, metrics: { 'demo/web': metrics(3, cpu(t), { memoryUtilization: ((40 + 0.2 * t) / 64) * 100 }) } });
+      return observation({
+        deployments: [deployment()],
+        pods,
+        metrics: { 'demo/web': metrics(3, cpu(t), { memoryUtilization: ((40 + 0.2 * t) / 64) * 100 }) },
+      });
     };
     const { log, acted: done } = run(w, until, policy);
     expect(done.map(line)).toEqual(acted);
@@ -134,7 +164,13 @@ describe('leak vs demand: memory-driven scale-up', () => {
     { name: 'high at one check only → no scale-up', step: 60, highAt: [180], acted: [], unconfirmedAt: [180] },
     { name: 'high at two checks 60 s apart → scale-up at the second', step: 60, highAt: [180, 240], acted: ['240:scale:ScaleUp'], unconfirmedAt: [180] },
     { name: 'high at two triggered checks 30 s apart → not yet', step: 30, highAt: [90, 120], acted: [], unconfirmedAt: [90, 120] },
-    { name: 'high at three checks 30 s apart → scale-up 60 s after the first', step: 30, highAt: [90, 120, 150], acted: ['150:scale:ScaleUp'], unconfirmedAt: [90, 120] },
+    {
+      name: 'high at three checks 30 s apart → scale-up 60 s after the first',
+      step: 30,
+      highAt: [90, 120, 150],
+      acted: ['150:scale:ScaleUp'],
+      unconfirmedAt: [90, 120],
+    },
   ])('$name', ({ step, highAt, acted, unconfirmedAt }) => {
     const w = (t: number) => {
       const util = highAt.includes(t) ? 120 : 50;
@@ -164,13 +200,22 @@ describe('memory-driven scaling, one cycle', () => {
     return observation({ at: sec(600), deployments: [deployment({ replicas: 4 })], pods, metrics: { 'demo/web': metrics(4, 50, { memoryUtilization: 150 }) } });
   };
   /** The four pods watched flat at two earlier checks: with this one, a full window that shows no leak. */
-  const watched: History['memory'] = Object.fromEntries([0, 1, 2, 3].map((i) => [`demo/web-${i}`, { restarts: 0, samples: [480, 540].map((t) => ({ at: sec(t), bytes: 96 * MiB, cpu: 50 })) }]));
+  const watched: History['memory'] = Object.fromEntries(
+    [0, 1, 2, 3].map((i) => [`demo/web-${i}`, { restarts: 0, samples: [480, 540].map((t) => ({ at: sec(t), bytes: 96 * MiB, cpu: 50 })) }]),
+  );
   const withPressure = (openedSecondsAgo: number, leakKnown: boolean): History => ({
     ...emptyHistory(),
     memory: watched,
     incidents: {
       [incidentKey({ type: 'memory_pressure', kind: 'deployment', namespace: 'demo', target: 'web' })]: {
-        type: 'memory_pressure', kind: 'deployment', namespace: 'demo', target: 'web', openedAt: sec(600 - openedSecondsAgo), lastSeenAt: sec(540), severity: 'high', escalations: 0,
+        type: 'memory_pressure',
+        kind: 'deployment',
+        namespace: 'demo',
+        target: 'web',
+        openedAt: sec(600 - openedSecondsAgo),
+        lastSeenAt: sec(540),
+        severity: 'high',
+        escalations: 0,
       },
     },
     ...(leakKnown ? { leaks: { 'demo/web': { since: sec(300), lastSeenAt: sec(540) } } } : {}),
@@ -198,7 +243,12 @@ describe('one incident for one problem', () => {
     // 40 MiB + 12 MiB/min against a 64 MiB request: above 85 % from 120 s, leaking by then too; CPU flat.
     const w = (t: number) => {
       const pods = [0, 1, 2].map((i) => pod({ name: `web-${i}`, memoryBytes: (40 + 0.2 * t) * MiB, cpuMillicores: 50 }));
-      return observation({ at: sec(t), deployments: [deployment()], pods, metrics: { 'demo/web': metrics(3, 50, { memoryUtilization: ((40 + 0.2 * t) / 64) * 100 }) } });
+      return observation({
+        at: sec(t),
+        deployments: [deployment()],
+        pods,
+        metrics: { 'demo/web': metrics(3, 50, { memoryUtilization: ((40 + 0.2 * t) / 64) * 100 }) },
+      });
     };
     const { history } = run(w, 120);
     const at120 = assess(w(120), history, sec(120), DEFAULT_POLICY).map((f) => f.type);
@@ -226,6 +276,9 @@ describe('leak upkeep beside scaling', () => {
   it('a scale-up and the replacement run in the same cycle (both bring fresh capacity)', () => {
     const got = at120(95);
     expect(got.find((d) => d.scaling)).toMatchObject({ action: 'scale', reason: 'ScaleUp' });
-    expect(got.filter((d) => d.findingType === 'memory_leak').map((d) => `${d.action}:${d.reason}`)).toEqual(['escalate:MemoryLeak', 'delete_pod:LeakReplacement']);
+    expect(got.filter((d) => d.findingType === 'memory_leak').map((d) => `${d.action}:${d.reason}`)).toEqual([
+      'escalate:MemoryLeak',
+      'delete_pod:LeakReplacement',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/agent/findings.js';
-import { type KnownLeaks, type MemoryTrack, knownLeaksOf, leakFindings, podLeak, trackMemory } from '../../src/agent/leak.js';
+import type { Finding } from '../../src/policy/findings.js';
+import { type KnownLeaks, type MemoryTrack, knownLeaksOf, leakFindings, podLeak, trackMemory } from '../../src/policy/leak.js';
 import { deployment, observation, pod, sec } from './builders.js';
 
 const MiB = 2 ** 20;
@@ -14,21 +14,129 @@ function track(samples: Sample[], restarts = 0): MemoryTrack {
 }
 
 describe('podLeak: one pod, its kept samples plus the current one', () => {
-  it.each<{ name: string; kept: Sample[]; now: Sample; restarts?: number; noLimit?: boolean; want?: { mibPerMinute: number; secondsToLimit?: number; trackedSeconds: number } }>([
-    { name: 'steady rise with flat CPU → leak', kept: [[0, 60, 50], [60, 66, 50]], now: [120, 72, 50], want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 120 } },
-    { name: 'CPU up by exactly ×1.2 still counts as flat', kept: [[0, 60, 50], [60, 66, 55]], now: [120, 72, 60], want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 120 } },
-    { name: 'memory and CPU rising together (×1.4) → demand, not a leak', kept: [[0, 60, 50], [60, 72, 60]], now: [120, 84, 70] },
-    { name: 'small CPU: +5m is slack', kept: [[0, 60, 10], [60, 66, 12]], now: [120, 72, 15], want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 120 } },
-    { name: 'small CPU: beyond +5m is demand', kept: [[0, 60, 10], [60, 66, 12]], now: [120, 72, 16] },
-    { name: 'flat memory → none', kept: [[0, 60, 50], [60, 60, 50]], now: [120, 60, 50] },
-    { name: 'noisy up-down-up → none', kept: [[0, 60, 50], [60, 70, 50]], now: [120, 65, 50] },
-    { name: 'up-down-up, then two rises: only the last three samples count', kept: [[0, 70, 50], [60, 60, 50], [120, 66, 50]], now: [180, 72, 50], want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 180 } },
-    { name: 'growth below 5 % of the limit → none', kept: [[0, 60, 50], [60, 62, 50]], now: [120, 64, 50] },
-    { name: 'without a limit the request is the scale (4 MiB ≥ 5 % of 64 MiB) and there is no time to limit', kept: [[0, 60, 50], [60, 62, 50]], now: [120, 64, 50], noLimit: true, want: { mibPerMinute: 2, trackedSeconds: 120 } },
+  it.each<{
+    name: string;
+    kept: Sample[];
+    now: Sample;
+    restarts?: number;
+    noLimit?: boolean;
+    want?: { mibPerMinute: number; secondsToLimit?: number; trackedSeconds: number };
+  }>([
+    {
+      name: 'steady rise with flat CPU → leak',
+      kept: [
+        [0, 60, 50],
+        [60, 66, 50],
+      ],
+      now: [120, 72, 50],
+      want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 120 },
+    },
+    {
+      name: 'CPU up by exactly ×1.2 still counts as flat',
+      kept: [
+        [0, 60, 50],
+        [60, 66, 55],
+      ],
+      now: [120, 72, 60],
+      want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 120 },
+    },
+    {
+      name: 'memory and CPU rising together (×1.4) → demand, not a leak',
+      kept: [
+        [0, 60, 50],
+        [60, 72, 60],
+      ],
+      now: [120, 84, 70],
+    },
+    {
+      name: 'small CPU: +5m is slack',
+      kept: [
+        [0, 60, 10],
+        [60, 66, 12],
+      ],
+      now: [120, 72, 15],
+      want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 120 },
+    },
+    {
+      name: 'small CPU: beyond +5m is demand',
+      kept: [
+        [0, 60, 10],
+        [60, 66, 12],
+      ],
+      now: [120, 72, 16],
+    },
+    {
+      name: 'flat memory → none',
+      kept: [
+        [0, 60, 50],
+        [60, 60, 50],
+      ],
+      now: [120, 60, 50],
+    },
+    {
+      name: 'noisy up-down-up → none',
+      kept: [
+        [0, 60, 50],
+        [60, 70, 50],
+      ],
+      now: [120, 65, 50],
+    },
+    {
+      name: 'up-down-up, then two rises: only the last three samples count',
+      kept: [
+        [0, 70, 50],
+        [60, 60, 50],
+        [120, 66, 50],
+      ],
+      now: [180, 72, 50],
+      want: { mibPerMinute: 6, secondsToLimit: 560, trackedSeconds: 180 },
+    },
+    {
+      name: 'growth below 5 % of the limit → none',
+      kept: [
+        [0, 60, 50],
+        [60, 62, 50],
+      ],
+      now: [120, 64, 50],
+    },
+    {
+      name: 'without a limit the request is the scale (4 MiB ≥ 5 % of 64 MiB) and there is no time to limit',
+      kept: [
+        [0, 60, 50],
+        [60, 62, 50],
+      ],
+      now: [120, 64, 50],
+      noLimit: true,
+      want: { mibPerMinute: 2, trackedSeconds: 120 },
+    },
     { name: 'only two samples → none', kept: [[0, 60, 50]], now: [60, 66, 50] },
-    { name: 'current sample under 30 s after the last kept one is not counted → none', kept: [[0, 60, 50], [60, 66, 50]], now: [80, 72, 50] },
-    { name: 'the pod restarted since the samples → none', kept: [[0, 60, 50], [60, 66, 50]], now: [120, 72, 50], restarts: 1 },
-    { name: 'CPU per pod jumped once earlier in the rising stretch (a scale-down), flat since → leak at the recent rate', kept: [[0, 33, 50], [60, 37, 77], [120, 58, 78]], now: [180, 79, 75], want: { mibPerMinute: 21, secondsToLimit: (49 / 21) * 60, trackedSeconds: 180 } },
+    {
+      name: 'current sample under 30 s after the last kept one is not counted → none',
+      kept: [
+        [0, 60, 50],
+        [60, 66, 50],
+      ],
+      now: [80, 72, 50],
+    },
+    {
+      name: 'the pod restarted since the samples → none',
+      kept: [
+        [0, 60, 50],
+        [60, 66, 50],
+      ],
+      now: [120, 72, 50],
+      restarts: 1,
+    },
+    {
+      name: 'CPU per pod jumped once earlier in the rising stretch (a scale-down), flat since → leak at the recent rate',
+      kept: [
+        [0, 33, 50],
+        [60, 37, 77],
+        [120, 58, 78],
+      ],
+      now: [180, 79, 75],
+      want: { mibPerMinute: 21, secondsToLimit: (49 / 21) * 60, trackedSeconds: 180 },
+    },
   ])('$name', ({ kept, now, restarts, noLimit, want }) => {
     const [s, mib, cpu] = now;
     const p = pod({ name: 'web-1', memoryBytes: mib * MiB, cpuMillicores: cpu, restarts: restarts ?? 0, ...(noLimit ? { memoryLimitBytes: undefined } : {}) });
@@ -48,23 +156,58 @@ describe('podLeak: one pod, its kept samples plus the current one', () => {
 });
 
 describe('trackMemory: samples of the current run, at least 30 s apart', () => {
-  const at = (tracks: Record<string, MemoryTrack> | undefined, p: Parameters<typeof pod>[0], s: number) => trackMemory(tracks, observation({ pods: [pod({ name: 'web-1', ...p })] }), sec(s));
+  const at = (tracks: Record<string, MemoryTrack> | undefined, p: Parameters<typeof pod>[0], s: number) =>
+    trackMemory(tracks, observation({ pods: [pod({ name: 'web-1', ...p })] }), sec(s));
 
   it('first sight keeps one sample with memory and CPU', () => {
     expect(at(undefined, { memoryBytes: 60 * MiB, cpuMillicores: 50 }, 0)).toEqual({ 'demo/web-1': track([[0, 60, 50]]) });
   });
 
   it.each<{ s: number; want: Sample[] }>([
-    { s: 80, want: [[0, 60, 50], [60, 66, 50]] },
-    { s: 89, want: [[0, 60, 50], [60, 66, 50]] },
-    { s: 90, want: [[0, 60, 50], [60, 66, 50], [90, 70, 50]] },
+    {
+      s: 80,
+      want: [
+        [0, 60, 50],
+        [60, 66, 50],
+      ],
+    },
+    {
+      s: 89,
+      want: [
+        [0, 60, 50],
+        [60, 66, 50],
+      ],
+    },
+    {
+      s: 90,
+      want: [
+        [0, 60, 50],
+        [60, 66, 50],
+        [90, 70, 50],
+      ],
+    },
   ])('a sample at $s s, after one at 60 s, is kept only 30 s or more after it', ({ s, want }) => {
-    const got = at({ 'demo/web-1': track([[0, 60, 50], [60, 66, 50]]) }, { memoryBytes: 70 * MiB, cpuMillicores: 50 }, s);
+    const got = at(
+      {
+        'demo/web-1': track([
+          [0, 60, 50],
+          [60, 66, 50],
+        ]),
+      },
+      { memoryBytes: 70 * MiB, cpuMillicores: 50 },
+      s,
+    );
     expect(got).toEqual({ 'demo/web-1': track(want) });
   });
 
   it('a restart starts the run over with the current sample', () => {
-    const prev = { 'demo/web-1': track([[0, 60, 50], [60, 66, 50], [120, 72, 50]]) };
+    const prev = {
+      'demo/web-1': track([
+        [0, 60, 50],
+        [60, 66, 50],
+        [120, 72, 50],
+      ]),
+    };
     expect(at(prev, { memoryBytes: 30 * MiB, cpuMillicores: 50, restarts: 1 }, 180)).toEqual({ 'demo/web-1': track([[180, 30, 50]], 1) });
   });
 
@@ -147,14 +290,85 @@ describe('leakFindings: a deployment leaks when at least half its ready pods wit
   });
 
   it.each<{ name: string; series: number[][]; cpu?: number[][]; unready?: number[]; want: string[] }>([
-    { name: '2 of 3 leaking → finding', series: [[60, 66, 72], [60, 66, 72], [60, 60, 60]], want: ['web-1', 'web-2'] },
-    { name: '2 of 4 leaking (half) → finding', series: [[60, 66, 72], [60, 66, 72], [60, 60, 60], [60, 61, 60]], want: ['web-1', 'web-2'] },
-    { name: '1 of 3 leaking (minority) → none', series: [[60, 66, 72], [60, 60, 60], [60, 60, 60]], want: [] },
-    { name: 'memory rising with CPU rising as much → none (demand)', series: [[60, 72, 84], [60, 72, 84], [60, 72, 84]], cpu: [[50, 60, 70], [50, 60, 70], [50, 60, 70]], want: [] },
-    { name: 'flat memory → none', series: [[60, 60, 60], [60, 60, 60], [60, 60, 60]], want: [] },
-    { name: 'growth below 5 % of the limit → none', series: [[60, 62, 64], [60, 62, 64], [60, 62, 64]], want: [] },
-    { name: 'young pods (two samples) of a deployment not known to leak → none', series: [[60, 68], [60, 68], [60, 68]], want: [] },
-    { name: 'an unready pod is not counted: 1 leaking of 2 ready → finding', series: [[60, 66, 72], [60, 60, 60], [60, 60, 60]], unready: [2], want: ['web-1'] },
+    {
+      name: '2 of 3 leaking → finding',
+      series: [
+        [60, 66, 72],
+        [60, 66, 72],
+        [60, 60, 60],
+      ],
+      want: ['web-1', 'web-2'],
+    },
+    {
+      name: '2 of 4 leaking (half) → finding',
+      series: [
+        [60, 66, 72],
+        [60, 66, 72],
+        [60, 60, 60],
+        [60, 61, 60],
+      ],
+      want: ['web-1', 'web-2'],
+    },
+    {
+      name: '1 of 3 leaking (minority) → none',
+      series: [
+        [60, 66, 72],
+        [60, 60, 60],
+        [60, 60, 60],
+      ],
+      want: [],
+    },
+    {
+      name: 'memory rising with CPU rising as much → none (demand)',
+      series: [
+        [60, 72, 84],
+        [60, 72, 84],
+        [60, 72, 84],
+      ],
+      cpu: [
+        [50, 60, 70],
+        [50, 60, 70],
+        [50, 60, 70],
+      ],
+      want: [],
+    },
+    {
+      name: 'flat memory → none',
+      series: [
+        [60, 60, 60],
+        [60, 60, 60],
+        [60, 60, 60],
+      ],
+      want: [],
+    },
+    {
+      name: 'growth below 5 % of the limit → none',
+      series: [
+        [60, 62, 64],
+        [60, 62, 64],
+        [60, 62, 64],
+      ],
+      want: [],
+    },
+    {
+      name: 'young pods (two samples) of a deployment not known to leak → none',
+      series: [
+        [60, 68],
+        [60, 68],
+        [60, 68],
+      ],
+      want: [],
+    },
+    {
+      name: 'an unready pod is not counted: 1 leaking of 2 ready → finding',
+      series: [
+        [60, 66, 72],
+        [60, 60, 60],
+        [60, 60, 60],
+      ],
+      unready: [2],
+      want: ['web-1'],
+    },
   ])('$name', ({ series, cpu, unready, want }) => {
     const fs = leaksAt(series, { cpu, unready });
     expect(fs.map((f) => f.pods)).toEqual(want.length ? [want] : []);
@@ -165,9 +379,20 @@ describe('leakFindings: a known leaker', () => {
   const known = (lastSeenSecondsAgo: number): KnownLeaks => ({ 'demo/web': { since: sec(120 - 600), lastSeenAt: sec(120 - lastSeenSecondsAgo) } });
 
   it('fresh pods with two rising samples → finding, with the time the leak was first seen', () => {
-    const fs = leaksAt([[60, 68], [60, 68], [60, 68]], { leaks: known(60) });
+    const fs = leaksAt(
+      [
+        [60, 68],
+        [60, 68],
+        [60, 68],
+      ],
+      { leaks: known(60) },
+    );
     expect(fs).toHaveLength(1);
-    expect(fs[0]).toMatchObject({ type: 'memory_leak', pods: ['web-1', 'web-2', 'web-3'], evidence: { mibPerMinute: 8, leakingPods: 3, readyPods: 3, leakingSince: new Date(sec(-480)).toISOString() } });
+    expect(fs[0]).toMatchObject({
+      type: 'memory_leak',
+      pods: ['web-1', 'web-2', 'web-3'],
+      evidence: { mibPerMinute: 8, leakingPods: 3, readyPods: 3, leakingSince: new Date(sec(-480)).toISOString() },
+    });
     expect(fs[0]!.evidence.leaks).toEqual(['web-1', 'web-2', 'web-3'].map((pod) => ({ pod, mibPerMinute: 8, secondsToLimit: 450 })));
   });
 
@@ -179,19 +404,55 @@ describe('leakFindings: a known leaker', () => {
   });
 
   it('a pod with a full window of non-rising memory clears it, even while young pods rise', () => {
-    expect(leaksAt([[60, 68], [60, 68], [60, 60, 60]], { leaks: known(60) })).toEqual([]);
+    expect(
+      leaksAt(
+        [
+          [60, 68],
+          [60, 68],
+          [60, 60, 60],
+        ],
+        { leaks: known(60) },
+      ),
+    ).toEqual([]);
   });
 
   it('a full window that rose overall with a dip (garbage collection) does not clear it; one that ended lower does', () => {
-    expect(leaksAt([[60, 68], [60, 68], [60, 66, 64, 70]], { leaks: known(60) }).map((f) => f.pods)).toEqual([['web-1', 'web-2']]);
-    expect(leaksAt([[60, 68], [60, 68], [70, 60, 68]], { leaks: known(60) })).toEqual([]);
+    expect(
+      leaksAt(
+        [
+          [60, 68],
+          [60, 68],
+          [60, 66, 64, 70],
+        ],
+        { leaks: known(60) },
+      ).map((f) => f.pods),
+    ).toEqual([['web-1', 'web-2']]);
+    expect(
+      leaksAt(
+        [
+          [60, 68],
+          [60, 68],
+          [70, 60, 68],
+        ],
+        { leaks: known(60) },
+      ),
+    ).toEqual([]);
   });
 
   it.each([
     { lastSeen: 900, want: 1 },
     { lastSeen: 901, want: 0 },
   ])('last seen $lastSeen s ago (knownLeakSeconds 900) → $want finding(s) on two rising samples', ({ lastSeen, want }) => {
-    expect(leaksAt([[60, 68], [60, 68], [60, 68]], { leaks: known(lastSeen) })).toHaveLength(want);
+    expect(
+      leaksAt(
+        [
+          [60, 68],
+          [60, 68],
+          [60, 68],
+        ],
+        { leaks: known(lastSeen) },
+      ),
+    ).toHaveLength(want);
   });
 });
 

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type DeploymentSample, type IncidentRecord, accountDeployments, buildReport, percentile } from '../../src/agent/report.js';
+import { type DeploymentSample, type IncidentRecord, accountDeployments, buildReport, percentile } from '../../src/rehearsal/report.js';
 
 const S = 1_000_000;
 const at = (s: number) => S + s * 1000;
-const dep = (o: Partial<DeploymentSample> = {}): DeploymentSample => ({ replicas: 3, readyReplicas: 3, demandMillicores: 300, podCapacityMillicores: 200, image: 'web:1', ...o });
+const dep = (o: Partial<DeploymentSample> = {}): DeploymentSample => ({
+  replicas: 3,
+  readyReplicas: 3,
+  demandMillicores: 300,
+  podCapacityMillicores: 200,
+  image: 'web:1',
+  ...o,
+});
 
 describe('accountDeployments', () => {
   it('integrates each sample until the next one and the last until the end', () => {
@@ -55,7 +62,17 @@ describe('percentile', () => {
 });
 
 describe('buildReport', () => {
-  const inc = (o: Partial<IncidentRecord>): IncidentRecord => ({ id: 'i', type: 'crash_loop', severity: 'high', namespace: 'demo', target: 'web', detectedAt: at(0), outcome: 'open', actions: [], ...o });
+  const inc = (o: Partial<IncidentRecord>): IncidentRecord => ({
+    id: 'i',
+    type: 'crash_loop',
+    severity: 'high',
+    namespace: 'demo',
+    target: 'web',
+    detectedAt: at(0),
+    outcome: 'open',
+    actions: [],
+    ...o,
+  });
 
   it('has the --json shape of issue #5 with MTTR statistics', () => {
     const r = buildReport({

@@ -3,7 +3,7 @@
  * run minutes before they start crashing is still rolled back to the revision before it, not restarted.
  */
 import { describe, expect, it } from 'vitest';
-import { REVISION_BAKE_SECONDS } from '../../src/agent/history.js';
+import { REVISION_BAKE_SECONDS } from '../../src/policy/history.js';
 import { deployment, metrics, observation, pod, sec } from './builders.js';
 import { run } from './cycles.js';
 
@@ -17,10 +17,21 @@ function world(crashAt: number) {
     const crashing = t >= crashAt;
     const restarts = crashing ? 3 + Math.floor((t - crashAt) / 30) : 0;
     const pods = [0, 1, 2].map((i) =>
-      pod({ name: `web-${rev}-${i}`, revision: rev, cpuMillicores: 75, restarts, ...(crashing ? { ready: false, reason: 'CrashLoopBackOff', lastRunSeconds: 20, lastTerminationReason: 'Error' } : {}) }),
+      pod({
+        name: `web-${rev}-${i}`,
+        revision: rev,
+        cpuMillicores: 75,
+        restarts,
+        ...(crashing ? { ready: false, reason: 'CrashLoopBackOff', lastRunSeconds: 20, lastTerminationReason: 'Error' } : {}),
+      }),
     );
     const ready = pods.filter((p) => p.ready).length;
-    const d = deployment({ revision: rev, ...(rev === '2' ? { previousRevision: '1', images: ['web:2'] } : {}), rolloutStartedAt: sec(rev === '1' ? -3600 : 300), readyReplicas: ready });
+    const d = deployment({
+      revision: rev,
+      ...(rev === '2' ? { previousRevision: '1', images: ['web:2'] } : {}),
+      rolloutStartedAt: sec(rev === '1' ? -3600 : 300),
+      readyReplicas: ready,
+    });
     return observation({ deployments: [d], pods, metrics: { 'demo/web': metrics(Math.max(ready, 1), 75) } });
   };
 }
@@ -29,7 +40,11 @@ describe('revision bake before a new revision counts as healthy', () => {
   it.each([
     { name: 'crashing 5 minutes after the rollout → rolled back to revision 1', crashAt: 600, want: 'rollback' },
     { name: 'crashing 9 minutes after the rollout → still rolled back', crashAt: 300 + REVISION_BAKE_SECONDS - 60, want: 'rollback' },
-    { name: 'crashing after the new revision ran clean for the whole bake → it is the healthy one now: restart, no rollback', crashAt: 300 + REVISION_BAKE_SECONDS + 120, want: 'restart' },
+    {
+      name: 'crashing after the new revision ran clean for the whole bake → it is the healthy one now: restart, no rollback',
+      crashAt: 300 + REVISION_BAKE_SECONDS + 120,
+      want: 'restart',
+    },
   ])('$name', ({ crashAt, want }) => {
     const { acted } = run(world(crashAt), crashAt + 180);
     const mutations = acted.filter((d) => d.action === 'rollback' || d.action === 'restart');

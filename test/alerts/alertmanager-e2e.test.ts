@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleRequest } from '../../src/alerts/ingest.js';
-import { RealClock } from '../../src/clock.js';
+import { RealClock } from '../../src/base/clock.js';
 import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/base/log.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
-import { observabilityRoutes } from '../../src/observability/routes.js';
-import { createHttpApp, type HttpApp } from '../../src/server/http.js';
-import { MetricsServerSource } from '../../src/services/metrics-source.js';
+import { observabilityRoutes } from '../../src/app/observability-routes.js';
+import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
+import { MetricsServerSource } from '../../src/metrics/metrics-server-source.js';
 import { Store } from '../../src/store/index.js';
 import { alertmanagerSkipReason, startAlertmanager, type TestAlertmanager } from '../helpers/prometheus.js';
 import { unreachableCluster } from '../helpers/unreachable-cluster.js';
@@ -40,7 +40,15 @@ describe.skipIf(skip)('Alertmanager → POST /alerts/alertmanager on the Sentine
     const logger = silentLogger();
     app = createHttpApp({
       deps: { config, cluster, store, clock, logger, metrics: new MetricsServerSource(cluster) },
-      extraRoutes: observabilityRoutes({ metrics, store, cluster, clock, logger, bodyLimitBytes: config.http.bodyLimitBytes, triggerCycle: (r) => void cycles.push(r) }),
+      extraRoutes: observabilityRoutes({
+        metrics,
+        store,
+        cluster,
+        clock,
+        logger,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        triggerCycle: (r) => void cycles.push(r),
+      }),
     });
     base = await app.listen();
     am = await startAlertmanager({ webhookUrl: `${base}/alerts/alertmanager`, bearerToken: TOKEN });
@@ -75,7 +83,14 @@ describe.skipIf(skip)('Alertmanager → POST /alerts/alertmanager on the Sentine
     await am.push([{ labels, annotations: { summary: 'nginx-demo has 1/3 ready replicas' }, startsAt }]);
 
     const incident = await until('the incident', () => store.incidents.list()[0]);
-    expect(incident).toMatchObject({ type: 'alert', severity: 'critical', namespace: 'demo', target: 'nginx-demo', outcome: 'open', summary: 'nginx-demo has 1/3 ready replicas' });
+    expect(incident).toMatchObject({
+      type: 'alert',
+      severity: 'critical',
+      namespace: 'demo',
+      target: 'nginx-demo',
+      outcome: 'open',
+      summary: 'nginx-demo has 1/3 ready replicas',
+    });
     const stored = Object.values(incident.details.alerts as Record<string, { status: string; receiver: string; generatorURL?: string }>);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ status: 'firing', receiver: 'sentinelops' });

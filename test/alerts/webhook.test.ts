@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { alertmanagerHandler } from '../../src/alerts/http.js';
 import type { CycleRequest } from '../../src/alerts/ingest.js';
-import { RealClock } from '../../src/clock.js';
+import { RealClock } from '../../src/base/clock.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
 import { Store } from '../../src/store/index.js';
 
@@ -87,7 +87,9 @@ describe('Alertmanager webhook', () => {
     expect(body.received).toBe(1);
     expect(body.alerts[0]).toMatchObject({ result: 'opened', alertname: 'KubeDeploymentReplicasMismatch', namespace: 'demo', target: 'web' });
     await flush();
-    expect(cycles).toEqual([{ namespace: 'demo', target: 'web', kind: 'deployment', incidentId: body.alerts[0]!.incidentId, reason: 'alert KubeDeploymentReplicasMismatch' }]);
+    expect(cycles).toEqual([
+      { namespace: 'demo', target: 'web', kind: 'deployment', incidentId: body.alerts[0]!.incidentId, reason: 'alert KubeDeploymentReplicasMismatch' },
+    ]);
 
     // A second connection to the file sees it: it is committed, not held in memory.
     const other = Store.open(dbPath, clock);
@@ -104,7 +106,9 @@ describe('Alertmanager webhook', () => {
 
   it('another firing alert on the same target joins the open incident', async () => {
     const before = count();
-    const res = await post(payload([alert({ fingerprint: 'fp-web-2', labels: { alertname: 'KubePodCrashLooping', namespace: 'demo', deployment: 'web', severity: 'critical' } })]));
+    const res = await post(
+      payload([alert({ fingerprint: 'fp-web-2', labels: { alertname: 'KubePodCrashLooping', namespace: 'demo', deployment: 'web', severity: 'critical' } })]),
+    );
     const body = (await res.json()) as { alerts: Array<{ result: string; incidentId: string }> };
     expect(body.alerts[0]!.result).toBe('joined');
     expect(count()).toBe(before);

@@ -29,7 +29,16 @@ describe('podsToTouch', () => {
 
 describe('burnerPod', () => {
   it('is bounded three ways and passes the restricted pod security profile', () => {
-    const p = burnerPod({ experimentId: 'chaos-7', index: 0, namespace: 'demo', targetPod: 'web-1', node: 'node-2', millicores: 2500, durationSeconds: 90, image: 'busybox:1.36' });
+    const p = burnerPod({
+      experimentId: 'chaos-7',
+      index: 0,
+      namespace: 'demo',
+      targetPod: 'web-1',
+      node: 'node-2',
+      millicores: 2500,
+      durationSeconds: 90,
+      image: 'busybox:1.36',
+    });
     expect(p.metadata?.labels?.['sentinelops.dev/chaos']).toBe('chaos-7');
     expect(p.spec).toMatchObject({ nodeName: 'node-2', activeDeadlineSeconds: 90, restartPolicy: 'Never', automountServiceAccountToken: false });
     const c = p.spec!.containers[0]!;

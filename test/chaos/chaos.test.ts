@@ -10,7 +10,12 @@ import { eventually, startSimHarness, type SimHarness } from '../cost/sim-harnes
 
 const NS = 'demo';
 const DEP = 'nginx-demo';
-const FAST_KUBELET = { sandboxSeconds: [0.05, 0.1] as [number, number], pullSeconds: [0.05, 0.1] as [number, number], startSeconds: [0.05, 0.1] as [number, number], terminationSeconds: 0.2 };
+const FAST_KUBELET = {
+  sandboxSeconds: [0.05, 0.1] as [number, number],
+  pullSeconds: [0.05, 0.1] as [number, number],
+  startSeconds: [0.05, 0.1] as [number, number],
+  terminationSeconds: 0.2,
+};
 
 interface Experiment {
   id: string;
@@ -40,12 +45,14 @@ afterAll(() => h?.close());
 
 const restarts = async () =>
   Object.fromEntries(
-    (await h.deps.cluster.listPods(NS, { labelSelector: 'app=nginx-demo' })).items.map((p) => [p.metadata!.name!, p.status?.containerStatuses?.[0]?.restartCount ?? 0]),
+    (await h.deps.cluster.listPods(NS, { labelSelector: 'app=nginx-demo' })).items.map((p) => [
+      p.metadata!.name!,
+      p.status?.containerStatuses?.[0]?.restartCount ?? 0,
+    ]),
   );
 const readyReplicas = async () => (await h.deps.cluster.readDeployment(NS, DEP)).status?.readyReplicas ?? 0;
 const simFaults = async () => ((await (await fetch(`${h.sim.url}/sim/v1/faults`)).json()) as { items: { id: string; fault: string }[] }).items;
-const deploymentCpu = async () =>
-  (await h.deps.metrics.podUsage(NS))!.pods.filter((p) => p.pod.startsWith(`${DEP}-`)).reduce((n, p) => n + p.cpuMillicores, 0);
+const deploymentCpu = async () => (await h.deps.metrics.podUsage(NS))!.pods.filter((p) => p.pod.startsWith(`${DEP}-`)).reduce((n, p) => n + p.cpuMillicores, 0);
 const audits = (tool: string) => h.deps.store.audit.list({ tool });
 
 describe('refusals change nothing', () => {
@@ -128,7 +135,10 @@ describe('experiments on the simulator', () => {
     expect(untouched).toHaveLength(2);
     for (const p of untouched) expect(after[p]).toBe(before[p]);
     await h.deps.cluster.patchDeployment(NS, DEP, { spec: { replicas: 3 } });
-    await eventually(async () => (await readyReplicas()) === 3 && (await h.deps.cluster.listPods(NS, { labelSelector: 'app=nginx-demo' })).items.length === 3, 15_000);
+    await eventually(
+      async () => (await readyReplicas()) === 3 && (await h.deps.cluster.listPods(NS, { labelSelector: 'app=nginx-demo' })).items.length === 3,
+      15_000,
+    );
   });
 
   it('chaos_cpu_spike raises the usage the metrics API reports; at its TTL it ends on its own', async () => {
@@ -169,11 +179,25 @@ describe('experiments on the simulator', () => {
 describe('cleanup without the process that started it', () => {
   it('at startup, experiments past their TTL are ended and the others get their timers back', async () => {
     const inject = async () =>
-      ((await (await fetch(`${h.sim.url}/sim/v1/faults`, { method: 'POST', body: JSON.stringify({ fault: 'cpu-spike', deployment: `${NS}/${DEP}`, millicores: 400, durationSeconds: 600 }) })).json()) as { id: string; fault: string; target: string });
+      (await (
+        await fetch(`${h.sim.url}/sim/v1/faults`, {
+          method: 'POST',
+          body: JSON.stringify({ fault: 'cpu-spike', deployment: `${NS}/${DEP}`, millicores: 400, durationSeconds: 600 }),
+        })
+      ).json()) as { id: string; fault: string; target: string };
     // Two experiments "left behind" by a process that died: one past its TTL, one ending in 1.5 s.
     const record = async (expiresAt: number) => {
       const f = await inject();
-      const e = h.deps.store.chaos.create({ kind: 'cpu_spike', namespace: NS, target: DEP, backend: 'simulator', caller: 'gone', params: {}, startedAt: Date.now() - 60_000, expiresAt });
+      const e = h.deps.store.chaos.create({
+        kind: 'cpu_spike',
+        namespace: NS,
+        target: DEP,
+        backend: 'simulator',
+        caller: 'gone',
+        params: {},
+        startedAt: Date.now() - 60_000,
+        expiresAt,
+      });
       h.deps.store.chaos.update(e.id, { handles: { faultId: f.id, fault: f.fault, target: f.target } });
       return e.id;
     };

@@ -148,7 +148,8 @@ export function runContract(name: string, makeTarget: () => Promise<ContractTarg
     });
 
     it('filters lists by label and field selectors and pages with limit/continue', async () => {
-      for (let i = 0; i < 7; i++) await core.createNamespacedConfigMap({ namespace: ns, body: cm(`page-${i}`, { group: 'paging', parity: i % 2 ? 'odd' : 'even' }) });
+      for (let i = 0; i < 7; i++)
+        await core.createNamespacedConfigMap({ namespace: ns, body: cm(`page-${i}`, { group: 'paging', parity: i % 2 ? 'odd' : 'even' }) });
       const odd = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'group=paging,parity=odd' });
       expect(odd.items.map((o) => o.metadata?.name).sort()).toEqual(['page-1', 'page-3', 'page-5']);
       const byName = await core.listNamespacedConfigMap({ namespace: ns, fieldSelector: 'metadata.name=page-4' });

@@ -7,8 +7,18 @@ const H = 3_600_000;
 
 describe('podCost', () => {
   it.each([
-    ['request above usage: request billed, the gap idle', { cpuRequestMillicores: 1000, memoryRequestBytes: 2 ** 30, cpuMillicores: 250, memoryBytes: 2 ** 29 }, 0.031611 + 0.004237, 0.75 * 0.031611 + 0.5 * 0.004237],
-    ['usage above request: usage billed, nothing idle', { cpuRequestMillicores: 100, memoryRequestBytes: 0, cpuMillicores: 2000, memoryBytes: 2 ** 30 }, 2 * 0.031611 + 0.004237, 0],
+    [
+      'request above usage: request billed, the gap idle',
+      { cpuRequestMillicores: 1000, memoryRequestBytes: 2 ** 30, cpuMillicores: 250, memoryBytes: 2 ** 29 },
+      0.031611 + 0.004237,
+      0.75 * 0.031611 + 0.5 * 0.004237,
+    ],
+    [
+      'usage above request: usage billed, nothing idle',
+      { cpuRequestMillicores: 100, memoryRequestBytes: 0, cpuMillicores: 2000, memoryBytes: 2 ** 30 },
+      2 * 0.031611 + 0.004237,
+      0,
+    ],
     ['no reading: request billed, no idle claimed', { cpuRequestMillicores: 500, memoryRequestBytes: 2 ** 30 }, 0.5 * 0.031611 + 0.004237, 0],
   ])('%s', (_name, pod, hourly, idle) => {
     const c = podCost(pod, prices);
@@ -28,7 +38,16 @@ describe('percentile (nearest rank)', () => {
 
 describe('savingsOf', () => {
   it('the seed example: 10 static replicas against an average of 5 saves half', () => {
-    const r = savingsOf([{ at: 0, replicas: 2 }, { at: 12 * H, replicas: 8 }], 24 * H, 0.1, { replicas: 10, source: 'config' }, prices)!;
+    const r = savingsOf(
+      [
+        { at: 0, replicas: 2 },
+        { at: 12 * H, replicas: 8 },
+      ],
+      24 * H,
+      0.1,
+      { replicas: 10, source: 'config' },
+      prices,
+    )!;
     expect(r.averageReplicas).toBe(5);
     expect(r.savingsPercent).toBe(50);
     expect(r.savings).toBeCloseTo(0.1 * 5 * 24, 6);

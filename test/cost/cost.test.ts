@@ -34,7 +34,10 @@ async function createDeployment(name: string, replicas: number, requests: { cpu:
     spec: {
       replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'busybox:1.36', resources: { requests, limits: { cpu: '2', memory: '2Gi' } } }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'main', image: 'busybox:1.36', resources: { requests, limits: { cpu: '2', memory: '2Gi' } } }] },
+      },
     },
   };
   await h.deps.cluster.apps.createNamespacedDeployment({ namespace: NS, body });
@@ -69,7 +72,14 @@ interface DeploymentCost {
 
 describe('cost_report', () => {
   it('prices the demo deployment at max(request, usage) with OpenCost defaults, per hour and per month', async () => {
-    const r = await h.ok<{ prices: { cpuHourly: number; gbHourly: number; hoursPerMonth: number }; deployments: DeploymentCost[]; namespaces: { namespace: string; hourly: number; pods: number }[]; notes: string[]; source: string; complete: boolean }>('cost_report', { namespace: NS });
+    const r = await h.ok<{
+      prices: { cpuHourly: number; gbHourly: number; hoursPerMonth: number };
+      deployments: DeploymentCost[];
+      namespaces: { namespace: string; hourly: number; pods: number }[];
+      notes: string[];
+      source: string;
+      complete: boolean;
+    }>('cost_report', { namespace: NS });
     expect(r.prices).toMatchObject({ cpuHourly: CPU_HOURLY, gbHourly: GB_HOURLY, hoursPerMonth: 730 });
     expect(r.source).toBe('metrics-server');
     expect(r.complete).toBe(true);
@@ -87,7 +97,10 @@ describe('cost_report', () => {
     expect(d.idleHourly).toBeCloseTo(0.18 * CPU_HOURLY + ((3 * 64 * MIB - memUsed) / GIB) * GB_HOURLY, 6);
     // The namespace row sums its deployments; the most expensive comes first.
     const ns = r.namespaces.find((n) => n.namespace === NS)!;
-    expect(ns.hourly).toBeCloseTo(r.deployments.reduce((s, x) => s + x.hourly, 0), 5);
+    expect(ns.hourly).toBeCloseTo(
+      r.deployments.reduce((s, x) => s + x.hourly, 0),
+      5,
+    );
     expect(r.deployments[0]!.name).toBe('batch');
     expect(r.notes.join(' ')).toMatch(/max\(request, usage\)/);
   });
@@ -119,7 +132,11 @@ describe('cost_savings', () => {
   beforeAll(() => {
     const now = Date.now();
     const at = (hoursAgo: number) => now - hoursAgo * 3_600_000;
-    for (const [hoursAgo, replicas] of [[4, 4], [3, 8], [1, 2]] as const) {
+    for (const [hoursAgo, replicas] of [
+      [4, 4],
+      [3, 8],
+      [1, 2],
+    ] as const) {
       h.deps.store.replicas.record({ namespace: NS, deployment: 'api', replicas, readyReplicas: replicas, at: at(hoursAgo) });
     }
     h.deps.store.replicas.record({ namespace: NS, deployment: 'gone', replicas: 3, readyReplicas: 3, at: at(2) });
@@ -139,7 +156,11 @@ describe('cost_savings', () => {
   }
 
   it('against a static 10 replicas: 4 h at an average of 5.5 replicas', async () => {
-    const r = await h.ok<{ deployments: Savings[]; skipped: { deployment: string }[]; assumptions: string[] }>('cost_savings', { namespace: NS, deployment: 'api', baselineReplicas: 10 });
+    const r = await h.ok<{ deployments: Savings[]; skipped: { deployment: string }[]; assumptions: string[] }>('cost_savings', {
+      namespace: NS,
+      deployment: 'api',
+      baselineReplicas: 10,
+    });
     const s = r.deployments[0]!;
     // replica-hours: 4×1 h + 8×2 h + 2×1 h = 22 over 4 h.
     expect(s.averageReplicas).toBeCloseTo(5.5, 2);

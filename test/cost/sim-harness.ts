@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import type { ServerDeps } from '../../src/server/create-server.js';
-import { createRuntime } from '../../src/server/runtime.js';
-import { seededRandom } from '../../src/services/context.js';
+import { silentLogger } from '../../src/base/log.js';
+import type { ServerDeps } from '../../src/catalog/deps.js';
+import { createRuntime } from '../../src/app/runtime.js';
+import { seededRandom } from '../../src/base/random.js';
 import { type SimulatorOptions, startSimulator } from '../../src/sim/cluster.js';
 import { connectClient, eventually, type ConnectedClient, type Sim } from '../server/harness.js';
 

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunner, runnerOptionsFromConfig } from '../../src/agent/runner.js';
-import { connectInProcess, type ToolClient } from '../../src/agent/tool-client.js';
-import { silentLogger } from '../../src/log.js';
+import type { ToolClient } from '../../src/agent/tool-client.js';
+import { connectInProcess } from '../../src/app/agent-link.js';
+import { silentLogger } from '../../src/base/log.js';
 import type { SimBackedDeps } from '../server/harness.js';
 import { call, mountRest, startRestBase, TOKEN, type RestServer } from '../rest/harness.js';
 
@@ -21,7 +22,15 @@ const CHROMIUM = '/usr/bin/chromium';
 // missing browser is a failure, never a silent skip.
 const SKIP = !existsSync(CHROMIUM) && !process.env.CI;
 if (SKIP) process.stderr.write(`dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)\n`);
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 let base: SimBackedDeps;
 let client: ToolClient;
@@ -76,23 +85,23 @@ describe.skipIf(SKIP)('dashboard in Chromium', () => {
     const row = page.locator('[data-deployment="demo/nginx-demo"]');
     await row.waitFor({ timeout: 15_000 });
     // ready/desired, all ready: the agent runs in this test and may already have right-sized the idle demo (3 → 2)
-    await expect.poll(() => row.locator('td').nth(1).innerText(), { timeout: 15_000 }).toMatch(/^([23])\/\1\b/);
+    await expect.poll(() => row.locator('td').nth(1).textContent(), { timeout: 15_000 }).toMatch(/^([23])\/\1\b/);
     await expect.poll(() => page.locator('#nodes li').count()).toBe(3);
     await expect.poll(() => page.locator('#live').getAttribute('class')).toContain('on');
     // uPlot draws on canvases: one per chart, with the deployment in each legend
     await expect.poll(() => page.locator('#chart-cpu canvas').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.locator('#chart-replicas canvas').count()).toBe(1);
-    await expect.poll(() => page.locator('#chart-cpu .u-legend').innerText()).toContain('nginx-demo');
-    await expect.poll(() => page.locator('#agent-state').innerText(), { timeout: 15_000 }).toBe('watching');
-    expect(await page.locator('#kpi-nodes').innerText()).toBe('3/3');
-    expect(await page.locator('#kpi-cost').innerText()).toMatch(/^\$\d/);
+    await expect.poll(() => page.locator('#chart-cpu .u-legend').textContent()).toContain('nginx-demo');
+    await expect.poll(() => page.locator('#agent-state').textContent(), { timeout: 15_000 }).toBe('watching');
+    expect(await page.locator('#kpi-nodes').textContent()).toBe('3/3');
+    expect(await page.locator('#kpi-cost').textContent()).toMatch(/^\$\d/);
   });
 
   it('crashes a pod from the chaos panel and shows the incident open, then resolved', async () => {
     await page.locator('#chaos').waitFor({ state: 'visible' });
     await page.selectOption('#chaos-target', 'demo/nginx-demo');
     await page.click('[data-testid="chaos-crash"]');
-    await expect.poll(() => page.locator('#chaos-result').innerText(), { timeout: 10_000 }).toMatch(/crash: done: crash pod demo\/nginx-demo-/);
+    await expect.poll(() => page.locator('#chaos-result').textContent(), { timeout: 10_000 }).toMatch(/crash: done: crash pod demo\/nginx-demo-/);
 
     // the crash reaches the cluster: a pod of nginx-demo restarted
     const pods = await call(server.url, 'GET', '/api/v1/pods', { token: TOKEN, query: { namespace: 'demo' } });
@@ -100,11 +109,11 @@ describe.skipIf(SKIP)('dashboard in Chromium', () => {
 
     const incident = page.locator('#incidents li.incident').first();
     await incident.waitFor({ timeout: 20_000 });
-    expect(await incident.innerText()).toMatch(/demo\/nginx-demo/);
+    expect(await incident.textContent()).toMatch(/demo\/nginx-demo/);
     await expect.poll(() => incident.getAttribute('data-outcome'), { timeout: 30_000 }).toBe('resolved');
-    expect(await incident.innerText()).toMatch(/MTTR \d/);
-    await expect.poll(() => page.locator('[data-testid="success-rate"]').innerText()).toMatch(/^\d+%$/);
-    await expect.poll(() => page.locator('[data-testid="mttr"]').innerText()).toMatch(/\d+(\.\d)? (s|min)/);
+    expect(await incident.textContent()).toMatch(/MTTR \d/);
+    await expect.poll(() => page.locator('[data-testid="success-rate"]').textContent()).toMatch(/^\d+%$/);
+    await expect.poll(() => page.locator('[data-testid="mttr"]').textContent()).toMatch(/\d+(\.\d)? (s|min)/);
     await expect.poll(() => page.locator('[data-testid="agent-cycles"] li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   });

@@ -1,7 +1,7 @@
 /** The README's tools table is generated from the tool definitions; this keeps the two from drifting. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toolsTable } from '../../src/server/tools-table.js';
+import { toolsTable } from '../../tools/table.js';
 import { ALL_TOOLS } from '../../tools/index.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

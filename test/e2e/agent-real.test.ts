@@ -12,11 +12,22 @@ import { join } from 'node:path';
 import { CoordinationV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CycleReport } from '../../src/agent/runner.js';
-import { type StartedAgent, startAgent } from '../../src/agent/start.js';
+import { type StartedAgent, startAgent } from '../../src/app/start-agent.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
-import { createLogger, silentLogger } from '../../src/log.js';
-import { createRuntime, type Runtime } from '../../src/server/runtime.js';
-import { eventually, isReady, kube, kubeconfigPath, metricsServerRunning, nginxDeployment, readyPods, uniqueNamespace, waitRolledOut, type Kube } from './helpers.js';
+import { createLogger, silentLogger } from '../../src/base/log.js';
+import { createRuntime, type Runtime } from '../../src/app/runtime.js';
+import {
+  eventually,
+  isReady,
+  kube,
+  kubeconfigPath,
+  metricsServerRunning,
+  nginxDeployment,
+  readyPods,
+  uniqueNamespace,
+  waitRolledOut,
+  type Kube,
+} from './helpers.js';
 
 const DEP = 'web';
 const GOOD_IMAGE = 'nginx:1.27';
@@ -125,14 +136,28 @@ describe.skipIf(!kubeconfigPath)('agent on a real cluster (SENTINELOPS_E2E_KUBEC
     expect(allResults(a)).toEqual([]);
 
     const [victim] = await readyPods(k, ns, DEP);
-    await k.core.patchNamespacedPod({ namespace: ns, name: victim!.metadata!.name!, body: [{ op: 'add', path: '/metadata/annotations/sentinelops.dev~1fault', value: 'crashloop' }] });
+    await k.core.patchNamespacedPod({
+      namespace: ns,
+      name: victim!.metadata!.name!,
+      body: [{ op: 'add', path: '/metadata/annotations/sentinelops.dev~1fault', value: 'crashloop' }],
+    });
 
-    const opened = await agentUntil(a, 'crash_loop incident opened', () => a.cycles.flatMap((c) => c.incidents?.opened ?? []).find((i) => i.type === 'crash_loop'), 30_000);
+    const opened = await agentUntil(
+      a,
+      'crash_loop incident opened',
+      () => a.cycles.flatMap((c) => c.incidents?.opened ?? []).find((i) => i.type === 'crash_loop'),
+      30_000,
+    );
     expect(opened).toMatchObject({ namespace: ns, target: DEP });
     const restart = await agentUntil(a, 'restart', () => allResults(a).find((r) => r.tool === 'restart_deployment'), 30_000);
     expect(restart).toMatchObject({ ok: true, arguments: { namespace: ns, deployment: DEP } });
 
-    const resolved = await agentUntil(a, 'incident resolved', () => a.cycles.flatMap((c) => c.incidents?.resolved ?? []).find((i) => i.id === opened.id), 60_000);
+    const resolved = await agentUntil(
+      a,
+      'incident resolved',
+      () => a.cycles.flatMap((c) => c.incidents?.resolved ?? []).find((i) => i.id === opened.id),
+      60_000,
+    );
     expect(resolved.mttrSeconds).toBeGreaterThan(0);
     const done = await waitRolledOut(k, ns, DEP, 3);
     expect(done.status?.readyReplicas).toBe(3);
@@ -165,45 +190,63 @@ describe.skipIf(!kubeconfigPath)('agent on a real cluster (SENTINELOPS_E2E_KUBEC
     expect(pods).toHaveLength(3);
     expect(pods.every((p) => p.spec?.containers[0]?.image === GOOD_IMAGE)).toBe(true);
 
-    const resolved = await agentUntil(a, 'incident resolved', () => a.cycles.flatMap((c) => c.incidents?.resolved ?? []).find((i) => i.type === 'image_pull_error' || i.type === 'bad_rollout'), 60_000);
+    const resolved = await agentUntil(
+      a,
+      'incident resolved',
+      () => a.cycles.flatMap((c) => c.incidents?.resolved ?? []).find((i) => i.type === 'image_pull_error' || i.type === 'bad_rollout'),
+      60_000,
+    );
     expect(resolved.mttrSeconds).toBeGreaterThan(0);
     expect(a.runtime.deps.store.incidents.get(resolved.id)).toMatchObject({ outcome: 'resolved' });
     expect(a.runtime.deps.store.audit.list({ tool: 'rollback_deployment' })).toMatchObject([{ caller: 'agent', ok: true, dryRun: false }]);
   }, 150_000);
 
-  it.skipIf(!metricsServerRunning)('scale up on high CPU, then down after the stabilization window when it drops', async () => {
-    const ns = await namespaceWith('e2e-agent-scale', 2, '300m');
-    const a = await agentIn(ns, { agent: { scaleDownStabilizationSeconds: 10 } });
-    await baseline(a);
-    const setUsage = async (cpu: string) => {
-      for (const p of (await k.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${DEP}` })).items) {
-        await k.core.patchNamespacedPod({ namespace: ns, name: p.metadata!.name!, body: [{ op: 'add', path: '/metadata/annotations/kwok.x-k8s.io~1usage-cpu', value: cpu }] });
-      }
-    };
-    // 475m of a 500m request = 95 %, above the 80 % trigger: HPA arithmetic asks for ceil(2 × 95 / 80) = 3.
-    await setUsage('475m');
-    const up = await agentUntil(a, 'scale up', () => allResults(a).find((r) => r.tool === 'scale_deployment' && Number(r.arguments.replicas) > 2), 120_000);
-    expect(up).toMatchObject({ ok: true, arguments: { namespace: ns, deployment: DEP } });
-    const upTo = Number(up.arguments.replicas);
-    expect((await deployment(ns)).spec?.replicas).toBe(upTo);
-    await waitRolledOut(k, ns, DEP, upTo);
+  it.skipIf(!metricsServerRunning)(
+    'scale up on high CPU, then down after the stabilization window when it drops',
+    async () => {
+      const ns = await namespaceWith('e2e-agent-scale', 2, '300m');
+      const a = await agentIn(ns, { agent: { scaleDownStabilizationSeconds: 10 } });
+      await baseline(a);
+      const setUsage = async (cpu: string) => {
+        for (const p of (await k.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${DEP}` })).items) {
+          await k.core.patchNamespacedPod({
+            namespace: ns,
+            name: p.metadata!.name!,
+            body: [{ op: 'add', path: '/metadata/annotations/kwok.x-k8s.io~1usage-cpu', value: cpu }],
+          });
+        }
+      };
+      // 475m of a 500m request = 95 %, above the 80 % trigger: HPA arithmetic asks for ceil(2 × 95 / 80) = 3.
+      await setUsage('475m');
+      const up = await agentUntil(a, 'scale up', () => allResults(a).find((r) => r.tool === 'scale_deployment' && Number(r.arguments.replicas) > 2), 120_000);
+      expect(up).toMatchObject({ ok: true, arguments: { namespace: ns, deployment: DEP } });
+      const upTo = Number(up.arguments.replicas);
+      expect((await deployment(ns)).spec?.replicas).toBe(upTo);
+      await waitRolledOut(k, ns, DEP, upTo);
 
-    // 20m of 500m = 4 %: desired falls to the configured minimum (2), but only once every recommendation in the
-    // 10 s stabilization window is that low.
-    await setUsage('20m');
-    const down = await agentUntil(a, 'scale down', () => allResults(a).find((r) => r.tool === 'scale_deployment' && Number(r.arguments.replicas) < upTo), 120_000);
-    expect(down).toMatchObject({ ok: true, arguments: { namespace: ns, deployment: DEP, replicas: 2 } });
-    const utilization = (c: CycleReport) => c.observation?.deployments.find((d) => d.key === `${ns}/${DEP}`)?.cpuUtilization;
-    const downCycle = a.cycles.find((c) => c.results.includes(down))!;
-    // At 60 % or more, ceil(3 × u / 80) is still 3: the last cycle that recommended keeping upTo replicas.
-    const lastHigh = a.cycles.filter((c) => c.cycle < downCycle.cycle && (utilization(c) ?? 0) >= 60).at(-1)!;
-    expect(lastHigh).toBeDefined();
-    expect(downCycle.startedAt - lastHigh.startedAt).toBeGreaterThanOrEqual(10_000);
-    await waitRolledOut(k, ns, DEP, 2);
-    const scales = a.runtime.deps.store.audit.list({ tool: 'scale_deployment' });
-    expect(scales.every((s) => s.caller === 'agent' && s.ok)).toBe(true);
-    expect(scales).toHaveLength(2);
-  }, 270_000);
+      // 20m of 500m = 4 %: desired falls to the configured minimum (2), but only once every recommendation in the
+      // 10 s stabilization window is that low.
+      await setUsage('20m');
+      const down = await agentUntil(
+        a,
+        'scale down',
+        () => allResults(a).find((r) => r.tool === 'scale_deployment' && Number(r.arguments.replicas) < upTo),
+        120_000,
+      );
+      expect(down).toMatchObject({ ok: true, arguments: { namespace: ns, deployment: DEP, replicas: 2 } });
+      const utilization = (c: CycleReport) => c.observation?.deployments.find((d) => d.key === `${ns}/${DEP}`)?.cpuUtilization;
+      const downCycle = a.cycles.find((c) => c.results.includes(down))!;
+      // At 60 % or more, ceil(3 × u / 80) is still 3: the last cycle that recommended keeping upTo replicas.
+      const lastHigh = a.cycles.filter((c) => c.cycle < downCycle.cycle && (utilization(c) ?? 0) >= 60).at(-1)!;
+      expect(lastHigh).toBeDefined();
+      expect(downCycle.startedAt - lastHigh.startedAt).toBeGreaterThanOrEqual(10_000);
+      await waitRolledOut(k, ns, DEP, 2);
+      const scales = a.runtime.deps.store.audit.list({ tool: 'scale_deployment' });
+      expect(scales.every((s) => s.caller === 'agent' && s.ok)).toBe(true);
+      expect(scales).toHaveLength(2);
+    },
+    270_000,
+  );
 
   it('two runners on one Lease: exactly one acts; when the leader dies the other takes over within the lease duration', async () => {
     // 6 s / 1 s: short enough for a quick takeover, long enough that a renewal slowed by a busy 2-core CI box

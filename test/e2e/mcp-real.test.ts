@@ -12,12 +12,24 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
-import { createServer, type ServerDeps } from '../../src/server/create-server.js';
-import { createRuntime, type Runtime } from '../../src/server/runtime.js';
+import { silentLogger } from '../../src/base/log.js';
+import { createServer } from '../../src/mcp/create-server.js';
+import type { ServerDeps } from '../../src/catalog/deps.js';
+import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import {
-  eventually, kube, kubeconfigPath, textOf, metricsServerRunning, nginxDeployment, readyPods, SETTLE_MS, toolCaller, uniqueNamespace, waitRolledOut,
-  type Kube, type ToolCaller,
+  eventually,
+  kube,
+  kubeconfigPath,
+  textOf,
+  metricsServerRunning,
+  nginxDeployment,
+  readyPods,
+  SETTLE_MS,
+  toolCaller,
+  uniqueNamespace,
+  waitRolledOut,
+  type Kube,
+  type ToolCaller,
 } from './helpers.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -38,7 +50,11 @@ async function serve(safety: Record<string, unknown> = {}): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'sentinelops-e2e-'));
   const config = parseConfig(
     deepMerge(
-      { cluster: { mode: 'kubeconfig', kubeconfig: kubeconfigPath, defaultNamespace: NS }, store: { path: join(dir, 'sentinelops.db') }, log: { level: 'silent' } },
+      {
+        cluster: { mode: 'kubeconfig', kubeconfig: kubeconfigPath, defaultNamespace: NS },
+        store: { path: join(dir, 'sentinelops.db') },
+        log: { level: 'silent' },
+      },
       { safety: { cooldownSeconds: 0, ...safety } },
     ),
   );
@@ -85,7 +101,12 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
 
   describe('read tools', () => {
     it('cluster_health: the API server is reachable and every node is Ready', async () => {
-      const h = await t.ok<{ apiServer: { reachable: boolean; version: string | null }; nodes: { total: number; ready: number }; pods: { byPhase: Record<string, number> }; metrics: { source: string | null; available: boolean } }>('cluster_health', { namespace: NS });
+      const h = await t.ok<{
+        apiServer: { reachable: boolean; version: string | null };
+        nodes: { total: number; ready: number };
+        pods: { byPhase: Record<string, number> };
+        metrics: { source: string | null; available: boolean };
+      }>('cluster_health', { namespace: NS });
       expect(h.apiServer.reachable).toBe(true);
       expect(h.apiServer.version).toMatch(/^v1\.\d+/);
       expect(h.nodes.total).toBeGreaterThan(0);
@@ -95,7 +116,10 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
     });
 
     it('list_pods, list_deployments and list_nodes describe what client-node sees', async () => {
-      const pods = await t.ok<{ items: { name: string; ownerDeployment: string | null; phase: string; ready: boolean; node: string | null }[]; truncated: boolean }>('list_pods', { namespace: NS });
+      const pods = await t.ok<{
+        items: { name: string; ownerDeployment: string | null; phase: string; ready: boolean; node: string | null }[];
+        truncated: boolean;
+      }>('list_pods', { namespace: NS });
       const real = (await readyPods(k, NS, DEP)).map((p) => p.metadata!.name!).sort();
       expect(pods.items.map((p) => p.name).sort()).toEqual(real);
       expect(pods.items.every((p) => p.ownerDeployment === DEP && p.phase === 'Running' && p.ready && p.node)).toBe(true);
@@ -104,8 +128,12 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
       expect(one.truncated).toBe(true);
       expect((await t.ok<{ items: unknown[] }>('list_pods', { namespace: NS, status: 'failed' })).items).toEqual([]);
 
-      const deps = await t.ok<{ items: { name: string; replicas: number; readyReplicas: number; revision: number; images: string[]; hpaControlled: boolean }[] }>('list_deployments', { namespace: NS });
-      expect(deps.items).toEqual([expect.objectContaining({ name: DEP, replicas: 3, readyReplicas: 3, revision: 1, images: ['nginx:1.27'], hpaControlled: false })]);
+      const deps = await t.ok<{
+        items: { name: string; replicas: number; readyReplicas: number; revision: number; images: string[]; hpaControlled: boolean }[];
+      }>('list_deployments', { namespace: NS });
+      expect(deps.items).toEqual([
+        expect.objectContaining({ name: DEP, replicas: 3, readyReplicas: 3, revision: 1, images: ['nginx:1.27'], hpaControlled: false }),
+      ]);
 
       const nodes = await t.ok<{ items: { name: string; ready: boolean; cpuAllocatableMillicores: number }[] }>('list_nodes');
       const realNodes = (await k.core.listNode()).items.map((n) => n.metadata!.name!).sort();
@@ -113,7 +141,7 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
       expect(nodes.items.every((n) => n.ready && n.cpuAllocatableMillicores > 0)).toBe(true);
     });
 
-    it('list_events returns the controllers\' events for the namespace', async () => {
+    it("list_events returns the controllers' events for the namespace", async () => {
       const events = await eventually(async () => {
         const e = await t.ok<{ items: { object: string; reason: string; type: string }[] }>('list_events', { namespace: NS });
         return e.items.some((i) => i.reason === 'Scheduled') && e.items.some((i) => i.reason === 'ScalingReplicaSet') ? e : undefined;
@@ -131,7 +159,11 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
       if (node.metadata?.annotations?.['kwok.x-k8s.io/node'] === 'fake') {
         // kwok answers 400 "no logs found for container"; a real kubelet returns the (possibly empty) log.
         expect(r.isError).toBe(true);
-        expect(textOf(r)).toMatch(new RegExp(`^no logs available for pod ${NS}/${pod}: no logs found for container "nginx".*; the container may not have started or written anything yet; list_pods and list_events show its state$`));
+        expect(textOf(r)).toMatch(
+          new RegExp(
+            `^no logs available for pod ${NS}/${pod}: no logs found for container "nginx".*; the container may not have started or written anything yet; list_pods and list_events show its state$`,
+          ),
+        );
       } else {
         expect(r.isError).toBeFalsy();
         expect(Array.isArray((r.structuredContent as { lines: string[] }).lines)).toBe(true);
@@ -141,102 +173,184 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
     });
 
     // metrics-server needs two scrapes 15 s apart before it reports a new pod's CPU: ~35 s on a fresh pod.
-    it.skipIf(!metricsServerRunning)('get_metrics reads metrics-server: kwok\'s annotated usage as % of request', async () => {
-      const row = await eventually(async () => {
-        const m = await t.ok<{ source: string; items: { kind: string; name: string; pods: number; podsWithMetrics: number; cpuMillicores: number; cpuRequestMillicores: number; memoryRequestBytes: number; cpuUtilization: number | null; memoryUtilization: number | null }[] }>('get_metrics', { namespace: NS });
-        expect(m.source).toBe('metrics-server');
-        const r = m.items.find((i) => i.kind === 'deployment' && i.name === DEP);
-        return r && r.podsWithMetrics === 3 ? r : undefined;
-      }, SETTLE_MS, 1000);
-      expect(row).toMatchObject({ pods: 3, cpuRequestMillicores: 1500, memoryRequestBytes: 3 * 128 * 1024 * 1024 });
-      expect(row.cpuMillicores).toBeCloseTo(750, -1);
-      expect(row.cpuUtilization).toBeCloseTo(50, 0);
-      expect(row.memoryUtilization).toBeCloseTo(50, 0);
-      const pods = await t.ok<{ scope: string; items: { kind: string }[] }>('get_metrics', { namespace: NS, deployment: DEP, scope: 'pod' });
-      expect(pods.scope).toBe('pod');
-      expect(pods.items).toHaveLength(3);
-      expect(pods.items.every((i) => i.kind === 'pod')).toBe(true);
-    }, T.timeout);
+    it.skipIf(!metricsServerRunning)(
+      "get_metrics reads metrics-server: kwok's annotated usage as % of request",
+      async () => {
+        const row = await eventually(
+          async () => {
+            const m = await t.ok<{
+              source: string;
+              items: {
+                kind: string;
+                name: string;
+                pods: number;
+                podsWithMetrics: number;
+                cpuMillicores: number;
+                cpuRequestMillicores: number;
+                memoryRequestBytes: number;
+                cpuUtilization: number | null;
+                memoryUtilization: number | null;
+              }[];
+            }>('get_metrics', { namespace: NS });
+            expect(m.source).toBe('metrics-server');
+            const r = m.items.find((i) => i.kind === 'deployment' && i.name === DEP);
+            return r && r.podsWithMetrics === 3 ? r : undefined;
+          },
+          SETTLE_MS,
+          1000,
+        );
+        expect(row).toMatchObject({ pods: 3, cpuRequestMillicores: 1500, memoryRequestBytes: 3 * 128 * 1024 * 1024 });
+        expect(row.cpuMillicores).toBeCloseTo(750, -1);
+        expect(row.cpuUtilization).toBeCloseTo(50, 0);
+        expect(row.memoryUtilization).toBeCloseTo(50, 0);
+        const pods = await t.ok<{ scope: string; items: { kind: string }[] }>('get_metrics', { namespace: NS, deployment: DEP, scope: 'pod' });
+        expect(pods.scope).toBe('pod');
+        expect(pods.items).toHaveLength(3);
+        expect(pods.items.every((i) => i.kind === 'pod')).toBe(true);
+      },
+      T.timeout,
+    );
   });
 
   describe('mutating tools', () => {
-    it('scale_deployment sets spec.replicas and the pods follow; the audit row has before and after', async () => {
-      const r = await t.ok<{ dryRun: boolean; before: { replicas: number }; after: { replicas: number } }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 });
-      expect(r).toMatchObject({ dryRun: false, before: { replicas: 3 }, after: { replicas: 4 } });
-      expect(await specReplicas()).toBe(4);
-      await waitRolledOut(k, NS, DEP, 4);
-      expect(lastAudit()).toMatchObject({ caller: 'e2e-client', tool: 'scale_deployment', target: `deployment/${NS}/${DEP}`, ok: true, before: { replicas: 3 }, after: { replicas: 4 } });
-    }, T.timeout);
+    it(
+      'scale_deployment sets spec.replicas and the pods follow; the audit row has before and after',
+      async () => {
+        const r = await t.ok<{ dryRun: boolean; before: { replicas: number }; after: { replicas: number } }>('scale_deployment', {
+          namespace: NS,
+          deployment: DEP,
+          replicas: 4,
+        });
+        expect(r).toMatchObject({ dryRun: false, before: { replicas: 3 }, after: { replicas: 4 } });
+        expect(await specReplicas()).toBe(4);
+        await waitRolledOut(k, NS, DEP, 4);
+        expect(lastAudit()).toMatchObject({
+          caller: 'e2e-client',
+          tool: 'scale_deployment',
+          target: `deployment/${NS}/${DEP}`,
+          ok: true,
+          before: { replicas: 3 },
+          after: { replicas: 4 },
+        });
+      },
+      T.timeout,
+    );
 
-    it('restart_deployment (wait) creates a new ReplicaSet and reports progress', async () => {
-      const rsNames = async () => (await k.apps.listNamespacedReplicaSet({ namespace: NS, labelSelector: `app=${DEP}` })).items.map((rs) => rs.metadata!.name!);
-      const before = await rsNames();
-      const progress: string[] = [];
-      const result = await s.client.callTool(
-        { name: 'restart_deployment', arguments: { namespace: NS, deployment: DEP, wait: true, timeoutSeconds: 60 } },
-        undefined,
-        { onprogress: (p) => void progress.push(p.message ?? ''), timeout: T.timeout },
-      );
-      expect(result.isError).toBeFalsy();
-      const out = result.structuredContent as { after: { restartedAt: string; rollout: { done: boolean; updated: number; desired: number } } };
-      expect(out.after.rollout).toMatchObject({ done: true, updated: 4, desired: 4 });
-      expect(progress.length).toBeGreaterThan(0);
-      const after = await rsNames();
-      const created = after.filter((n) => !before.includes(n));
-      expect(created).toHaveLength(1);
-      const rs = await k.apps.readNamespacedReplicaSet({ namespace: NS, name: created[0]! });
-      expect(rs.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(out.after.restartedAt);
-      expect(rs.status?.readyReplicas).toBe(4);
-      expect(lastAudit()).toMatchObject({ tool: 'restart_deployment', ok: true });
-    }, T.timeout);
+    it(
+      'restart_deployment (wait) creates a new ReplicaSet and reports progress',
+      async () => {
+        const rsNames = async () =>
+          (await k.apps.listNamespacedReplicaSet({ namespace: NS, labelSelector: `app=${DEP}` })).items.map((rs) => rs.metadata!.name!);
+        const before = await rsNames();
+        const progress: string[] = [];
+        const result = await s.client.callTool(
+          { name: 'restart_deployment', arguments: { namespace: NS, deployment: DEP, wait: true, timeoutSeconds: 60 } },
+          undefined,
+          { onprogress: (p) => void progress.push(p.message ?? ''), timeout: T.timeout },
+        );
+        expect(result.isError).toBeFalsy();
+        const out = result.structuredContent as { after: { restartedAt: string; rollout: { done: boolean; updated: number; desired: number } } };
+        expect(out.after.rollout).toMatchObject({ done: true, updated: 4, desired: 4 });
+        expect(progress.length).toBeGreaterThan(0);
+        const after = await rsNames();
+        const created = after.filter((n) => !before.includes(n));
+        expect(created).toHaveLength(1);
+        const rs = await k.apps.readNamespacedReplicaSet({ namespace: NS, name: created[0]! });
+        expect(rs.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(out.after.restartedAt);
+        expect(rs.status?.readyReplicas).toBe(4);
+        expect(lastAudit()).toMatchObject({ tool: 'restart_deployment', ok: true });
+      },
+      T.timeout,
+    );
 
-    it('delete_pod deletes a named pod, and the ReplicaSet replaces it', async () => {
-      await waitRolledOut(k, NS, DEP, 4);
-      const victim = (await readyPods(k, NS, DEP))[0]!.metadata!.name!;
-      const r = await t.ok<{ after: { deleted: string } }>('delete_pod', { namespace: NS, pod: victim });
-      expect(r.after.deleted).toBe(victim);
-      await eventually(async () => {
-        const pods = await readyPods(k, NS, DEP);
-        return pods.length === 4 && !pods.some((p) => p.metadata!.name === victim);
-      }, SETTLE_MS, 250);
-      const random = await t.ok<{ before: { pod: { ownerDeployment: string } }; after: { deleted: string } }>('delete_pod', { namespace: NS, deployment: DEP });
-      expect(random.before.pod.ownerDeployment).toBe(DEP);
-      expect(lastAudit()).toMatchObject({ tool: 'delete_pod', ok: true, after: { deleted: random.after.deleted } });
-      await eventually(async () => (await readyPods(k, NS, DEP)).every((p) => p.metadata!.name !== random.after.deleted) && (await readyPods(k, NS, DEP)).length === 4, SETTLE_MS, 250);
-    }, T.timeout);
+    it(
+      'delete_pod deletes a named pod, and the ReplicaSet replaces it',
+      async () => {
+        await waitRolledOut(k, NS, DEP, 4);
+        const victim = (await readyPods(k, NS, DEP))[0]!.metadata!.name!;
+        const r = await t.ok<{ after: { deleted: string } }>('delete_pod', { namespace: NS, pod: victim });
+        expect(r.after.deleted).toBe(victim);
+        await eventually(
+          async () => {
+            const pods = await readyPods(k, NS, DEP);
+            return pods.length === 4 && !pods.some((p) => p.metadata!.name === victim);
+          },
+          SETTLE_MS,
+          250,
+        );
+        const random = await t.ok<{ before: { pod: { ownerDeployment: string } }; after: { deleted: string } }>('delete_pod', {
+          namespace: NS,
+          deployment: DEP,
+        });
+        expect(random.before.pod.ownerDeployment).toBe(DEP);
+        expect(lastAudit()).toMatchObject({ tool: 'delete_pod', ok: true, after: { deleted: random.after.deleted } });
+        await eventually(
+          async () => (await readyPods(k, NS, DEP)).every((p) => p.metadata!.name !== random.after.deleted) && (await readyPods(k, NS, DEP)).length === 4,
+          SETTLE_MS,
+          250,
+        );
+      },
+      T.timeout,
+    );
 
-    it('rollback_deployment after a bad image brings the previous image back', async () => {
-      const good = await image();
-      await k.apps.patchNamespacedDeployment({
-        namespace: NS,
-        name: DEP,
-        body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx:does-not-exist' }],
-      });
-      // kwok's fault stage turns the new pods into ImagePullBackOff; the rollout stalls.
-      await eventually(async () => {
-        const pods = (await k.core.listNamespacedPod({ namespace: NS, labelSelector: `app=${DEP}` })).items;
-        return pods.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff' || p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull');
-      }, SETTLE_MS, 250);
-      const bad = await eventually(async () => {
-        const d = await t.ok<{ items: { name: string; revision: number; previousRevision: number | null; images: string[] }[] }>('list_deployments', { namespace: NS });
-        const dep = d.items.find((i) => i.name === DEP)!;
-        return dep.images[0] === 'nginx:does-not-exist' && dep.previousRevision !== null ? dep : undefined;
-      }, SETTLE_MS);
-      const r = await t.ok<{ before: { revision: number; toRevision: number; toImages: string[] }; after: { images: string[]; changed: boolean } }>('rollback_deployment', { namespace: NS, deployment: DEP });
-      expect(r.before).toMatchObject({ revision: bad.revision, toRevision: bad.previousRevision, toImages: [good] });
-      expect(r.after).toEqual({ images: [good], changed: true });
-      expect(await image()).toBe(good);
-      await waitRolledOut(k, NS, DEP, 4);
-      expect(await t.fails('rollback_deployment', { namespace: NS, deployment: DEP, toRevision: 999 })).toMatch(new RegExp(`revision 999 of deployment ${NS}/${DEP} not found; available revisions`));
-    }, T.timeout);
+    it(
+      'rollback_deployment after a bad image brings the previous image back',
+      async () => {
+        const good = await image();
+        await k.apps.patchNamespacedDeployment({
+          namespace: NS,
+          name: DEP,
+          body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx:does-not-exist' }],
+        });
+        // kwok's fault stage turns the new pods into ImagePullBackOff; the rollout stalls.
+        await eventually(
+          async () => {
+            const pods = (await k.core.listNamespacedPod({ namespace: NS, labelSelector: `app=${DEP}` })).items;
+            return pods.some(
+              (p) =>
+                p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff' ||
+                p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull',
+            );
+          },
+          SETTLE_MS,
+          250,
+        );
+        const bad = await eventually(async () => {
+          const d = await t.ok<{ items: { name: string; revision: number; previousRevision: number | null; images: string[] }[] }>('list_deployments', {
+            namespace: NS,
+          });
+          const dep = d.items.find((i) => i.name === DEP)!;
+          return dep.images[0] === 'nginx:does-not-exist' && dep.previousRevision !== null ? dep : undefined;
+        }, SETTLE_MS);
+        const r = await t.ok<{ before: { revision: number; toRevision: number; toImages: string[] }; after: { images: string[]; changed: boolean } }>(
+          'rollback_deployment',
+          { namespace: NS, deployment: DEP },
+        );
+        expect(r.before).toMatchObject({ revision: bad.revision, toRevision: bad.previousRevision, toImages: [good] });
+        expect(r.after).toEqual({ images: [good], changed: true });
+        expect(await image()).toBe(good);
+        await waitRolledOut(k, NS, DEP, 4);
+        expect(await t.fails('rollback_deployment', { namespace: NS, deployment: DEP, toRevision: 999 })).toMatch(
+          new RegExp(`revision 999 of deployment ${NS}/${DEP} not found; available revisions`),
+        );
+      },
+      T.timeout,
+    );
 
     it('refuses protected namespaces and bad input, changes nothing, and audits the refusal', async () => {
       const before = await specReplicas();
       expect(await t.fails('scale_deployment', { namespace: 'kube-system', deployment: 'coredns', replicas: 3 })).toMatch(/namespace kube-system is protected/);
-      expect(lastAudit()).toMatchObject({ ok: false, tool: 'scale_deployment', target: 'deployment/kube-system/coredns', error: expect.stringMatching(/protected/) });
+      expect(lastAudit()).toMatchObject({
+        ok: false,
+        tool: 'scale_deployment',
+        target: 'deployment/kube-system/coredns',
+        error: expect.stringMatching(/protected/),
+      });
       expect(await t.fails('delete_pod', { namespace: 'kube-node-lease', pod: 'anything' })).toMatch(/protected/);
       expect(await t.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 50 })).toMatch(/outside the allowed range 2\.\.10/);
-      expect(await t.fails('scale_deployment', { namespace: NS, deployment: 'ghost', replicas: 3 })).toMatch(new RegExp(`deployment ${NS}/ghost not found; list_deployments shows what exists`));
+      expect(await t.fails('scale_deployment', { namespace: NS, deployment: 'ghost', replicas: 3 })).toMatch(
+        new RegExp(`deployment ${NS}/ghost not found; list_deployments shows what exists`),
+      );
       expect(await t.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: -1 })).toMatch(/Input validation error/);
       const dry = await t.ok<{ dryRun: boolean; message: string }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 2, dryRun: true });
       expect(dry.message).toMatch(new RegExp(`dry run: would scale deployment ${NS}/${DEP} from ${before} to 2 replicas`));
@@ -267,32 +381,44 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
   });
 
   describe('stdio CLI (tsx src/cli.ts --kubeconfig)', () => {
-    it('serves the real cluster: health, pods, and a scale that lands in the cluster', async () => {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: ['--import', 'tsx', join(ROOT, 'src/cli.ts'), '--kubeconfig', kubeconfigPath as string, '--db', join(mkdtempSync(join(tmpdir(), 'sentinelops-e2e-stdio-')), 'x.db')],
-        cwd: ROOT,
-        env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', SENTINELOPS_COOLDOWN_SECONDS: '0' },
-        stderr: 'pipe',
-      });
-      const client = new Client({ name: 'e2e-stdio', version: '1' });
-      await client.connect(transport);
-      try {
-        const cli = toolCaller(client);
-        const health = await cli.ok<{ apiServer: { reachable: boolean; url: string } }>('cluster_health');
-        expect(health.apiServer.reachable).toBe(true);
-        expect(health.apiServer.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+/);
-        const before = await specReplicas();
-        const pods = await cli.ok<{ items: { ownerDeployment: string }[] }>('list_pods', { namespace: NS });
-        expect(pods.items.length).toBe(before);
-        const scaled = await cli.ok<{ after: { replicas: number } }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 });
-        expect(scaled.after.replicas).toBe(3);
-        expect(await specReplicas()).toBe(3);
-        await waitRolledOut(k, NS, DEP, 3);
-        expect(await cli.fails('scale_deployment', { namespace: 'kube-system', deployment: 'x', replicas: 3 })).toMatch(/protected/);
-      } finally {
-        await client.close();
-      }
-    }, T.timeout);
+    it(
+      'serves the real cluster: health, pods, and a scale that lands in the cluster',
+      async () => {
+        const transport = new StdioClientTransport({
+          command: process.execPath,
+          args: [
+            '--import',
+            'tsx',
+            join(ROOT, 'src/cli.ts'),
+            '--kubeconfig',
+            kubeconfigPath as string,
+            '--db',
+            join(mkdtempSync(join(tmpdir(), 'sentinelops-e2e-stdio-')), 'x.db'),
+          ],
+          cwd: ROOT,
+          env: { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', SENTINELOPS_COOLDOWN_SECONDS: '0' },
+          stderr: 'pipe',
+        });
+        const client = new Client({ name: 'e2e-stdio', version: '1' });
+        await client.connect(transport);
+        try {
+          const cli = toolCaller(client);
+          const health = await cli.ok<{ apiServer: { reachable: boolean; url: string } }>('cluster_health');
+          expect(health.apiServer.reachable).toBe(true);
+          expect(health.apiServer.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+/);
+          const before = await specReplicas();
+          const pods = await cli.ok<{ items: { ownerDeployment: string }[] }>('list_pods', { namespace: NS });
+          expect(pods.items.length).toBe(before);
+          const scaled = await cli.ok<{ after: { replicas: number } }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 });
+          expect(scaled.after.replicas).toBe(3);
+          expect(await specReplicas()).toBe(3);
+          await waitRolledOut(k, NS, DEP, 3);
+          expect(await cli.fails('scale_deployment', { namespace: 'kube-system', deployment: 'x', replicas: 3 })).toMatch(/protected/);
+        } finally {
+          await client.close();
+        }
+      },
+      T.timeout,
+    );
   });
 });

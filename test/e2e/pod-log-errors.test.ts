@@ -20,8 +20,13 @@ describe('mapPodLogError', () => {
   });
 
   it('explains previous=true when there is no terminated container', () => {
-    const err = mapPodLogError(new ApiException(400, 'Bad Request', status('previous terminated container "nginx" in pod "web-1" not found', 400), {}), { ...ref, previous: true });
-    expect(err.message).toMatch(/^no logs available for pod shop\/web-1: previous terminated container .*; previous=true needs a container that has restarted; omit it for the current container$/);
+    const err = mapPodLogError(new ApiException(400, 'Bad Request', status('previous terminated container "nginx" in pod "web-1" not found', 400), {}), {
+      ...ref,
+      previous: true,
+    });
+    expect(err.message).toMatch(
+      /^no logs available for pod shop\/web-1: previous terminated container .*; previous=true needs a container that has restarted; omit it for the current container$/,
+    );
   });
 
   it('maps other failures as every other read does', () => {

@@ -30,7 +30,10 @@ describe('demo Prometheus manifests', () => {
   });
 
   it('matches the seed quick start: pods labelled app=prometheus in monitoring, service prometheus:9090', () => {
-    const dep = find('Deployment', 'prometheus') as unknown as { metadata: { namespace: string }; spec: { template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string } } } };
+    const dep = find('Deployment', 'prometheus') as unknown as {
+      metadata: { namespace: string };
+      spec: { template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string } } };
+    };
     expect(dep.metadata.namespace).toBe('monitoring');
     expect(dep.spec.template.metadata.labels.app).toBe('prometheus');
     const svc = find('Service', 'prometheus') as unknown as { spec: { ports: Array<{ port: number }> } };

@@ -5,8 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient, PrometheusError } from '../../src/metrics/prometheus-client.js';
-import { ServiceError } from '../../src/services/errors.js';
-import type { PodUsage } from '../../src/services/metrics-source.js';
+import { ServiceError } from '../../src/base/errors.js';
+import type { PodUsage } from '../../src/ports/metrics-source.js';
 import { PrometheusMetricsSource } from '../../src/metrics/prometheus-source.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
 import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
@@ -115,7 +115,11 @@ describe.skipIf(skip)('PrometheusClient against a real Prometheus', () => {
       if (!ok) return void res.writeHead(401).end('unauthorized');
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const upstream = await fetch(prom.url + req.url, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? '' }, body: req.method === 'POST' ? Buffer.concat(chunks) : undefined });
+      const upstream = await fetch(prom.url + req.url, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+      });
       res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
     });
     const port = await listen(proxy);

@@ -15,11 +15,11 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
-import { PrometheusMetricsSource } from '../../src/metrics/prometheus-source.js';
+import { silentLogger } from '../../src/base/log.js';
+import type { PrometheusMetricsSource } from '../../src/metrics/prometheus-source.js';
 import { prometheusSourceFromConfig } from '../../src/metrics/from-config.js';
-import { createServer } from '../../src/server/create-server.js';
-import { createRuntime, type Runtime } from '../../src/server/runtime.js';
+import { createServer } from '../../src/mcp/create-server.js';
+import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
 import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
@@ -65,7 +65,9 @@ describe.skipIf(skip)('Prometheus as the metrics source, against the simulator',
         selector: { matchLabels: { app: 'api' } },
         template: {
           metadata: { labels: { app: 'api' } },
-          spec: { containers: [{ name: 'api', image: 'api:1', resources: { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } }] },
+          spec: {
+            containers: [{ name: 'api', image: 'api:1', resources: { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } }],
+          },
         },
       },
     });
@@ -185,7 +187,12 @@ describe.skipIf(skip)('Prometheus as the metrics source, against the simulator',
 
     const health = await call('cluster_health', { namespace: 'demo' });
     expect(health.isError, text(health)).toBeFalsy();
-    const h = health.structuredContent as { status: string; apiServer: { reachable: boolean }; metrics: { available: boolean }; problems: Array<{ kind: string; name: string; reason: string }> };
+    const h = health.structuredContent as {
+      status: string;
+      apiServer: { reachable: boolean };
+      metrics: { available: boolean };
+      problems: Array<{ kind: string; name: string; reason: string }>;
+    };
     expect(h.apiServer.reachable).toBe(true);
     expect(h.metrics.available).toBe(false);
     expect(h.problems).toContainEqual(expect.objectContaining({ kind: 'Metrics', name: 'prometheus', reason: 'Unavailable' }));

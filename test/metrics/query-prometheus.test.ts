@@ -4,9 +4,9 @@
  */
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/clock.js';
+import { RealClock } from '../../src/base/clock.js';
 import { parseConfig } from '../../src/config/load.js';
-import { QueryPrometheusInput, queryPrometheus } from '../../src/metrics/query.js';
+import { QueryPrometheusInput, queryPrometheus } from '../../src/services/prometheus-query.js';
 import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
 const skip = prometheusSkipReason();
@@ -56,14 +56,20 @@ describe.skipIf(skip)('query_prometheus against a real Prometheus', () => {
     expect(r.series).toHaveLength(1);
     expect(r.series[0]!.values!.length).toBeGreaterThanOrEqual(3);
     expect(r.series[0]!.values!.every(([, v]) => v === '7')).toBe(true);
-    const capped = await queryPrometheus(ctxFor(prom.url), args({ query: 'shop_queue_depth{queue="q07"}', range: { end, sinceSeconds: 20, stepSeconds: 1 }, maxPoints: 2 }));
+    const capped = await queryPrometheus(
+      ctxFor(prom.url),
+      args({ query: 'shop_queue_depth{queue="q07"}', range: { end, sinceSeconds: 20, stepSeconds: 1 }, maxPoints: 2 }),
+    );
     expect(capped.truncated).toBe(true);
     expect(capped.series[0]!.values).toHaveLength(2);
     expect(capped.series[0]!.values).toEqual(r.series[0]!.values!.slice(-2));
   });
 
-  it('bad PromQL is an invalid-input error with Prometheus\' reason', async () => {
-    await expect(queryPrometheus(ctxFor(prom.url), args({ query: 'sum(' }))).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/parse error.*fix the PromQL/) });
+  it("bad PromQL is an invalid-input error with Prometheus' reason", async () => {
+    await expect(queryPrometheus(ctxFor(prom.url), args({ query: 'sum(' }))).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(/parse error.*fix the PromQL/),
+    });
     await expect(queryPrometheus(ctxFor(prom.url), args({ query: 'up', range: { start: '2000', end: '1000' } }))).rejects.toMatchObject({ code: 'invalid' });
   });
 
@@ -76,7 +82,10 @@ describe.skipIf(skip)('query_prometheus against a real Prometheus', () => {
 
 describe('query_prometheus without a working Prometheus', () => {
   it('says how to configure one when no URL is set', async () => {
-    await expect(queryPrometheus(ctxFor(undefined), args({ query: 'up' }))).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/PROMETHEUS_URL/) });
+    await expect(queryPrometheus(ctxFor(undefined), args({ query: 'up' }))).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/PROMETHEUS_URL/),
+    });
   });
 
   it('names the unreachable Prometheus', async () => {
@@ -84,7 +93,10 @@ describe('query_prometheus without a working Prometheus', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
     await new Promise((r) => srv.close(r));
-    await expect(queryPrometheus(ctxFor(url), args({ query: 'up' }))).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/unreachable/) });
+    await expect(queryPrometheus(ctxFor(url), args({ query: 'up' }))).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/unreachable/),
+    });
   });
 
   it('validates its input', () => {

@@ -27,7 +27,8 @@ afterAll(async () => {
 
 const replicasOf = async () => (await base.deps.cluster.readDeployment('demo', 'nginx-demo')).spec?.replicas;
 const lastAudit = () => base.deps.store.audit.list({ limit: 1 })[0];
-const demoPods = async () => (await call(url, 'GET', '/api/v1/pods', { query: { namespace: 'demo' } })).json.items as { name: string; phase: string; ownerDeployment: string | null }[];
+const demoPods = async () =>
+  (await call(url, 'GET', '/api/v1/pods', { query: { namespace: 'demo' } })).json.items as { name: string; phase: string; ownerDeployment: string | null }[];
 
 function expect400(r: { status: number; json: any }, field: string | RegExp) {
   expect(r.status).toBe(400);
@@ -173,7 +174,8 @@ describe('cluster reads', () => {
     const mem = await call(url, 'GET', '/api/v1/metrics/memory', { query: { namespace: 'demo' } });
     expect(Object.keys(mem.json.items[0])).toContain('memoryBytes');
     expect(Object.keys(mem.json.items[0])).not.toContain('cpuMillicores');
-    for (const path of ['/api/v1/metrics', '/api/v1/metrics/cpu', '/api/v1/metrics/memory']) expect400(await call(url, 'GET', path, { query: { scope: 'galaxy' } }), 'scope');
+    for (const path of ['/api/v1/metrics', '/api/v1/metrics/cpu', '/api/v1/metrics/memory'])
+      expect400(await call(url, 'GET', path, { query: { scope: 'galaxy' } }), 'scope');
   });
 });
 
@@ -261,11 +263,15 @@ describe('actions', () => {
 
 describe('incidents', () => {
   it('POST /incidents opens and updates an incident; GET /incidents and /incidents/{id} read it', async () => {
-    const opened = await call(url, 'POST', '/api/v1/incidents', { body: { type: 'crash_loop', severity: 'high', namespace: 'demo', target: 'nginx-demo', title: 'nginx-demo crash looping' } });
+    const opened = await call(url, 'POST', '/api/v1/incidents', {
+      body: { type: 'crash_loop', severity: 'high', namespace: 'demo', target: 'nginx-demo', title: 'nginx-demo crash looping' },
+    });
     expect(opened.status).toBe(200);
     expect(opened.json.created).toBe(true);
     const id = opened.json.incident.id as string;
-    const resolved = await call(url, 'POST', '/api/v1/incidents', { body: { id, outcome: 'resolved', action: { tool: 'restart_deployment', ok: true, reason: 'restart once' } } });
+    const resolved = await call(url, 'POST', '/api/v1/incidents', {
+      body: { id, outcome: 'resolved', action: { tool: 'restart_deployment', ok: true, reason: 'restart once' } },
+    });
     expect(resolved.json.incident).toMatchObject({ outcome: 'resolved', actions: [{ tool: 'restart_deployment' }] });
     const list = await call(url, 'GET', '/api/v1/incidents', { query: { limit: 10 } });
     expect(list.json.items.map((i: { id: string }) => i.id)).toContain(id);
@@ -276,7 +282,10 @@ describe('incidents', () => {
   });
 
   it('bad incident input is 400; an unknown incident is 404', async () => {
-    expect400(await call(url, 'POST', '/api/v1/incidents', { body: { type: 'x', severity: 'apocalyptic', namespace: 'demo', target: 't', title: 't' } }), 'severity');
+    expect400(
+      await call(url, 'POST', '/api/v1/incidents', { body: { type: 'x', severity: 'apocalyptic', namespace: 'demo', target: 't', title: 't' } }),
+      'severity',
+    );
     expect400(await call(url, 'POST', '/api/v1/incidents', { body: { type: 'x' } }), /needs severity, namespace, target, title/);
     expect400(await call(url, 'GET', '/api/v1/incidents', { query: { limit: 0 } }), 'limit');
     expect400(await call(url, 'GET', '/api/v1/incidents/xyz'), 'id');
@@ -292,23 +301,28 @@ describe('protocol details', () => {
     expect(form.status).toBe(415);
     const broken = await fetch(`${url}/api/v1/scale`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"replicas":' });
     expect(broken.status).toBe(400);
-    const huge = await fetch(`${url}/api/v1/incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'x'.repeat(2_000_000) }) });
+    const huge = await fetch(`${url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ summary: 'x'.repeat(2_000_000) }),
+    });
     expect(huge.status).toBe(413);
   });
 
-  it.each([...TOOL_ROUTES.map((r) => [r.method, r.path.replace('{pod_name}', 'some-pod').replace('{id}', 'inc-1')] as const),
-    ['GET', '/'], ['GET', '/dashboard/stats'], ['GET', '/events/stream']] as const)(
-    'with a token required, %s /api/v1%s without it is 401 and changes nothing',
-    async (method, path) => {
-      const auditBefore = base.deps.store.audit.list({}).length;
-      const r = await call(locked.url, method, `/api/v1${path}`, { query: { deployment: 'nginx-demo', replicas: 4 } });
-      expect(r.status).toBe(401);
-      expect(r.headers.get('www-authenticate')).toBe('Bearer');
-      const wrong = await call(locked.url, method, `/api/v1${path}`, { token: 'wrong-token-0123456789abc', query: { deployment: 'nginx-demo', replicas: 4 } });
-      expect(wrong.status).toBe(401);
-      expect(base.deps.store.audit.list({}).length).toBe(auditBefore);
-    },
-  );
+  it.each([
+    ...TOOL_ROUTES.map((r) => [r.method, r.path.replace('{pod_name}', 'some-pod').replace('{id}', 'inc-1')] as const),
+    ['GET', '/'],
+    ['GET', '/dashboard/stats'],
+    ['GET', '/events/stream'],
+  ] as const)('with a token required, %s /api/v1%s without it is 401 and changes nothing', async (method, path) => {
+    const auditBefore = base.deps.store.audit.list({}).length;
+    const r = await call(locked.url, method, `/api/v1${path}`, { query: { deployment: 'nginx-demo', replicas: 4 } });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    const wrong = await call(locked.url, method, `/api/v1${path}`, { token: 'wrong-token-0123456789abc', query: { deployment: 'nginx-demo', replicas: 4 } });
+    expect(wrong.status).toBe(401);
+    expect(base.deps.store.audit.list({}).length).toBe(auditBefore);
+  });
 
   it('with the token, the same server answers', async () => {
     expect((await call(locked.url, 'GET', '/api/v1/deployments', { token: TOKEN })).status).toBe(200);

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunner, runnerOptionsFromConfig } from '../../src/agent/runner.js';
-import { connectInProcess, type ToolClient } from '../../src/agent/tool-client.js';
-import { silentLogger } from '../../src/log.js';
+import type { ToolClient } from '../../src/agent/tool-client.js';
+import { connectInProcess } from '../../src/app/agent-link.js';
+import { silentLogger } from '../../src/base/log.js';
 import { eventually, type SimBackedDeps } from '../server/harness.js';
 import { call, mountRest, startRestBase, type RestServer } from './harness.js';
 

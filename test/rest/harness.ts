@@ -3,10 +3,10 @@
  * real SQLite file, listening on 127.0.0.1:0. Variants (token, read-only, cooldown) share one simulator.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { createHttpApp, type HttpApp } from '../../src/server/http.js';
+import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
 import { createWebFace, type WebFace } from '../../src/rest/web.js';
 import type { Config } from '../../src/config/schema.js';
-import type { ServerDeps } from '../../src/server/create-server.js';
+import type { ServerDeps } from '../../src/catalog/deps.js';
 import { startSimDeps, type SimBackedDeps } from '../server/harness.js';
 
 export const TOKEN = 'rest-test-token-0123456789';
@@ -64,7 +64,11 @@ export async function call<T = any>(
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(u, { method, headers: { ...headers, ...(opts.headers as Record<string, string>) }, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(u, {
+    method,
+    headers: { ...headers, ...(opts.headers as Record<string, string>) },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let json: unknown = text;
   try {

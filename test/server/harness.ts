@@ -11,10 +11,11 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
-import { createServer, type ServerDeps } from '../../src/server/create-server.js';
-import { createRuntime } from '../../src/server/runtime.js';
-import { seededRandom } from '../../src/services/context.js';
+import { silentLogger } from '../../src/base/log.js';
+import { createServer } from '../../src/mcp/create-server.js';
+import type { ServerDeps } from '../../src/catalog/deps.js';
+import { createRuntime } from '../../src/app/runtime.js';
+import { seededRandom } from '../../src/base/random.js';
 import { startSimulator } from '../../src/sim/cluster.js';
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
@@ -53,7 +54,8 @@ export interface ToolCaller {
 
 /** call/ok/fails over any connected SDK Client; `options` go with every request (e.g. a longer timeout). */
 export function toolCaller(client: Client, options?: RequestOptions): ToolCaller {
-  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args }, undefined, options)) as CallToolResult;
   return {
     call,
     ok: async (name, args) => {

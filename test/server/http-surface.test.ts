@@ -3,10 +3,10 @@
  * the Alertmanager webhook beside /mcp, behind one token, with a firing alert waking the real agent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgent, type StartedAgent } from '../../src/agent/start.js';
-import { silentLogger } from '../../src/log.js';
-import type { ServerDeps } from '../../src/server/create-server.js';
-import { createHttpSurface, type HttpSurface } from '../../src/server/http-surface.js';
+import { startAgent, type StartedAgent } from '../../src/app/start-agent.js';
+import { silentLogger } from '../../src/base/log.js';
+import type { ServerDeps } from '../../src/catalog/deps.js';
+import { createHttpSurface, type HttpSurface } from '../../src/app/http-surface.js';
 import { startSimDeps, type SimBackedDeps } from './harness.js';
 
 const TOKEN = 'surface-test-token-0123456789';

@@ -7,8 +7,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
-import { createHttpApp, HttpConfigError, type HttpApp } from '../../src/server/http.js';
+import { VirtualClock } from '../../src/base/clock.js';
+import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
+import { HttpConfigError } from '../../src/http/security.js';
 import { startSimDeps, type SimBackedDeps } from './harness.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -44,11 +45,20 @@ async function connect(url: string, headers: Record<string, string> = {}) {
   return client;
 }
 
-function raw(url: string, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function raw(
+  url: string,
+  opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   const u = new URL(opts.path ?? '/mcp', url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname, port: u.port, path: u.pathname, method: opts.method ?? 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...opts.headers } },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: opts.method ?? 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
@@ -60,7 +70,12 @@ function raw(url: string, opts: { method?: string; path?: string; headers?: Reco
   });
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 describe('HTTP transport', () => {
   it('serves tools to an SDK client and changes the cluster', async () => {
@@ -89,7 +104,10 @@ describe('HTTP transport', () => {
   });
 
   it('answers 404 for an unknown session and 400 for a non-initialize first request', async () => {
-    const unknown = await raw(openUrl, { headers: { 'mcp-session-id': 'no-such-session' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    const unknown = await raw(openUrl, {
+      headers: { 'mcp-session-id': 'no-such-session' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatch(/unknown session/);
     const first = await raw(openUrl, { body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
@@ -150,7 +168,11 @@ describe('HTTP transport', () => {
   });
 
   it('refuses to start on a non-loopback address without a token', () => {
-    expect(() => createHttpApp({ deps: { ...base.deps, config: { ...base.config, http: { ...base.config.http, host: '0.0.0.0' } } } })).toThrow(HttpConfigError);
-    expect(() => createHttpApp({ deps: { ...base.deps, config: { ...base.config, http: { ...base.config.http, host: '0.0.0.0' } } } })).toThrow(/without a bearer token/);
+    expect(() => createHttpApp({ deps: { ...base.deps, config: { ...base.config, http: { ...base.config.http, host: '0.0.0.0' } } } })).toThrow(
+      HttpConfigError,
+    );
+    expect(() => createHttpApp({ deps: { ...base.deps, config: { ...base.config, http: { ...base.config.http, host: '0.0.0.0' } } } })).toThrow(
+      /without a bearer token/,
+    );
   });
 });

@@ -38,9 +38,21 @@ describe('MCP Inspector CLI against the stdio server', () => {
     const names = listed.tools.map((t) => t.name);
     expect(names).toEqual(
       expect.arrayContaining([
-        'cluster_health', 'list_pods', 'list_deployments', 'list_nodes', 'list_events', 'get_pod_logs', 'get_metrics',
-        'scale_deployment', 'restart_deployment', 'delete_pod', 'rollback_deployment',
-        'list_incidents', 'get_incident', 'log_incident', 'incident_stats',
+        'cluster_health',
+        'list_pods',
+        'list_deployments',
+        'list_nodes',
+        'list_events',
+        'get_pod_logs',
+        'get_metrics',
+        'scale_deployment',
+        'restart_deployment',
+        'delete_pod',
+        'rollback_deployment',
+        'list_incidents',
+        'get_incident',
+        'log_incident',
+        'incident_stats',
       ]),
     );
     const scale = listed.tools.find((t) => t.name === 'scale_deployment');
@@ -52,8 +64,16 @@ describe('MCP Inspector CLI against the stdio server', () => {
 
   it('calls scale_deployment with string --tool-arg values converted by the schema, and the call is audited', async () => {
     const result = (await inspector(dbPath, [
-      '--method', 'tools/call', '--tool-name', 'scale_deployment',
-      '--tool-arg', 'namespace=demo', '--tool-arg', 'deployment=nginx-demo', '--tool-arg', 'replicas=4',
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'scale_deployment',
+      '--tool-arg',
+      'namespace=demo',
+      '--tool-arg',
+      'deployment=nginx-demo',
+      '--tool-arg',
+      'replicas=4',
     ])) as { isError?: boolean; content: { type: string; text: string }[]; structuredContent: { dryRun: boolean; after: { replicas: number } } };
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ dryRun: false, target: 'deployment/demo/nginx-demo', after: { replicas: 4 } });

@@ -27,7 +27,9 @@ describe('modes', () => {
   it('cooldown: the same change to the same deployment within the window is refused with a retry time; another remedy is not', async () => {
     h = await startHarness({ safety: { cooldownSeconds: 60 } });
     await h.ok('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 });
-    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 })).toMatch(/changed by scale_deployment 0s ago; the cooldown is 60s\. Retry in 60s/);
+    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 })).toMatch(
+      /changed by scale_deployment 0s ago; the cooldown is 60s\. Retry in 60s/,
+    );
     expect((await h.deps.cluster.readDeployment(NS, DEP)).spec?.replicas).toBe(3);
     expect(h.deps.store.audit.list({ limit: 1 })[0]).toMatchObject({ ok: false, error: expect.stringMatching(/cooldown/) });
     // A different remedy on the same target right after the scale goes through (a rollback must not wait for an

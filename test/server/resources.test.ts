@@ -17,16 +17,23 @@ const openIncident = (target: string) =>
 describe('resources', () => {
   it('lists, reads and completes incidents', async () => {
     const { incident } = await openIncident('web');
-    const list = JSON.parse(((await h.client.readResource({ uri: 'sentinelops://incidents' })).contents[0] as { text: string }).text) as { items: { id: string }[] };
+    const list = JSON.parse(((await h.client.readResource({ uri: 'sentinelops://incidents' })).contents[0] as { text: string }).text) as {
+      items: { id: string }[];
+    };
     expect(list.items.map((i) => i.id)).toContain(incident.id);
-    const one = JSON.parse(((await h.client.readResource({ uri: `sentinelops://incidents/${incident.id}` })).contents[0] as { text: string }).text) as { id: string; target: string };
+    const one = JSON.parse(((await h.client.readResource({ uri: `sentinelops://incidents/${incident.id}` })).contents[0] as { text: string }).text) as {
+      id: string;
+      target: string;
+    };
     expect(one).toMatchObject({ id: incident.id, target: 'web' });
     const stats = JSON.parse(((await h.client.readResource({ uri: 'sentinelops://stats' })).contents[0] as { text: string }).text) as { total: number };
     expect(stats.total).toBeGreaterThanOrEqual(1);
     const templates = await h.client.listResourceTemplates();
     expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toContain('sentinelops://incidents/{id}');
     const listed = await h.client.listResources();
-    expect(listed.resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['sentinelops://incidents', 'sentinelops://stats', `sentinelops://incidents/${incident.id}`]));
+    expect(listed.resources.map((r) => r.uri)).toEqual(
+      expect.arrayContaining(['sentinelops://incidents', 'sentinelops://stats', `sentinelops://incidents/${incident.id}`]),
+    );
     const completion = await h.client.complete({ ref: { type: 'ref/resource', uri: 'sentinelops://incidents/{id}' }, argument: { name: 'id', value: 'inc-' } });
     expect(completion.completion.values).toContain(incident.id);
     await expect(h.client.readResource({ uri: 'sentinelops://incidents/inc-424242' })).rejects.toThrow(/not found/);

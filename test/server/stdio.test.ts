@@ -33,11 +33,17 @@ describe('stdio transport', () => {
       const health = (await client.callTool({ name: 'cluster_health', arguments: {} })) as CallToolResult;
       expect(health.isError).toBeFalsy();
       expect((health.structuredContent as { apiServer: { reachable: boolean } }).apiServer.reachable).toBe(true);
-      const scaled = (await client.callTool({ name: 'scale_deployment', arguments: { namespace: 'demo', deployment: 'nginx-demo', replicas: 3 } })) as CallToolResult;
+      const scaled = (await client.callTool({
+        name: 'scale_deployment',
+        arguments: { namespace: 'demo', deployment: 'nginx-demo', replicas: 3 },
+      })) as CallToolResult;
       expect(scaled.isError).toBeFalsy();
       const listed = (await client.callTool({ name: 'list_deployments', arguments: { namespace: 'demo' } })) as CallToolResult;
       expect((listed.structuredContent as { items: { name: string; replicas: number }[] }).items.find((d) => d.name === 'nginx-demo')?.replicas).toBe(3);
-      const refused = (await client.callTool({ name: 'scale_deployment', arguments: { namespace: 'kube-system', deployment: 'x', replicas: 3 } })) as CallToolResult;
+      const refused = (await client.callTool({
+        name: 'scale_deployment',
+        arguments: { namespace: 'kube-system', deployment: 'x', replicas: 3 },
+      })) as CallToolResult;
       expect(refused.isError).toBe(true);
     } finally {
       await client.close();
@@ -45,13 +51,22 @@ describe('stdio transport', () => {
   });
 
   it('writes only JSON-RPC to stdout (logs go to stderr)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--cluster', 'sim', '--db', dbPath()], { cwd: ROOT, env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--cluster', 'sim', '--db', dbPath()], {
+      cwd: ROOT,
+      env: env(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const send = (msg: unknown) => child.stdin.write(`${JSON.stringify(msg)}\n`);
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_pods', arguments: { namespace: 'demo' } } });
     const deadline = Date.now() + 20_000;

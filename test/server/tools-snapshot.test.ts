@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { parseConfig } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
-import { createServer } from '../../src/server/create-server.js';
-import { MetricsServerSource } from '../../src/services/metrics-source.js';
+import { silentLogger } from '../../src/base/log.js';
+import { createServer } from '../../src/mcp/create-server.js';
+import { MetricsServerSource } from '../../src/metrics/metrics-server-source.js';
 import { Store } from '../../src/store/index.js';
 import { unreachableCluster } from '../helpers/unreachable-cluster.js';
 
@@ -41,7 +41,13 @@ describe('tools/list', () => {
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     expect(tools.map((t) => t.name)).not.toContain('scale_deployment');
     expect(tools.map((t) => t.name)).not.toContain('log_incident');
-    await expect(JSON.stringify(tools.map((t) => t.name), null, 2)).toMatchFileSnapshot('__toolsnaps__/read-only.json');
+    await expect(
+      JSON.stringify(
+        tools.map((t) => t.name),
+        null,
+        2,
+      ),
+    ).toMatchFileSnapshot('__toolsnaps__/read-only.json');
   });
 
   it('non-destructive profile drops destructive tools but keeps scaling', async () => {

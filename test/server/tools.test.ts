@@ -68,7 +68,11 @@ describe('observe', () => {
 
   it('get_metrics names its source and computes utilization of request', async () => {
     const r = await eventually(async () => {
-      const m = await h.ok<{ source: string; complete: boolean; items: { name: string; cpuRequestMillicores: number; cpuUtilization: number | null; podsWithMetrics: number }[] }>('get_metrics', { namespace: NS });
+      const m = await h.ok<{
+        source: string;
+        complete: boolean;
+        items: { name: string; cpuRequestMillicores: number; cpuUtilization: number | null; podsWithMetrics: number }[];
+      }>('get_metrics', { namespace: NS });
       return m.items.find((i) => i.name === DEP && i.podsWithMetrics > 0) ? m : undefined;
     });
     expect(r.source).toBe('metrics-server');
@@ -83,10 +87,22 @@ describe('observe', () => {
 describe('act', () => {
   it('scale_deployment changes replicas and audits before/after', async () => {
     const before = await replicas();
-    const r = await h.ok<{ dryRun: boolean; before: { replicas: number }; after: { replicas: number } }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 });
+    const r = await h.ok<{ dryRun: boolean; before: { replicas: number }; after: { replicas: number } }>('scale_deployment', {
+      namespace: NS,
+      deployment: DEP,
+      replicas: 4,
+    });
     expect(r).toMatchObject({ dryRun: false, before: { replicas: before }, after: { replicas: 4 } });
     expect(await replicas()).toBe(4);
-    expect(lastAudit()).toMatchObject({ caller: 'test-client', tool: 'scale_deployment', target: `deployment/${NS}/${DEP}`, ok: true, dryRun: false, before: { replicas: before }, after: { replicas: 4 } });
+    expect(lastAudit()).toMatchObject({
+      caller: 'test-client',
+      tool: 'scale_deployment',
+      target: `deployment/${NS}/${DEP}`,
+      ok: true,
+      dryRun: false,
+      before: { replicas: before },
+      after: { replicas: 4 },
+    });
   });
 
   it('bad input is an isError result and changes nothing', async () => {
@@ -104,7 +120,9 @@ describe('act', () => {
     const before = await replicas();
     expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 50 })).toMatch(/outside the allowed range 2\.\.10/);
     expect(lastAudit()).toMatchObject({ ok: false, tool: 'scale_deployment', error: expect.stringMatching(/allowed range/) });
-    expect(await h.fails('scale_deployment', { namespace: NS, deployment: 'ghost', replicas: 3 })).toMatch(/deployment demo\/ghost not found; list_deployments shows what exists/);
+    expect(await h.fails('scale_deployment', { namespace: NS, deployment: 'ghost', replicas: 3 })).toMatch(
+      /deployment demo\/ghost not found; list_deployments shows what exists/,
+    );
     expect(lastAudit()).toMatchObject({ ok: false, target: 'deployment/demo/ghost' });
     expect(await h.fails('scale_deployment', { namespace: 'kube-system', deployment: 'coredns', replicas: 3 })).toMatch(/namespace kube-system is protected/);
     expect(lastAudit()).toMatchObject({ ok: false, target: 'deployment/kube-system/coredns', error: expect.stringMatching(/protected/) });
@@ -114,7 +132,12 @@ describe('act', () => {
 
   it('dry-run returns the plan and changes nothing', async () => {
     const before = await replicas();
-    const r = await h.ok<{ dryRun: boolean; message: string; after?: unknown }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 2, dryRun: true });
+    const r = await h.ok<{ dryRun: boolean; message: string; after?: unknown }>('scale_deployment', {
+      namespace: NS,
+      deployment: DEP,
+      replicas: 2,
+      dryRun: true,
+    });
     expect(r.dryRun).toBe(true);
     expect(r.message).toMatch(/dry run: would scale deployment demo\/nginx-demo from \d+ to 2 replicas/);
     expect(r.after).toBeUndefined();
@@ -151,32 +174,53 @@ describe('act', () => {
     expect(await h.fails('delete_pod', { namespace: NS })).toMatch(/exactly one of pod .* or deployment/);
   });
 
-  it('rollback_deployment restores the previous revision\'s template', async () => {
+  it("rollback_deployment restores the previous revision's template", async () => {
     const original = (await h.deps.cluster.readDeployment(NS, DEP)).spec!.template!.spec!.containers[0]!.image!;
-    await h.deps.cluster.patchDeployment(NS, DEP, { spec: { template: { spec: { containers: [{ name: (await h.deps.cluster.readDeployment(NS, DEP)).spec!.template!.spec!.containers[0]!.name, image: 'nginx:does-not-exist' }] } } } });
+    await h.deps.cluster.patchDeployment(NS, DEP, {
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: (await h.deps.cluster.readDeployment(NS, DEP)).spec!.template!.spec!.containers[0]!.name, image: 'nginx:does-not-exist' }],
+          },
+        },
+      },
+    });
     const bad = await eventually(async () => {
-      const d = await h.ok<{ items: { name: string; revision: number; previousRevision: number | null; images: string[] }[] }>('list_deployments', { namespace: NS });
+      const d = await h.ok<{ items: { name: string; revision: number; previousRevision: number | null; images: string[] }[] }>('list_deployments', {
+        namespace: NS,
+      });
       const dep = d.items.find((i) => i.name === DEP)!;
       return dep.images[0] === 'nginx:does-not-exist' && dep.previousRevision !== null ? dep : undefined;
     });
-    const r = await h.ok<{ before: { revision: number; toRevision: number; toImages: string[] }; after: { images: string[]; changed: boolean } }>('rollback_deployment', { namespace: NS, deployment: DEP });
+    const r = await h.ok<{ before: { revision: number; toRevision: number; toImages: string[] }; after: { images: string[]; changed: boolean } }>(
+      'rollback_deployment',
+      { namespace: NS, deployment: DEP },
+    );
     expect(r.before.revision).toBe(bad.revision);
     expect(r.before.toRevision).toBe(bad.previousRevision);
     expect(r.after).toEqual({ images: [original], changed: true });
     expect((await h.deps.cluster.readDeployment(NS, DEP)).spec!.template!.spec!.containers[0]!.image).toBe(original);
-    expect(await h.fails('rollback_deployment', { namespace: NS, deployment: DEP, toRevision: 999 })).toMatch(/revision 999 of deployment demo\/nginx-demo not found; available revisions/);
+    expect(await h.fails('rollback_deployment', { namespace: NS, deployment: DEP, toRevision: 999 })).toMatch(
+      /revision 999 of deployment demo\/nginx-demo not found; available revisions/,
+    );
   });
 });
 
 describe('incidents', () => {
   it('log_incident opens, acts on and resolves; list/get/stats read them back', async () => {
     const opened = await h.ok<{ created: boolean; incident: { id: string; outcome: string } }>('log_incident', {
-      type: 'crash_loop', severity: 'high', namespace: NS, target: DEP, title: 'nginx-demo crash-looping', details: { restarts: 5 },
+      type: 'crash_loop',
+      severity: 'high',
+      namespace: NS,
+      target: DEP,
+      title: 'nginx-demo crash-looping',
+      details: { restarts: 5 },
     });
     expect(opened).toMatchObject({ created: true, incident: { outcome: 'open' } });
     const id = opened.incident.id;
     const acted = await h.ok<{ incident: { acknowledgedAt: string | null; actions: unknown[] } }>('log_incident', {
-      id, action: { tool: 'restart_deployment', arguments: { deployment: DEP }, ok: true, reason: 'restart once' },
+      id,
+      action: { tool: 'restart_deployment', arguments: { deployment: DEP }, ok: true, reason: 'restart once' },
     });
     expect(acted.incident.acknowledgedAt).not.toBeNull();
     expect(acted.incident.actions).toHaveLength(1);

@@ -1,11 +1,11 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { filterTools } from '../../src/server/filter-tools.js';
-import { bearerMatches, hostAllowed, originAllowed } from '../../src/server/http-security.js';
+import { filterTools } from '../../src/catalog/filter-tools.js';
+import { bearerMatches, hostAllowed, originAllowed } from '../../src/http/security.js';
 import { mergePatchDiff } from '../../src/services/merge-patch.js';
 import { summarizePod } from '../../src/services/pod-summary.js';
 import { aggregate } from '../../src/services/metrics.js';
-import { cpuMillicores, memoryBytes } from '../../src/k8s/quantity.js';
+import { cpuMillicores, memoryBytes } from '../../src/base/quantity.js';
 import { ALL_TOOLS } from '../../tools/index.js';
 
 const tool = (name: string, annotations: Record<string, boolean> | undefined) => ({ name, annotations }) as never;
@@ -74,7 +74,10 @@ describe('http security', () => {
 
 describe('mergePatchDiff', () => {
   it('sets changed keys, nulls removed ones, replaces arrays', () => {
-    const from = { metadata: { labels: { app: 'web' }, annotations: { 'kubectl.kubernetes.io/restartedAt': 't' } }, spec: { containers: [{ name: 'c', image: 'v2' }] } };
+    const from = {
+      metadata: { labels: { app: 'web' }, annotations: { 'kubectl.kubernetes.io/restartedAt': 't' } },
+      spec: { containers: [{ name: 'c', image: 'v2' }] },
+    };
     const to = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } };
     expect(mergePatchDiff(from, to)).toEqual({ metadata: { annotations: null }, spec: { containers: [{ name: 'c', image: 'v1' }] } });
     expect(mergePatchDiff(to, to)).toEqual({});
@@ -101,15 +104,39 @@ describe('summarizePod', () => {
         phase: 'Running',
         conditions: [{ type: 'Ready', status: 'False' }],
         containerStatuses: [
-          { name: 'c', image: 'nginx:1', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } },
+          {
+            name: 'c',
+            image: 'nginx:1',
+            imageID: '',
+            ready: false,
+            restartCount: 4,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } },
+            lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } },
+          },
         ],
       }),
     );
-    expect(s).toMatchObject({ ready: false, restarts: 4, reason: 'CrashLoopBackOff', message: 'back-off', lastTerminationReason: 'OOMKilled', ownerDeployment: 'web', scheduled: true, createdAt: '2026-01-01T00:00:00.000Z' });
+    expect(s).toMatchObject({
+      ready: false,
+      restarts: 4,
+      reason: 'CrashLoopBackOff',
+      message: 'back-off',
+      lastTerminationReason: 'OOMKilled',
+      ownerDeployment: 'web',
+      scheduled: true,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 
   it.each<{ name: string; runs: ([started: string, finished: string] | undefined)[]; want: number | null }>([
-    { name: 'the shortest last run of two containers', runs: [['2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z'], ['2026-01-01T00:59:55Z', '2026-01-01T00:59:59.500Z']], want: 4.5 },
+    {
+      name: 'the shortest last run of two containers',
+      runs: [
+        ['2026-01-01T00:00:00Z', '2026-01-01T01:00:00Z'],
+        ['2026-01-01T00:59:55Z', '2026-01-01T00:59:59.500Z'],
+      ],
+      want: 4.5,
+    },
     { name: 'one container that terminated, one that never did', runs: [undefined, ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z']], want: 86_400 },
     { name: 'no container ever terminated', runs: [undefined, undefined], want: null },
   ])('lastRunSeconds: $name → $want', ({ runs, want }) => {
@@ -134,14 +161,29 @@ describe('summarizePod', () => {
     const s = summarizePod(
       base({
         phase: 'Running',
-        containerStatuses: [{ name: 'c', image: 'nginx:1', imageID: '', ready: true, restartCount: 1, state: { running: {} }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: new Date('2026-01-01T00:00:00Z') } } }],
+        containerStatuses: [
+          {
+            name: 'c',
+            image: 'nginx:1',
+            imageID: '',
+            ready: true,
+            restartCount: 1,
+            state: { running: {} },
+            lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: new Date('2026-01-01T00:00:00Z') } },
+          },
+        ],
       }),
     );
     expect(s).toMatchObject({ lastTerminationReason: 'OOMKilled', lastRunSeconds: null });
   });
 
   it('marks unschedulable pods', () => {
-    const s = summarizePod(base({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] }));
+    const s = summarizePod(
+      base({
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
+      }),
+    );
     expect(s).toMatchObject({ scheduled: false, reason: 'Unschedulable', unschedulableMessage: '0/3 nodes are available: 3 Insufficient cpu.' });
   });
 });
@@ -149,11 +191,25 @@ describe('summarizePod', () => {
 describe('metrics aggregation', () => {
   it('computes utilization over measured pods only', () => {
     const f = (pod: string, cpu?: number) => ({
-      namespace: 'demo', pod, deployment: 'web', cpuRequest: 100, memRequest: 1000, cpuLimit: 200, memLimit: 2000,
+      namespace: 'demo',
+      pod,
+      deployment: 'web',
+      cpuRequest: 100,
+      memRequest: 1000,
+      cpuLimit: 200,
+      memLimit: 2000,
       usage: cpu === undefined ? undefined : { namespace: 'demo', pod, cpuMillicores: cpu, memoryBytes: 500 },
     });
     const [row] = aggregate([f('a', 80), f('b', 40), f('c')], 'deployment');
-    expect(row).toMatchObject({ name: 'web', pods: 3, podsWithMetrics: 2, cpuMillicores: 120, cpuRequestMillicores: 300, cpuUtilization: 60, memoryUtilization: 50 });
+    expect(row).toMatchObject({
+      name: 'web',
+      pods: 3,
+      podsWithMetrics: 2,
+      cpuMillicores: 120,
+      cpuRequestMillicores: 300,
+      cpuUtilization: 60,
+      memoryUtilization: 50,
+    });
   });
 
   it('parses quantities', () => {

@@ -5,7 +5,7 @@
  */
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, Metrics, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
 
 let sim: Simulator;
@@ -47,14 +47,20 @@ describe('client-node against the simulator', () => {
 
   it('decodes errors as Status bodies with causes', async () => {
     const err = await apiError(
-      apps.patchNamespacedDeployment({ name: 'nginx-demo', namespace: 'demo', body: { spec: { replicas: -1 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+      apps.patchNamespacedDeployment(
+        { name: 'nginx-demo', namespace: 'demo', body: { spec: { replicas: -1 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
     );
     expect(err.code).toBe(422);
     const status = JSON.parse(err.body);
     expect(status).toMatchObject({ kind: 'Status', reason: 'Invalid', details: { kind: 'Deployment', group: 'apps', causes: [{ field: 'spec.replicas' }] } });
     expect((await apps.readNamespacedDeployment({ name: 'nginx-demo', namespace: 'demo' })).spec?.replicas).toBe(3);
     const unsupported = await apiError(
-      apps.patchNamespacedDeployment({ name: 'nginx-demo', namespace: 'demo', body: { spec: { replicas: 2 } } }, setHeaderOptions('Content-Type', 'text/plain')),
+      apps.patchNamespacedDeployment(
+        { name: 'nginx-demo', namespace: 'demo', body: { spec: { replicas: 2 } } },
+        setHeaderOptions('Content-Type', 'text/plain'),
+      ),
     );
     expect(unsupported.code).toBe(415);
   });
@@ -65,7 +71,10 @@ describe('client-node against the simulator', () => {
     expect(pods.items).toHaveLength(3);
     expect(pods.items[0]!.containers[0]!.usage.cpu).toBeTruthy();
     const name = pods.items[0]!.metadata.name;
-    const one = (await fetch(`${sim.url}/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods/${name}`).then((r) => r.json())) as { kind: string; metadata: { name: string } };
+    const one = (await fetch(`${sim.url}/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods/${name}`).then((r) => r.json())) as {
+      kind: string;
+      metadata: { name: string };
+    };
     expect(one).toMatchObject({ kind: 'PodMetrics', metadata: { name } });
     const nodes = await metrics.getNodeMetrics();
     expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual(['node-1', 'node-2', 'node-3']);
@@ -79,7 +88,8 @@ describe('client-node against the simulator', () => {
     expect(prom.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(await prom.text()).toContain('kube_deployment_spec_replicas{');
     expect(await fetch(`${sim.url}/sim/v1/info`).then((r) => r.json())).toMatchObject({ simulator: 'sentinelops' });
-    const post = (body: unknown) => fetch(`${sim.url}/sim/v1/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${sim.url}/sim/v1/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const bad = await post({ fault: 'meteor-strike' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { kind: string }).kind).toBe('Status');

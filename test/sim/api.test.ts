@@ -3,7 +3,7 @@
  * every stored change is the request's own. Virtual time drives watch timeouts and bookmarks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { createApiServer, type ApiServer } from '../../src/sim/api/server.js';
 import { R } from '../../src/sim/resources.js';
 import { ObjectStore } from '../../src/sim/store.js';
@@ -122,7 +122,12 @@ describe('create, get, update, delete', () => {
       progressDeadlineSeconds: 600,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
     });
-    expect(r.body.spec.template.spec).toMatchObject({ restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler' });
+    expect(r.body.spec.template.spec).toMatchObject({
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      schedulerName: 'default-scheduler',
+    });
     expect(r.body.spec.template.spec.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log' });
     const got = await call('GET', `${APPS}/deployments/web`);
     expect(got.body).toEqual(r.body);
@@ -166,8 +171,20 @@ describe('create, get, update, delete', () => {
       ['POST', `${APPS}/deployments`, deployment('str', '3'), 400, 'BadRequest'],
       ['POST', `${APPS}/deployments`, deployment('Bad_Name'), 422, 'Invalid'],
       ['POST', `${APPS}/deployments`, { ...deployment('nosel'), spec: { ...(deployment('nosel').spec as object), selector: undefined } }, 422, 'Invalid'],
-      ['POST', `${APPS}/deployments`, { ...deployment('mismatch'), spec: { ...(deployment('mismatch').spec as object), selector: { matchLabels: { app: 'other' } } } }, 422, 'Invalid'],
-      ['POST', `${APPS}/deployments`, deployment('nocontainers', 1, { template: { metadata: { labels: { app: 'nocontainers' } }, spec: { containers: [] } } }), 422, 'Invalid'],
+      [
+        'POST',
+        `${APPS}/deployments`,
+        { ...deployment('mismatch'), spec: { ...(deployment('mismatch').spec as object), selector: { matchLabels: { app: 'other' } } } },
+        422,
+        'Invalid',
+      ],
+      [
+        'POST',
+        `${APPS}/deployments`,
+        deployment('nocontainers', 1, { template: { metadata: { labels: { app: 'nocontainers' } }, spec: { containers: [] } } }),
+        422,
+        'Invalid',
+      ],
       ['POST', `${APPS}/deployments`, { ...deployment('kind'), kind: 'Pod' }, 400, 'BadRequest'],
       ['PUT', `${APPS}/deployments`, deployment('x'), 405, 'MethodNotAllowed'],
     ];
@@ -182,7 +199,9 @@ describe('create, get, update, delete', () => {
     }
     const neg = await call('POST', `${APPS}/deployments`, deployment('neg', -1));
     expect(neg.body.message).toBe('Deployment.apps "neg" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
-    expect(neg.body.details.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: 'Invalid value: -1: must be greater than or equal to 0' }]);
+    expect(neg.body.details.causes).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.replicas', message: 'Invalid value: -1: must be greater than or equal to 0' },
+    ]);
     expect(store.resourceVersion).toBe(before);
     expect(store.list(R.deployments, { namespace: 'demo' }).items).toHaveLength(0);
   });
@@ -234,7 +253,11 @@ describe('create, get, update, delete', () => {
 describe('list', () => {
   beforeEach(() => {
     for (let i = 0; i < 25; i++) {
-      store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${String(i).padStart(2, '0')}`, namespace: 'demo', labels: { tier: i % 2 ? 'odd' : 'even', n: String(i) } } });
+      store.create(R.configmaps, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${String(i).padStart(2, '0')}`, namespace: 'demo', labels: { tier: i % 2 ? 'odd' : 'even', n: String(i) } },
+      });
     }
   });
 
@@ -268,7 +291,8 @@ describe('list', () => {
 
   it('streams a list larger than one write chunk intact, and survives a client that leaves mid-stream', async () => {
     const data = { blob: 'x'.repeat(2_000) };
-    for (let i = 0; i < 300; i++) store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${String(i).padStart(3, '0')}`, namespace: 'demo' }, data });
+    for (let i = 0; i < 300; i++)
+      store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${String(i).padStart(3, '0')}`, namespace: 'demo' }, data });
     const abort = new AbortController();
     const partial = await fetch(`${api.url}${NS}/configmaps`, { signal: abort.signal });
     await partial.body!.getReader().read();
@@ -297,10 +321,23 @@ describe('patch', () => {
       ...deployment('web'),
       spec: {
         ...(deployment('web').spec as object),
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'side', image: 'busybox:1' }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [
+              { name: 'web', image: 'nginx:1.27' },
+              { name: 'side', image: 'busybox:1' },
+            ],
+          },
+        },
       },
     });
-    const merge = await call('PATCH', `${APPS}/deployments/web`, { metadata: { labels: { team: 'sre' } }, spec: { replicas: 4 } }, 'application/merge-patch+json');
+    const merge = await call(
+      'PATCH',
+      `${APPS}/deployments/web`,
+      { metadata: { labels: { team: 'sre' } }, spec: { replicas: 4 } },
+      'application/merge-patch+json',
+    );
     expect(merge.status).toBe(200);
     expect(merge.body.metadata.labels).toEqual({ app: 'web', team: 'sre' });
     expect(merge.body.spec.replicas).toBe(4);
@@ -310,14 +347,29 @@ describe('patch', () => {
     const smp = await call(
       'PATCH',
       `${APPS}/deployments/web`,
-      { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } }, spec: { containers: [{ name: 'side', image: 'busybox:2' }] } } } },
+      {
+        spec: {
+          template: {
+            metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } },
+            spec: { containers: [{ name: 'side', image: 'busybox:2' }] },
+          },
+        },
+      },
       'application/strategic-merge-patch+json',
     );
     expect(smp.status).toBe(200);
     expect(smp.body.spec.template.metadata.annotations).toEqual({ 'kubectl.kubernetes.io/restartedAt': restartedAt });
     expect(smp.body.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['web=nginx:1.27', 'side=busybox:2']);
 
-    const json = await call('PATCH', `${APPS}/deployments/web`, [{ op: 'replace', path: '/spec/replicas', value: 1 }, { op: 'add', path: '/metadata/annotations', value: { a: 'b' } }], 'application/json-patch+json');
+    const json = await call(
+      'PATCH',
+      `${APPS}/deployments/web`,
+      [
+        { op: 'replace', path: '/spec/replicas', value: 1 },
+        { op: 'add', path: '/metadata/annotations', value: { a: 'b' } },
+      ],
+      'application/json-patch+json',
+    );
     expect(json.status).toBe(200);
     expect(json.body.spec.replicas).toBe(1);
     expect(json.body.metadata.annotations).toEqual({ a: 'b' });
@@ -329,7 +381,14 @@ describe('patch', () => {
     const cases: [unknown, string, number][] = [
       [{ spec: { replicas: -1 } }, 'application/merge-patch+json', 422],
       [{ spec: { template: { metadata: { labels: { app: 'other' } } } } }, 'application/strategic-merge-patch+json', 422],
-      [[{ op: 'test', path: '/spec/replicas', value: 7 }, { op: 'replace', path: '/spec/replicas', value: 7 }], 'application/json-patch+json', 422],
+      [
+        [
+          { op: 'test', path: '/spec/replicas', value: 7 },
+          { op: 'replace', path: '/spec/replicas', value: 7 },
+        ],
+        'application/json-patch+json',
+        422,
+      ],
       [[{ op: 'replace', path: '/spec/nothing/here', value: 1 }], 'application/json-patch+json', 422],
       [{ op: 'replace' }, 'application/json-patch+json', 400],
       ['{not json', 'application/merge-patch+json', 400],
@@ -393,7 +452,8 @@ describe('delete', () => {
   });
 
   it('honours preconditions, deletecollection with a label selector, and evictions', async () => {
-    for (const n of ['a', 'b']) store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'demo', labels: { drop: n === 'a' ? 'yes' : 'no' } } });
+    for (const n of ['a', 'b'])
+      store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'demo', labels: { drop: n === 'a' ? 'yes' : 'no' } } });
     const pre = await call('DELETE', `${NS}/configmaps/a`, { preconditions: { resourceVersion: '1' } });
     expect(pre.status).toBe(409);
     const coll = await call('DELETE', `${NS}/configmaps?labelSelector=drop%3Dyes`);
@@ -409,7 +469,12 @@ describe('delete', () => {
   it('Orphan propagation strips owner references; namespace deletion takes the contents', async () => {
     const d = (await call('POST', `${APPS}/deployments`, deployment('web'))).body;
     const owner = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: d.metadata.uid, controller: true };
-    store.create(R.replicasets, { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'demo', ownerReferences: [owner] }, spec: {} });
+    store.create(R.replicasets, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web-1', namespace: 'demo', ownerReferences: [owner] },
+      spec: {},
+    });
     const r = await call('DELETE', `${APPS}/deployments/web`, { propagationPolicy: 'Orphan' });
     expect(r.status).toBe(200);
     expect(store.get(R.replicasets, 'demo', 'web-1')!.metadata.ownerReferences).toBeUndefined();
@@ -476,7 +541,8 @@ describe('watch', () => {
     try {
       store2.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
       const start = Number(store2.resourceVersion);
-      for (let i = 0; i < 60_000; i++) store2.create(R.events, { apiVersion: 'v1', kind: 'Event', metadata: { name: `e${i}`, namespace: 'demo' }, involvedObject: {} });
+      for (let i = 0; i < 60_000; i++)
+        store2.create(R.events, { apiVersion: 'v1', kind: 'Event', metadata: { name: `e${i}`, namespace: 'demo' }, involvedObject: {} });
       const w = await openWatch(`${NS}/configmaps?watch=1&resourceVersion=${start}`, {}, server.url);
       expect(await w.next()).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
       expect(await w.next()).toBeUndefined();
@@ -514,7 +580,13 @@ describe('pod logs', () => {
     try {
       store2.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
       store2.create(R.pods, boundPod('one'));
-      store2.create(R.pods, boundPod('two', 'demo', [{ name: 'a', image: 'x' }, { name: 'b', image: 'y' }]));
+      store2.create(
+        R.pods,
+        boundPod('two', 'demo', [
+          { name: 'a', image: 'x' },
+          { name: 'b', image: 'y' },
+        ]),
+      );
       const get = (p: string) => fetch(server.url + p).then(async (r) => ({ status: r.status, text: await r.text(), type: r.headers.get('content-type') }));
       expect(await get(`${NS}/pods/one/log?tailLines=5&sinceSeconds=60`)).toEqual({ status: 200, text: 'demo/one/web\n', type: 'text/plain' });
       expect(logs[0]).toMatchObject({ container: 'web', tailLines: 5, sinceSeconds: 60, previous: false });
@@ -555,7 +627,11 @@ describe('performance', () => {
         const p = boundPod(`pod-${i}`, 'load');
         p.metadata.labels = { app: `app-${i % 1000}`, 'pod-template-hash': 'abcdef1234' };
         p.spec.containers[0].resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } };
-        p.status.conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({ type, status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }));
+        p.status.conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+          type,
+          status: 'True',
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        }));
         store3.create(R.pods, p);
       }
       const t0 = performance.now();

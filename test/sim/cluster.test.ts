@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { demoObjects, startSimulator, type Simulator } from '../../src/sim/cluster.js';
 import { R } from '../../src/sim/resources.js';
 
@@ -55,13 +55,21 @@ describe('startSimulator', () => {
       const podMetrics = (await (await fetch(`${sim.url}/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods`)).json()) as { items: unknown[] };
       expect(podMetrics.items).toHaveLength(3);
 
-      const post = await fetch(`${sim.url}/sim/v1/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: 'crashloop', deployment: 'demo/nginx-demo', durationSeconds: 600 }) });
+      const post = await fetch(`${sim.url}/sim/v1/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fault: 'crashloop', deployment: 'demo/nginx-demo', durationSeconds: 600 }),
+      });
       expect(post.status).toBe(201);
       const fault = (await post.json()) as { id: string; fault: string };
       expect(fault.fault).toBe('crashloop');
       const listed = (await (await fetch(`${sim.url}/sim/v1/faults`)).json()) as { items: { id: string }[] };
       expect(listed.items.map((f) => f.id)).toEqual([fault.id]);
-      const bad = await fetch(`${sim.url}/sim/v1/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: 'load', deployment: 'demo/nginx-demo', millicores: -5 }) });
+      const bad = await fetch(`${sim.url}/sim/v1/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fault: 'load', deployment: 'demo/nginx-demo', millicores: -5 }),
+      });
       expect(bad.status).toBe(422);
       expect(((await bad.json()) as { kind: string }).kind).toBe('Status');
 

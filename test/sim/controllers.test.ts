@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/cluster.js';
 import { rankForDeletion } from '../../src/sim/controllers/replicaset.js';
 import { R } from '../../src/sim/resources.js';
@@ -26,7 +26,11 @@ function deployment(name: string, replicas: number, extra: Record<string, any> =
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } }] },
+        spec: {
+          containers: [
+            { name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } },
+          ],
+        },
       },
       ...extra,
     },
@@ -78,7 +82,11 @@ describe('Deployment and ReplicaSet controllers', () => {
     for (let t = 0; t < 120; t++) {
       await s.step(250);
       const live = pods(s).filter((p) => !p.metadata.deletionTimestamp);
-      maxTotal = Math.max(maxTotal, rss(s).reduce((a, rs) => a + rs.spec.replicas, 0), live.length);
+      maxTotal = Math.max(
+        maxTotal,
+        rss(s).reduce((a, rs) => a + rs.spec.replicas, 0),
+        live.length,
+      );
       minAvailable = Math.min(minAvailable, live.filter((p) => p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')).length);
     }
     expect(maxTotal).toBe(5); // 4 + maxSurge 1, reached but never passed
@@ -104,7 +112,13 @@ describe('Deployment and ReplicaSet controllers', () => {
     expect(back.spec.replicas).toBe(4);
     expect(back.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
     expect(get(s, 'web').metadata.annotations!['deployment.kubernetes.io/revision']).toBe('3');
-    expect(new Set(pods(s).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.labels!['pod-template-hash']))).toEqual(new Set([back.metadata.labels!['pod-template-hash']]));
+    expect(
+      new Set(
+        pods(s)
+          .filter((p) => !p.metadata.deletionTimestamp)
+          .map((p) => p.metadata.labels!['pod-template-hash']),
+      ),
+    ).toEqual(new Set([back.metadata.labels!['pod-template-hash']]));
   });
 
   it('Recreate removes every old pod before the new ReplicaSet gets any', async () => {
@@ -142,7 +156,11 @@ describe('Deployment and ReplicaSet controllers', () => {
       await s.ready({ namespace: 'default', name: 'web' });
       await s.step(5000);
     }
-    expect(rss(s).map((rs) => rs.metadata.annotations!['deployment.kubernetes.io/revision']).sort()).toEqual(['3', '4']); // revisions 1..4; limit 1 keeps one old
+    expect(
+      rss(s)
+        .map((rs) => rs.metadata.annotations!['deployment.kubernetes.io/revision'])
+        .sort(),
+    ).toEqual(['3', '4']); // revisions 1..4; limit 1 keeps one old
   });
 
   it('ranks pods for scale-down like upstream: unscheduled, pending, not ready, restarts, newest', () => {
@@ -208,7 +226,8 @@ describe('scheduler', () => {
     await s.step(10_000);
     const bound = pods(s).filter((p) => p.spec.nodeName);
     expect(bound).toHaveLength(20); // 2 nodes x 1000m / 100m
-    const perNode = bound.reduce<Record<string, number>>((a, p) => ({ ...a, [p.spec.nodeName]: (a[p.spec.nodeName] ?? 0) + 1 }), {});
+    const perNode: Record<string, number> = {};
+    for (const p of bound) perNode[p.spec.nodeName] = (perNode[p.spec.nodeName] ?? 0) + 1;
     expect(perNode).toEqual({ 'node-1': 10, 'node-2': 10 });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/cluster.js';
 import { ApiError } from '../../src/sim/errors.js';
 import { R } from '../../src/sim/resources.js';
@@ -93,7 +93,9 @@ describe('faults', () => {
     expect(cs(bad()).state.waiting.reason).toBe('ErrImagePull');
     await s.step(1000);
     expect(cs(bad()).state.waiting).toEqual({ reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx:does-not-exist"' });
-    const failed = s.store.list(R.events, { namespace: 'demo', fieldSelector: `involvedObject.name=${bad().metadata.name},reason=Failed` }).items.map((e) => e.message);
+    const failed = s.store
+      .list(R.events, { namespace: 'demo', fieldSelector: `involvedObject.name=${bad().metadata.name},reason=Failed` })
+      .items.map((e) => e.message);
     expect(failed).toContain('Error: ErrImagePull');
     expect(failed.some((m) => m.startsWith('Failed to pull image "nginx:does-not-exist": rpc error: code = NotFound'))).toBe(true);
     await s.step(70_000);
@@ -128,13 +130,18 @@ describe('faults', () => {
 
   it('node-down: Unknown after the grace period, pods evicted after their toleration and recreated elsewhere; node-up finishes it', async () => {
     const s = await boot({ tolerationSeconds: 30, nodeMonitorGraceSeconds: 10 });
-    const victims = demoPods(s).filter((p) => p.spec.nodeName === 'node-1').map((p) => p.metadata.name);
+    const victims = demoPods(s)
+      .filter((p) => p.spec.nodeName === 'node-1')
+      .map((p) => p.metadata.name);
     expect(victims.length).toBeGreaterThan(0);
     const f = s.faults.inject({ fault: 'node-down', node: 'node-1' });
     await s.step(11_000);
     const node = s.store.get(R.nodes, undefined, 'node-1')!;
     expect(cond(node, 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown' });
-    expect(node.spec.taints.map((t: { key: string; effect: string }) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
+    expect(node.spec.taints.map((t: { key: string; effect: string }) => `${t.key}:${t.effect}`)).toEqual([
+      'node.kubernetes.io/unreachable:NoSchedule',
+      'node.kubernetes.io/unreachable:NoExecute',
+    ]);
     for (const v of victims) expect(cond(s.store.get(R.pods, 'demo', v)!, 'Ready').status).toBe('False');
     expect(s.providers.podMetrics!('demo').map((m) => m.metadata.name)).not.toContain(victims[0]);
     await s.step(31_000);
@@ -182,14 +189,16 @@ describe('faults', () => {
     const pending = live(s).find((p) => !p.spec.nodeName)!;
     expect(cond(pending, 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable' });
     expect(pending.spec.containers[0].resources.requests.cpu).toBe('8');
-
   });
 
   it('refuses bad fault requests with Kubernetes-shaped errors and changes nothing', async () => {
     const s = await boot();
     const before = s.dump();
     expect(errorOf(() => s.faults.inject({ fault: 'explode' }))).toMatchObject({ code: 400 });
-    expect(errorOf(() => s.faults.inject({ fault: 'memory-leak', deployment: 'demo/nginx-demo', mibPerMinute: -1 }))).toMatchObject({ code: 422, reason: 'Invalid' });
+    expect(errorOf(() => s.faults.inject({ fault: 'memory-leak', deployment: 'demo/nginx-demo', mibPerMinute: -1 }))).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+    });
     expect(errorOf(() => s.faults.inject({ fault: 'crashloop', deployment: 'demo/nope' }))).toMatchObject({ code: 404 });
     expect(errorOf(() => s.faults.inject({ fault: 'node-down', node: 'node-9' }))).toMatchObject({ code: 404 });
     expect(errorOf(() => s.faults.inject({ fault: 'load', deployment: 'demo/nginx-demo' }))).toMatchObject({ code: 422 });

@@ -137,7 +137,10 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl against the simulator', () => {
       await until('initial rows', async () => out.split('\n').filter((l) => l.startsWith('nginx-demo-')).length >= 5, 15_000);
       const initial = out.split('\n').filter((l) => l.startsWith('nginx-demo-')).length;
       expect(out.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS/);
-      const victim = out.split('\n').find((l) => /^nginx-demo-\S+\s+1\/1\s+Running\s/.test(l))!.split(/\s+/)[0]!;
+      const victim = out
+        .split('\n')
+        .find((l) => /^nginx-demo-\S+\s+1\/1\s+Running\s/.test(l))!
+        .split(/\s+/)[0]!;
       await kubectl('delete', 'pod', victim, '-n', 'demo', '--wait=false');
       await until('watch lines for the deletion', async () => out.split('\n').filter((l) => l.startsWith('nginx-demo-')).length > initial + 1, 15_000);
       expect(out).toMatch(new RegExp(`${victim}\\s+\\S+\\s+Terminating`));

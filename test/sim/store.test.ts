@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { ApiError } from '../../src/sim/errors.js';
 import { R } from '../../src/sim/resources.js';
 import { ObjectStore } from '../../src/sim/store.js';
@@ -23,7 +23,13 @@ describe('ObjectStore', () => {
     const s = new ObjectStore(new VirtualClock());
     const p = s.create(R.pods, pod('a'));
     s.update(R.pods, { ...p, metadata: { ...p.metadata, labels: { x: '1' } } });
-    const err = (() => { try { s.update(R.pods, { ...p, metadata: { ...p.metadata, labels: { x: '2' } } }); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        s.update(R.pods, { ...p, metadata: { ...p.metadata, labels: { x: '2' } } });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe(409);
     expect(s.get(R.pods, 'demo', 'a')!.metadata.labels).toEqual({ x: '1' });
@@ -65,9 +71,13 @@ describe('ObjectStore', () => {
     const a = s.create(R.pods, pod('a', { app: 'web' }));
     const rv = s.resourceVersion;
     const seen: string[] = [];
-    const stop = s.watch(R.pods, { namespace: 'demo', labelSelector: 'app=web', resourceVersion: rv }, (e: WatchEvent) => seen.push(`${e.type}:${e.object.metadata.name}`));
+    const stop = s.watch(R.pods, { namespace: 'demo', labelSelector: 'app=web', resourceVersion: rv }, (e: WatchEvent) =>
+      seen.push(`${e.type}:${e.object.metadata.name}`),
+    );
     s.create(R.pods, pod('b', { app: 'web' }));
-    s.mutate(R.pods, 'demo', 'a', (o) => { o.metadata.labels = { app: 'db' }; });
+    s.mutate(R.pods, 'demo', 'a', (o) => {
+      o.metadata.labels = { app: 'db' };
+    });
     s.delete(R.pods, 'demo', 'b');
     stop();
     s.create(R.pods, pod('c', { app: 'web' }));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
 import { R } from '../../src/sim/resources.js';
 import { curveValue } from '../../src/sim/workload.js';
@@ -46,9 +46,15 @@ describe('workload model', () => {
     s.workload.setDemand('demo/nginx-demo', 300);
     const [victim] = s.store.list(R.pods, { namespace: 'demo' }).items;
     s.faults.inject({ fault: 'crashloop', deployment: 'demo/nginx-demo', crashAfterSeconds: 1000 });
-    s.store.mutate(R.pods, 'demo', victim!.metadata.name, (p) => {
-      p.status.conditions = p.status.conditions.map((c: { type: string }) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
-    }, { subresource: 'status' });
+    s.store.mutate(
+      R.pods,
+      'demo',
+      victim!.metadata.name,
+      (p) => {
+        p.status.conditions = p.status.conditions.map((c: { type: string }) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
+      },
+      { subresource: 'status' },
+    );
     const usage = s.workload.usage().filter((u) => u.namespace === 'demo');
     const byName = Object.fromEntries(usage.map((u) => [u.name, Math.round(u.containers[0]!.cpuMillicores)]));
     expect(byName[victim!.metadata.name]).toBe(2);
@@ -56,14 +62,32 @@ describe('workload model', () => {
   });
 
   it('follows load curves and integrates CPU seconds per container', async () => {
-    expect(curveValue({ type: 'points', points: [{ atSeconds: 0, millicores: 100 }, { atSeconds: 100, millicores: 300 }] }, 50, 0)).toBe(200);
+    expect(
+      curveValue(
+        {
+          type: 'points',
+          points: [
+            { atSeconds: 0, millicores: 100 },
+            { atSeconds: 100, millicores: 300 },
+          ],
+        },
+        50,
+        0,
+      ),
+    ).toBe(200);
     expect(curveValue({ type: 'points', points: [{ atSeconds: 10, millicores: 100 }] }, 500, 0)).toBe(100);
     const day = { type: 'diurnal' as const, min: 100, max: 900, peakAtSeconds: 14 * 3600 };
     expect(curveValue(day, 0, Date.UTC(2026, 0, 1, 14))).toBeCloseTo(900);
     expect(curveValue(day, 0, Date.UTC(2026, 0, 1, 2))).toBeCloseTo(100);
 
     const s = await boot();
-    s.workload.setCurve('demo/nginx-demo', { type: 'points', points: [{ atSeconds: 0, millicores: 300 }, { atSeconds: 600, millicores: 1200 }] });
+    s.workload.setCurve('demo/nginx-demo', {
+      type: 'points',
+      points: [
+        { atSeconds: 0, millicores: 300 },
+        { atSeconds: 600, millicores: 1200 },
+      ],
+    });
     const first = s.workload.usage().find((u) => u.namespace === 'demo')!;
     const c0 = first.containers[0]!.cpuSecondsTotal;
     await s.step(300_000);

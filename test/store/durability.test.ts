@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/clock.js';
+import { RealClock } from '../../src/base/clock.js';
 import { Store } from '../../src/store/index.js';
 
 const WRITER = resolve(__dirname, 'fixtures/writer.ts');

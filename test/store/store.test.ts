@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../src/clock.js';
+import { VirtualClock } from '../../src/base/clock.js';
 import { Store, type IncidentEvent } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { computeIncidentStats } from '../../src/store/stats.js';
@@ -39,14 +39,34 @@ describe('store', () => {
     const { store, clock } = open();
     const events: IncidentEvent[] = [];
     store.incidents.events.on('incident', (e) => events.push(e));
-    const inc = store.incidents.open({ type: 'crash_loop', severity: 'high', namespace: 'demo', target: 'web', title: 'web crash-looping', details: { pods: 2 } });
+    const inc = store.incidents.open({
+      type: 'crash_loop',
+      severity: 'high',
+      namespace: 'demo',
+      target: 'web',
+      title: 'web crash-looping',
+      details: { pods: 2 },
+    });
     expect(inc).toMatchObject({ id: 'inc-1', outcome: 'open', acknowledgedAt: null, resolvedAt: null, details: { pods: 2 }, actions: [] });
     expect(inc.detectedAt).toBe(new Date(T0).toISOString());
     clock.advance(30_000);
-    const acted = store.incidents.addAction(inc.id, { tool: 'restart_deployment', arguments: { deployment: 'web' }, ok: true, result: { ok: 1 }, reason: 'restart once' })!;
+    const acted = store.incidents.addAction(inc.id, {
+      tool: 'restart_deployment',
+      arguments: { deployment: 'web' },
+      ok: true,
+      result: { ok: 1 },
+      reason: 'restart once',
+    })!;
     expect(acted.acknowledgedAt).toBe(new Date(T0 + 30_000).toISOString());
     expect(acted.actions).toEqual([
-      { at: new Date(T0 + 30_000).toISOString(), tool: 'restart_deployment', arguments: { deployment: 'web' }, ok: true, result: { ok: 1 }, reason: 'restart once' },
+      {
+        at: new Date(T0 + 30_000).toISOString(),
+        tool: 'restart_deployment',
+        arguments: { deployment: 'web' },
+        ok: true,
+        result: { ok: 1 },
+        reason: 'restart once',
+      },
     ]);
     clock.advance(30_000);
     const resolved = store.incidents.resolve(inc.id)!;
@@ -74,10 +94,25 @@ describe('store', () => {
 
   it('audits with before/after and knows the last real change of a target', () => {
     const { store, clock } = open();
-    store.audit.record({ caller: 'claude', tool: 'scale_deployment', target: 'deployment/demo/web', arguments: { replicas: 3 }, before: { replicas: 2 }, after: { replicas: 3 }, ok: true });
+    store.audit.record({
+      caller: 'claude',
+      tool: 'scale_deployment',
+      target: 'deployment/demo/web',
+      arguments: { replicas: 3 },
+      before: { replicas: 2 },
+      after: { replicas: 3 },
+      ok: true,
+    });
     clock.advance(5000);
     store.audit.record({ caller: 'claude', tool: 'scale_deployment', target: 'deployment/demo/web', arguments: { replicas: 4 }, ok: true, dryRun: true });
-    store.audit.record({ caller: 'agent', tool: 'scale_deployment', target: 'deployment/demo/web', arguments: { replicas: 40 }, ok: false, error: 'out of range' });
+    store.audit.record({
+      caller: 'agent',
+      tool: 'scale_deployment',
+      target: 'deployment/demo/web',
+      arguments: { replicas: 40 },
+      ok: false,
+      error: 'out of range',
+    });
     const rows = store.audit.list();
     expect(rows).toHaveLength(3);
     expect(rows[2]).toMatchObject({ caller: 'claude', before: { replicas: 2 }, after: { replicas: 3 }, ok: true, dryRun: false, error: null });

@@ -172,21 +172,34 @@ function renderHealth({ health }) {
   el.textContent = `cluster ${health.status}`;
   el.className = `pill ${cls}`;
   const n = health.problems.length;
-  $('problems-count').textContent = n ? `${n} problem${n > 1 ? 's' : ''}: ${health.problems.slice(0, 3).map((p) => `${p.name} ${p.reason}`).join(', ')}` : 'no problems detected';
+  $('problems-count').textContent = n
+    ? `${n} problem${n > 1 ? 's' : ''}: ${health.problems
+        .slice(0, 3)
+        .map((p) => `${p.name} ${p.reason}`)
+        .join(', ')}`
+    : 'no problems detected';
 }
 
 function renderKpis(stats) {
   const { health, deployments, stats: s, cost, savings } = stats;
   if (health) {
     setText('kpi-nodes', `${health.nodes.ready}/${health.nodes.total}`, health.nodes.ready === health.nodes.total ? 'ok' : 'bad');
-    $('kpi-nodes-sub').textContent = health.nodes.notReady.length ? `not ready: ${health.nodes.notReady.join(', ')}` : `API ${(health.apiServer.version || '').split('-')[0]} · ${health.apiServer.latencyMs ?? '–'} ms`;
+    $('kpi-nodes-sub').textContent = health.nodes.notReady.length
+      ? `not ready: ${health.nodes.notReady.join(', ')}`
+      : `API ${(health.apiServer.version || '').split('-')[0]} · ${health.apiServer.latencyMs ?? '–'} ms`;
     const phases = health.pods.byPhase;
     const running = phases.Running || 0;
     setText('kpi-pods', `${running}/${health.pods.total}`, health.pods.unhealthy ? 'warn' : 'ok');
-    $('kpi-pods-sub').textContent = `${health.pods.unhealthy} unhealthy · ` + Object.entries(phases).map(([k, v]) => `${k} ${v}`).join(' · ');
+    $('kpi-pods-sub').textContent =
+      `${health.pods.unhealthy} unhealthy · ` +
+      Object.entries(phases)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ');
     const bar = $('phase-bar');
     bar.replaceChildren(
-      ...Object.entries(phases).map(([k, v]) => h('span', { title: `${k}: ${v}`, style: { width: `${(100 * v) / Math.max(1, health.pods.total)}%`, background: PHASE_COLORS[k] || '#8c98b4' } })),
+      ...Object.entries(phases).map(([k, v]) =>
+        h('span', { title: `${k}: ${v}`, style: { width: `${(100 * v) / Math.max(1, health.pods.total)}%`, background: PHASE_COLORS[k] || '#8c98b4' } }),
+      ),
     );
   }
   if (deployments) {
@@ -197,10 +210,16 @@ function renderKpis(stats) {
     $('kpi-deployments-sub').textContent = `${ready} of ${desired} replicas ready`;
   }
   if (s) {
-    setText('kpi-success', s.successRate === null ? '–' : `${Math.round(s.successRate * 100)}%`, s.successRate === null ? '' : s.successRate >= 0.9 ? 'ok' : 'warn');
+    setText(
+      'kpi-success',
+      s.successRate === null ? '–' : `${Math.round(s.successRate * 100)}%`,
+      s.successRate === null ? '' : s.successRate >= 0.9 ? 'ok' : 'warn',
+    );
     $('kpi-success-sub').textContent = `${s.resolved} resolved · ${s.open} open · ${s.total} total`;
     setText('kpi-mttr', duration(s.mttrSeconds.mean));
-    $('kpi-mttr-sub').textContent = s.mttrSeconds.count ? `p50 ${duration(s.mttrSeconds.p50)} · p95 ${duration(s.mttrSeconds.p95)}` : 'no resolved incidents yet';
+    $('kpi-mttr-sub').textContent = s.mttrSeconds.count
+      ? `p50 ${duration(s.mttrSeconds.p50)} · p95 ${duration(s.mttrSeconds.p95)}`
+      : 'no resolved incidents yet';
   }
   // cost_report and cost_savings outputs
   setText('kpi-cost', cost ? `${money(cost.total.monthly)}/mo` : '–');
@@ -221,7 +240,12 @@ function colorOf(key) {
 
 function meter(value, max, cls, label) {
   const width = max ? Math.min(100, (100 * value) / max) : 0;
-  return h('div', { class: 'meter' }, h('div', { class: 'track' }, h('div', { class: `fill ${cls}`, style: { width: `${width}%` } })), h('span', { class: 'num' }, label));
+  return h(
+    'div',
+    { class: 'meter' },
+    h('div', { class: 'track' }, h('div', { class: `fill ${cls}`, style: { width: `${width}%` } })),
+    h('span', { class: 'num' }, label),
+  );
 }
 
 function renderDeployments({ deployments, nodes, metricsSource, unavailable }) {
@@ -239,7 +263,14 @@ function renderDeployments({ deployments, nodes, metricsSource, unavailable }) {
         return h(
           'tr',
           { 'data-deployment': key },
-          h('td', {}, h('span', { class: 'swatch', style: { background: colorOf(key) } }), h('span', { class: 'name' }, d.name), ' ', h('span', { class: 'ns' }, d.namespace)),
+          h(
+            'td',
+            {},
+            h('span', { class: 'swatch', style: { background: colorOf(key) } }),
+            h('span', { class: 'name' }, d.name),
+            ' ',
+            h('span', { class: 'ns' }, d.namespace),
+          ),
           h('td', {}, meter(d.readyReplicas, Math.max(d.replicas, 1), readyCls, `${d.readyReplicas}/${d.replicas}`)),
           h('td', {}, meter(d.cpuUtilization ?? 0, 100, utilClass(d.cpuUtilization), pct(d.cpuUtilization))),
           h('td', { class: 'hide-sm' }, meter(d.memoryUtilization ?? 0, 100, utilClass(d.memoryUtilization), pct(d.memoryUtilization))),
@@ -250,14 +281,27 @@ function renderDeployments({ deployments, nodes, metricsSource, unavailable }) {
   }
   $('nodes').replaceChildren(
     ...(nodes || []).map((n) =>
-      h('li', { title: `${n.kubeletVersion || ''} ${n.pressure.join(', ')}` }, h('b', {}, n.name), h('span', { class: `pill ${n.ready ? 'pill-ok' : 'pill-bad'}` }, n.ready ? 'Ready' : 'NotReady'), ' ', h('span', { class: 'muted' }, `${(n.cpuAllocatableMillicores / 1000).toFixed(1)} CPU · ${(n.memoryAllocatableBytes / 2 ** 30).toFixed(0)} GiB`)),
+      h(
+        'li',
+        { title: `${n.kubeletVersion || ''} ${n.pressure.join(', ')}` },
+        h('b', {}, n.name),
+        h('span', { class: `pill ${n.ready ? 'pill-ok' : 'pill-bad'}` }, n.ready ? 'Ready' : 'NotReady'),
+        ' ',
+        h('span', { class: 'muted' }, `${(n.cpuAllocatableMillicores / 1000).toFixed(1)} CPU · ${(n.memoryAllocatableBytes / 2 ** 30).toFixed(0)} GiB`),
+      ),
     ),
   );
 }
 
 // ---------- charts (uPlot)
 function axisStyle(extra = {}) {
-  return { stroke: '#8c98b4', grid: { stroke: 'rgba(36,49,82,.7)', width: 1 }, ticks: { stroke: 'rgba(36,49,82,.7)', width: 1 }, font: '11px system-ui, sans-serif', ...extra };
+  return {
+    stroke: '#8c98b4',
+    grid: { stroke: 'rgba(36,49,82,.7)', width: 1 },
+    ticks: { stroke: 'rgba(36,49,82,.7)', width: 1 },
+    font: '11px system-ui, sans-serif',
+    ...extra,
+  };
 }
 
 /** one-line local time labels; seconds only when ticks are closer than a minute */
@@ -303,7 +347,17 @@ function renderCharts({ series }) {
   const cpu = chartFor('chart-cpu', signature, (w) => ({
     ...base(w, '% of request', { values: (u, v) => v.map((x) => `${x}%`) }),
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(100, Math.ceil((max || 0) / 20) * 20)] } },
-    series: [{}, ...deps.map((d) => ({ label: d.name, stroke: colorOf(`${d.namespace}/${d.name}`), width: 2, spanGaps: true, points: { show: false }, value: (u, v) => (v === null ? '–' : `${v.toFixed(1)}%`) }))],
+    series: [
+      {},
+      ...deps.map((d) => ({
+        label: d.name,
+        stroke: colorOf(`${d.namespace}/${d.name}`),
+        width: 2,
+        spanGaps: true,
+        points: { show: false },
+        value: (u, v) => (v === null ? '–' : `${v.toFixed(1)}%`),
+      })),
+    ],
   }));
   cpu.setData([times, ...deps.map((d) => column(d, 1))]);
   const replicas = chartFor('chart-replicas', signature, (w) => ({
@@ -351,31 +405,37 @@ function renderAgent({ agent, agentCycles, unavailable }) {
   const cycles = agentCycles?.length ? agentCycles : agent.lastCycle ? [agent.lastCycle] : [];
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   box.replaceChildren(
-    h('dl', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])),
+    h(
+      'dl',
+      {},
+      rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]),
+    ),
     cycles.length
       ? h(
           'ol',
           { class: 'cycles', 'data-testid': 'agent-cycles' },
-          cycles.slice(0, 5).map((c) =>
-            h(
-              'li',
-              {},
-              h('span', { class: 'n' }, `#${c.cycle}`),
+          cycles
+            .slice(0, 5)
+            .map((c) =>
               h(
-                'span',
+                'li',
                 {},
-                c.skipped
-                  ? `skipped: ${c.skipped}`
-                  : c.error
-                    ? h('span', { class: 'error' }, c.error)
-                    : c.findings.length
-                      ? `${plural(c.findings.length, 'finding')} (${[...new Set(c.findings.map((f) => f.type))].join(', ')}) · ${plural(c.results.length, 'action')}`
-                      : h('span', { class: 'muted' }, 'all clear'),
-                c.results.length ? h('span', { class: 'muted' }, ` (${c.results.map((r) => `${r.tool}${r.ok ? '' : ' ✗'}`).join(', ')})`) : '',
+                h('span', { class: 'n' }, `#${c.cycle}`),
+                h(
+                  'span',
+                  {},
+                  c.skipped
+                    ? `skipped: ${c.skipped}`
+                    : c.error
+                      ? h('span', { class: 'error' }, c.error)
+                      : c.findings.length
+                        ? `${plural(c.findings.length, 'finding')} (${[...new Set(c.findings.map((f) => f.type))].join(', ')}) · ${plural(c.results.length, 'action')}`
+                        : h('span', { class: 'muted' }, 'all clear'),
+                  c.results.length ? h('span', { class: 'muted' }, ` (${c.results.map((r) => `${r.tool}${r.ok ? '' : ' ✗'}`).join(', ')})`) : '',
+                ),
+                h('span', { class: 'muted' }, `${Math.round(c.wallMs)} ms · ${ago(c.at)}`),
               ),
-              h('span', { class: 'muted' }, `${Math.round(c.wallMs)} ms · ${ago(c.at)}`),
             ),
-          ),
         )
       : h('p', { class: 'muted small' }, 'No cycles yet.'),
   );
@@ -398,7 +458,14 @@ function renderChaos({ chaosEnabled, chaos, deployments }) {
   const shown = [...chaos.active, ...chaos.recent.filter((r) => !chaos.active.some((a) => a.id === r.id))].slice(0, 5);
   $('chaos-experiments').replaceChildren(
     ...shown.map((e) =>
-      h('li', {}, h('span', { class: `pill ${e.state === 'active' ? 'pill-warn' : 'pill-muted'}` }, e.kind), ' ', `${e.namespace}/${e.target}`, h('span', { class: 'muted' }, ` · ${e.state} · ${clock(e.startedAt)}`)),
+      h(
+        'li',
+        {},
+        h('span', { class: `pill ${e.state === 'active' ? 'pill-warn' : 'pill-muted'}` }, e.kind),
+        ' ',
+        `${e.namespace}/${e.target}`,
+        h('span', { class: 'muted' }, ` · ${e.state} · ${clock(e.startedAt)}`),
+      ),
     ),
   );
 }
@@ -430,7 +497,11 @@ for (const button of document.querySelectorAll('[data-chaos]')) {
 const OUTCOME_PILL = { open: 'pill-warn', resolved: 'pill-ok', failed: 'pill-bad', escalated: 'pill-bad' };
 function renderIncidents({ incidents, stats, unavailable }) {
   const list = $('incidents');
-  $('incident-counts').textContent = stats ? Object.entries(stats.byOutcome).map(([k, v]) => `${v} ${k}`).join(' · ') : '';
+  $('incident-counts').textContent = stats
+    ? Object.entries(stats.byOutcome)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(' · ')
+    : '';
   if (!incidents) {
     list.replaceChildren(h('li', { class: 'error' }, unavailable.incidents || 'unavailable'));
     return;
@@ -444,7 +515,14 @@ function renderIncidents({ incidents, stats, unavailable }) {
       const mttr = i.resolvedAt ? (Date.parse(i.resolvedAt) - Date.parse(i.detectedAt)) / 1000 : null;
       const actions = i.actions || [];
       const lastAction = actions[actions.length - 1];
-      const result = i.outcome === 'resolved' ? `Resolved ${clock(i.resolvedAt)}, healthy again` : i.outcome === 'open' ? (actions.length ? 'Verifying…' : 'Awaiting action') : i.summary || i.outcome;
+      const result =
+        i.outcome === 'resolved'
+          ? `Resolved ${clock(i.resolvedAt)}, healthy again`
+          : i.outcome === 'open'
+            ? actions.length
+              ? 'Verifying…'
+              : 'Awaiting action'
+            : i.summary || i.outcome;
       return h(
         'li',
         { class: `incident sev-${i.severity}`, 'data-incident': i.id, 'data-outcome': i.outcome },
@@ -452,9 +530,23 @@ function renderIncidents({ incidents, stats, unavailable }) {
           'div',
           { class: 'head' },
           h('span', { class: 'title' }, i.title),
-          h('span', {}, h('span', { class: `pill ${OUTCOME_PILL[i.outcome] || 'pill-muted'}` }, i.outcome), ' ', h('span', { class: 'pill pill-muted' }, i.severity)),
+          h(
+            'span',
+            {},
+            h('span', { class: `pill ${OUTCOME_PILL[i.outcome] || 'pill-muted'}` }, i.outcome),
+            ' ',
+            h('span', { class: 'pill pill-muted' }, i.severity),
+          ),
         ),
-        h('div', { class: 'meta' }, h('span', {}, i.id), h('span', {}, `${i.namespace}/${i.target}`), h('span', {}, i.type), h('span', {}, `detected ${clock(i.detectedAt)}`), mttr !== null ? h('span', {}, `MTTR ${duration(mttr)}`) : ''),
+        h(
+          'div',
+          { class: 'meta' },
+          h('span', {}, i.id),
+          h('span', {}, `${i.namespace}/${i.target}`),
+          h('span', {}, i.type),
+          h('span', {}, `detected ${clock(i.detectedAt)}`),
+          mttr !== null ? h('span', {}, `MTTR ${duration(mttr)}`) : '',
+        ),
         h(
           'div',
           { class: 'flow' },

@@ -3,8 +3,8 @@
  * query parsing and the Status-shaped replies that client-node and kubectl decode.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../../clock.js';
-import type { Logger } from '../../log.js';
+import type { Clock } from '../../base/clock.js';
+import type { Logger } from '../../base/log.js';
 import { ApiError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
 import type { Admission } from './admission.js';

@@ -22,7 +22,10 @@ function resourcesOf(group: string, version: string): ResourceType[] {
 
 function splitPath(pathname: string): string[] | undefined {
   try {
-    return pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    return pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }
@@ -58,7 +61,7 @@ function groupRoute(group: string, version: string, rest: string[]): Route | und
   // namespaces/{ns}/{plural}/... addresses a namespaced resource, unless {plural} is a namespace subresource.
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     const res = byPlural(rest[2]!);
-    if (res && res.namespaced) return item(res, rest[1], rest.slice(3));
+    if (res?.namespaced) return item(res, rest[1], rest.slice(3));
     if (group === '' && rest.length === 3 && rest[2] === 'status') {
       const ns = served.find((r) => r.plural === 'namespaces')!;
       return { kind: 'resource', res: ns, name: rest[1], sub: rest[2] };

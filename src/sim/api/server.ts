@@ -6,8 +6,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../clock.js';
-import { silentLogger, type Logger } from '../../log.js';
+import type { Clock } from '../../base/clock.js';
+import { silentLogger, type Logger } from '../../base/log.js';
 import { ApiError } from '../errors.js';
 import type { ObjectStore } from '../store.js';
 import type { ResourceType } from '../types.js';

@@ -170,8 +170,18 @@ const COLUMNS: Record<string, Column[]> = {
     },
     age,
     { name: 'Version', type: 'string', cells: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
-    { name: 'Internal-IP', type: 'string', priority: 1, cells: (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === 'InternalIP')?.address ?? '<none>' },
-    { name: 'External-IP', type: 'string', priority: 1, cells: (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === 'ExternalIP')?.address ?? '<none>' },
+    {
+      name: 'Internal-IP',
+      type: 'string',
+      priority: 1,
+      cells: (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === 'InternalIP')?.address ?? '<none>',
+    },
+    {
+      name: 'External-IP',
+      type: 'string',
+      priority: 1,
+      cells: (o) => (o.status?.addresses ?? []).find((a: Obj) => a.type === 'ExternalIP')?.address ?? '<none>',
+    },
     { name: 'OS-Image', type: 'string', priority: 1, cells: (o) => o.status?.nodeInfo?.osImage ?? '<unknown>' },
     { name: 'Kernel-Version', type: 'string', priority: 1, cells: (o) => o.status?.nodeInfo?.kernelVersion ?? '<unknown>' },
     { name: 'Container-Runtime', type: 'string', priority: 1, cells: (o) => o.status?.nodeInfo?.containerRuntimeVersion ?? '<unknown>' },
@@ -194,9 +204,21 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Type', type: 'string', cells: (o) => o.spec?.type ?? 'ClusterIP' },
     { name: 'Cluster-IP', type: 'string', cells: (o) => o.spec?.clusterIP ?? '<none>' },
     { name: 'External-IP', type: 'string', cells: (o) => (o.status?.loadBalancer?.ingress ?? []).map((i: Obj) => i.ip ?? i.hostname).join(',') || '<none>' },
-    { name: 'Port(s)', type: 'string', cells: (o) => (o.spec?.ports ?? []).map((p: Obj) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>' },
+    {
+      name: 'Port(s)',
+      type: 'string',
+      cells: (o) => (o.spec?.ports ?? []).map((p: Obj) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>',
+    },
     age,
-    { name: 'Selector', type: 'string', priority: 1, cells: (o) => Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>' },
+    {
+      name: 'Selector',
+      type: 'string',
+      priority: 1,
+      cells: (o) =>
+        Object.entries(o.spec?.selector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    },
   ],
   '/configmaps': [name, { name: 'Data', type: 'integer', cells: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, age],
   'coordination.k8s.io/leases': [name, { name: 'Holder', type: 'string', cells: (o) => o.spec?.holderIdentity ?? '' }, age],

@@ -2,9 +2,9 @@
  * What every control loop shares: the store, the clock, seeded randomness, the event recorder, the
  * tunables, and the fault-driven behaviour switches the kubelet consults.
  */
-import type { Clock } from '../../clock.js';
-import type { Logger } from '../../log.js';
-import type { Rng } from '../random.js';
+import type { Clock } from '../../base/clock.js';
+import type { Logger } from '../../base/log.js';
+import type { Rng } from '../../base/random.js';
 import type { ObjectStore } from '../store.js';
 import type { Behaviour } from './behaviour.js';
 import type { EventRecorder } from './events.js';

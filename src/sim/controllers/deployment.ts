@@ -179,7 +179,9 @@ export class DeploymentController {
             namespace: d.metadata.namespace,
             labels: template.metadata.labels,
             annotations: { [DESIRED_REPLICAS]: String(want), [MAX_REPLICAS]: String(want + surge), [REVISION]: String(revision) },
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+            ownerReferences: [
+              { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true },
+            ],
           },
           spec: { replicas: initial, minReadySeconds: Number(d.spec?.minReadySeconds ?? 0), selector, template },
         });
@@ -193,9 +195,15 @@ export class DeploymentController {
         if (clash && controllerOf(clash)?.uid === d.metadata.uid && sameTemplateIgnoringHash(clash.spec?.template, d.spec?.template)) return clash;
         // A different template hashed to the same name: bump collisionCount, as upstream does.
         collisions++;
-        store.mutate(R.deployments, d.metadata.namespace, d.metadata.name, (o) => {
-          o.status = { ...(o.status ?? {}), collisionCount: collisions };
-        }, { subresource: 'status' });
+        store.mutate(
+          R.deployments,
+          d.metadata.namespace,
+          d.metadata.name,
+          (o) => {
+            o.status = { ...(o.status ?? {}), collisionCount: collisions };
+          },
+          { subresource: 'status' },
+        );
       }
     }
   }
@@ -321,9 +329,9 @@ export class DeploymentController {
   }
 
   private hasPods(rs: KObject): boolean {
-    return this.ctx.store.list(R.pods, { namespace: rs.metadata.namespace, labelSelector: `${HASH_LABEL}=${rs.metadata.labels?.[HASH_LABEL] ?? ''}` }).items.some(
-      (p) => controllerOf(p)?.uid === rs.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
-    );
+    return this.ctx.store
+      .list(R.pods, { namespace: rs.metadata.namespace, labelSelector: `${HASH_LABEL}=${rs.metadata.labels?.[HASH_LABEL] ?? ''}` })
+      .items.some((p) => controllerOf(p)?.uid === rs.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   }
 
   /** A replicas change (not a template change): resize without a rollout, proportionally mid-rollout. */
@@ -331,7 +339,9 @@ export class DeploymentController {
     const { newRS, old } = this.newAndOld(d, false);
     if (!newRS) return false;
     const want = String(replicasOf(d));
-    return [newRS, ...old].some((rs) => specReplicas(rs) > 0 && rs.metadata.annotations?.[DESIRED_REPLICAS] !== undefined && rs.metadata.annotations[DESIRED_REPLICAS] !== want);
+    return [newRS, ...old].some(
+      (rs) => specReplicas(rs) > 0 && rs.metadata.annotations?.[DESIRED_REPLICAS] !== undefined && rs.metadata.annotations[DESIRED_REPLICAS] !== want,
+    );
   }
 
   private scale(d: KObject, newRS: KObject | undefined, old: KObject[]): void {
@@ -400,13 +410,19 @@ export class DeploymentController {
 
   private setProgressing(d: KObject, status: Condition['status'], reason: string, message: string, touch: boolean): void {
     const now = this.ctx.clock.now();
-    this.ctx.store.mutate(R.deployments, d.metadata.namespace, d.metadata.name, (o) => {
-      o.status ??= {};
-      const conds = (o.status.conditions ?? []) as Condition[];
-      const prev = conds.find((c) => c.type === 'Progressing');
-      if (prev && prev.status === status && prev.reason === reason && prev.message === message && !touch) return;
-      o.status.conditions = setCondition(conds, { type: 'Progressing', status, reason, message, lastUpdateTime: isoSeconds(now) }, now, CONDITION_ORDER);
-    }, { subresource: 'status' });
+    this.ctx.store.mutate(
+      R.deployments,
+      d.metadata.namespace,
+      d.metadata.name,
+      (o) => {
+        o.status ??= {};
+        const conds = (o.status.conditions ?? []) as Condition[];
+        const prev = conds.find((c) => c.type === 'Progressing');
+        if (prev && prev.status === status && prev.reason === reason && prev.message === message && !touch) return;
+        o.status.conditions = setCondition(conds, { type: 'Progressing', status, reason, message, lastUpdateTime: isoSeconds(now) }, now, CONDITION_ORDER);
+      },
+      { subresource: 'status' },
+    );
   }
 
   /** Recomputes `.status` from the ReplicaSets, with the Available and Progressing conditions. */
@@ -432,11 +448,16 @@ export class DeploymentController {
     const prog = conds.find((c) => c.type === 'Progressing');
     let requeueMs: number | undefined;
     if (d.spec?.paused) {
-      if (prog?.reason !== 'DeploymentPaused') conds = upsert(conds, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
+      if (prog?.reason !== 'DeploymentPaused')
+        conds = upsert(conds, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now);
     } else if (prog?.reason === 'DeploymentPaused') {
       conds = upsert(conds, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' }, now);
     } else if (newRS && this.isComplete(d, s)) {
-      conds = upsert(conds, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }, now);
+      conds = upsert(
+        conds,
+        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` },
+        now,
+      );
     } else if (newRS && madeProgress(prevStatus, s)) {
       conds = upsert(conds, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` }, now, true);
       requeueMs = deadline * 1000;
@@ -444,7 +465,11 @@ export class DeploymentController {
       const since = parseTime(prog.lastUpdateTime) ?? now;
       const left = since + deadline * 1000 - now;
       if (left < 0) {
-        conds = upsert(conds, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` }, now);
+        conds = upsert(
+          conds,
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` },
+          now,
+        );
         this.ctx.events.warning(d, 'ProgressDeadlineExceeded', `Deployment "${name}" has timed out progressing.`, SOURCE);
       } else requeueMs = left + 1;
     }
@@ -454,9 +479,15 @@ export class DeploymentController {
     for (const [k, v] of Object.entries(s)) if (v || k === 'observedGeneration') status[k] = v;
     status.conditions = conds;
     if (prevStatus.collisionCount) status.collisionCount = prevStatus.collisionCount;
-    store.mutate(R.deployments, ns, name, (o) => {
-      o.status = status;
-    }, { subresource: 'status' });
+    store.mutate(
+      R.deployments,
+      ns,
+      name,
+      (o) => {
+        o.status = status;
+      },
+      { subresource: 'status' },
+    );
   }
 
   private splitCurrent(d: KObject): { newRS?: KObject; old: KObject[] } {

@@ -3,7 +3,7 @@
  * same reason and message on the same object bumps `count` and `lastTimestamp` instead of adding an
  * object. Events expire after an hour, as with the API server's default --event-ttl.
  */
-import type { Clock, TimerHandle } from '../../clock.js';
+import type { Clock, TimerHandle } from '../../base/clock.js';
 import { R } from '../resources.js';
 import type { ObjectStore } from '../store.js';
 import type { KObject } from '../types.js';

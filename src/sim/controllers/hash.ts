@@ -3,7 +3,7 @@
  * `rand.SafeEncodeString(fmt.Sprint(fnv32a))` (10 characters, no vowels). Templates are compared with
  * canonical JSON so key order from a patch does not make an identical template look new.
  */
-import { hash32 } from '../random.js';
+import { hash32 } from '../../base/random.js';
 
 export const HASH_LABEL = 'pod-template-hash';
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';

@@ -8,7 +8,7 @@
  * 10 s, 20 s, 40 s ... 300 s; a crash more than 10 minutes after the last back-off step starts over.
  */
 import { createHash } from 'node:crypto';
-import type { TimerHandle } from '../../clock.js';
+import type { TimerHandle } from '../../base/clock.js';
 import { R } from '../resources.js';
 import type { KObject } from '../types.js';
 import { isoSeconds, type SimContext } from './context.js';
@@ -143,10 +143,17 @@ export class Kubelet {
     const rt = this.pods.get(`${namespace}/${name}`);
     if (!rt || rt.terminating || this.paused.has(rt.node)) return false;
     const c = container ? rt.containers.find((x) => x.name === container) : rt.containers.find((x) => x.state === 'running');
-    if (!c || c.state !== 'running') return false;
+    if (c?.state !== 'running') return false;
     if (reason === 'OOMKilled') {
       const pod = this.get(rt);
-      if (pod) this.ctx.events.warning(pod, 'OOMKilling', `Memory cgroup out of memory: Killed process ${1000 + c.restartCount} (${c.name})`, SOURCE(rt.node), `spec.containers{${c.name}}`);
+      if (pod)
+        this.ctx.events.warning(
+          pod,
+          'OOMKilling',
+          `Memory cgroup out of memory: Killed process ${1000 + c.restartCount} (${c.name})`,
+          SOURCE(rt.node),
+          `spec.containers{${c.name}}`,
+        );
     }
     this.crash(rt, c, exitCode, reason);
     return true;
@@ -197,10 +204,13 @@ export class Kubelet {
   }
 
   private arm(rt: PodRt, name: string, p: Pending): void {
-    p.handle = this.ctx.clock.setTimeout(() => {
-      rt.timers.delete(name);
-      if (this.pods.get(rt.key) === rt) p.fn();
-    }, Math.max(0, p.at - this.ctx.clock.now()));
+    p.handle = this.ctx.clock.setTimeout(
+      () => {
+        rt.timers.delete(name);
+        if (this.pods.get(rt.key) === rt) p.fn();
+      },
+      Math.max(0, p.at - this.ctx.clock.now()),
+    );
   }
 
   private cancel(rt: PodRt, name: string): void {
@@ -275,7 +285,13 @@ export class Kubelet {
       if (behaviour.isImageMissing(c.image)) return this.pullFailed(rt, c);
       images.add(c.image);
       const secs = (ms / 1000).toFixed(3);
-      this.event(rt, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${imageSize(c.image)} bytes.`);
+      this.event(
+        rt,
+        c,
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${imageSize(c.image)} bytes.`,
+      );
       this.after(rt, `${c.name}:start`, this.jitterMs(config.kubelet.startSeconds), () => this.startContainer(rt, c));
     });
   }
@@ -392,36 +408,47 @@ export class Kubelet {
     const [ns, name] = splitKey(rt.key);
     const node = this.ctx.store.get(R.nodes, undefined, rt.node);
     const hostIP = (node?.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === 'InternalIP')?.address;
-    this.ctx.store.mutate(R.pods, ns, name, (pod) => {
-      if (pod.metadata.uid !== rt.uid) return;
-      const statuses = rt.containers.map((c) => containerStatus(c));
-      const allDone = rt.containers.length > 0 && rt.containers.every((c) => c.done);
-      let phase: string;
-      if (allDone) phase = rt.containers.every((c) => c.current!.exitCode === 0) ? 'Succeeded' : 'Failed';
-      else if (rt.containers.some((c) => c.state === 'waiting' && c.restartCount === 0)) phase = 'Pending';
-      else phase = 'Running';
-      const unready = rt.containers.filter((c) => !c.ready).map((c) => c.name);
-      const ready: Condition =
-        phase === 'Succeeded' || phase === 'Failed'
-          ? { type: 'Ready', status: 'False', reason: 'PodCompleted' }
-          : unready.length
-            ? { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` }
-            : { type: 'Ready', status: 'True' };
-      let conds = (pod.status?.conditions ?? []) as Condition[];
-      conds = setCondition(conds, { type: 'PodReadyToStartContainers', status: rt.sandboxReady ? 'True' : 'False', lastProbeTime: null }, now, POD_CONDITION_ORDER);
-      conds = setCondition(conds, { type: 'Initialized', status: 'True', lastProbeTime: null }, now, POD_CONDITION_ORDER);
-      conds = setCondition(conds, { ...ready, lastProbeTime: null }, now, POD_CONDITION_ORDER);
-      conds = setCondition(conds, { ...ready, type: 'ContainersReady', lastProbeTime: null }, now, POD_CONDITION_ORDER);
-      pod.status = {
-        ...(pod.status ?? {}),
-        phase,
-        conditions: conds,
-        ...(hostIP ? { hostIP, hostIPs: [{ ip: hostIP }] } : {}),
-        ...(rt.ip ? { podIP: rt.ip, podIPs: [{ ip: rt.ip }] } : {}),
-        startTime: isoSeconds(rt.startTime),
-        containerStatuses: statuses,
-      };
-    }, { subresource: 'status' });
+    this.ctx.store.mutate(
+      R.pods,
+      ns,
+      name,
+      (pod) => {
+        if (pod.metadata.uid !== rt.uid) return;
+        const statuses = rt.containers.map((c) => containerStatus(c));
+        const allDone = rt.containers.length > 0 && rt.containers.every((c) => c.done);
+        let phase: string;
+        if (allDone) phase = rt.containers.every((c) => c.current!.exitCode === 0) ? 'Succeeded' : 'Failed';
+        else if (rt.containers.some((c) => c.state === 'waiting' && c.restartCount === 0)) phase = 'Pending';
+        else phase = 'Running';
+        const unready = rt.containers.filter((c) => !c.ready).map((c) => c.name);
+        const ready: Condition =
+          phase === 'Succeeded' || phase === 'Failed'
+            ? { type: 'Ready', status: 'False', reason: 'PodCompleted' }
+            : unready.length
+              ? { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` }
+              : { type: 'Ready', status: 'True' };
+        let conds = (pod.status?.conditions ?? []) as Condition[];
+        conds = setCondition(
+          conds,
+          { type: 'PodReadyToStartContainers', status: rt.sandboxReady ? 'True' : 'False', lastProbeTime: null },
+          now,
+          POD_CONDITION_ORDER,
+        );
+        conds = setCondition(conds, { type: 'Initialized', status: 'True', lastProbeTime: null }, now, POD_CONDITION_ORDER);
+        conds = setCondition(conds, { ...ready, lastProbeTime: null }, now, POD_CONDITION_ORDER);
+        conds = setCondition(conds, { ...ready, type: 'ContainersReady', lastProbeTime: null }, now, POD_CONDITION_ORDER);
+        pod.status = {
+          ...(pod.status ?? {}),
+          phase,
+          conditions: conds,
+          ...(hostIP ? { hostIP, hostIPs: [{ ip: hostIP }] } : {}),
+          ...(rt.ip ? { podIP: rt.ip, podIPs: [{ ip: rt.ip }] } : {}),
+          startTime: isoSeconds(rt.startTime),
+          containerStatuses: statuses,
+        };
+      },
+      { subresource: 'status' },
+    );
   }
 }
 

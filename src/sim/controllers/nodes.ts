@@ -6,7 +6,7 @@
  * Terminating until the node returns (nobody is there to confirm they stopped), while their
  * ReplicaSets create replacements elsewhere: the upstream behaviour.
  */
-import type { TimerHandle } from '../../clock.js';
+import type { TimerHandle } from '../../base/clock.js';
 import { R } from '../resources.js';
 import type { KObject } from '../types.js';
 import { isoSeconds, type SimContext } from './context.js';
@@ -90,30 +90,36 @@ export class NodeLifecycle {
       },
       spec: { podCIDR: `10.244.${index % 256}.0/24`, podCIDRs: [`10.244.${index % 256}.0/24`], providerID: `sentinelops-sim://${spec.name}` },
     });
-    store.mutate(R.nodes, undefined, node.metadata.name, (n) => {
-      n.status = {
-        capacity: resources,
-        allocatable: { ...resources },
-        conditions: this.healthyConditions(now),
-        addresses: [
-          { type: 'InternalIP', address: ip },
-          { type: 'Hostname', address: spec.name },
-        ],
-        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-        nodeInfo: {
-          machineID: this.ctx.rng.hex(32),
-          systemUUID: this.ctx.rng.uuid(),
-          bootID: this.ctx.rng.uuid(),
-          kernelVersion: '6.8.0-sim',
-          osImage: 'SentinelOps Simulated Linux',
-          containerRuntimeVersion: 'containerd://1.7.22',
-          kubeletVersion: 'v1.31.0',
-          kubeProxyVersion: 'v1.31.0',
-          operatingSystem: 'linux',
-          architecture: 'amd64',
-        },
-      };
-    }, { subresource: 'status' });
+    store.mutate(
+      R.nodes,
+      undefined,
+      node.metadata.name,
+      (n) => {
+        n.status = {
+          capacity: resources,
+          allocatable: { ...resources },
+          conditions: this.healthyConditions(now),
+          addresses: [
+            { type: 'InternalIP', address: ip },
+            { type: 'Hostname', address: spec.name },
+          ],
+          daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+          nodeInfo: {
+            machineID: this.ctx.rng.hex(32),
+            systemUUID: this.ctx.rng.uuid(),
+            bootID: this.ctx.rng.uuid(),
+            kernelVersion: '6.8.0-sim',
+            osImage: 'SentinelOps Simulated Linux',
+            containerRuntimeVersion: 'containerd://1.7.22',
+            kubeletVersion: 'v1.31.0',
+            kubeProxyVersion: 'v1.31.0',
+            operatingSystem: 'linux',
+            architecture: 'amd64',
+          },
+        };
+      },
+      { subresource: 'status' },
+    );
     this.renewLease(spec.name);
     return store.get(R.nodes, undefined, spec.name)!;
   }
@@ -192,12 +198,18 @@ export class NodeLifecycle {
     });
     this.ctx.events.normal(obj, 'NodeNotReady', `Node ${node} status is now: NodeNotReady`, NODE_SOURCE);
     for (const pod of store.list(R.pods, { fieldSelector: `spec.nodeName=${node}` }).items) {
-      store.mutate(R.pods, pod.metadata.namespace, pod.metadata.name, (p) => {
-        p.status ??= {};
-        let conds = (p.status.conditions ?? []) as Condition[];
-        conds = setCondition(conds, { type: 'Ready', status: 'False', lastProbeTime: null }, now, POD_CONDITION_ORDER);
-        p.status.conditions = conds;
-      }, { subresource: 'status' });
+      store.mutate(
+        R.pods,
+        pod.metadata.namespace,
+        pod.metadata.name,
+        (p) => {
+          p.status ??= {};
+          let conds = (p.status.conditions ?? []) as Condition[];
+          conds = setCondition(conds, { type: 'Ready', status: 'False', lastProbeTime: null }, now, POD_CONDITION_ORDER);
+          p.status.conditions = conds;
+        },
+        { subresource: 'status' },
+      );
       this.ctx.events.warning(pod, 'NodeNotReady', 'Node is not ready', NODE_SOURCE);
       const seconds = unreachableToleration(pod);
       if (seconds === null) continue; // tolerates forever
@@ -241,9 +253,15 @@ export class NodeLifecycle {
     const at = isoSeconds(this.ctx.clock.now());
     for (const node of this.ctx.store.all(R.nodes)) {
       if (this.down.has(node.metadata.name) || !node.status?.conditions) continue;
-      this.ctx.store.mutate(R.nodes, undefined, node.metadata.name, (n) => {
-        n.status.conditions = (n.status.conditions as Condition[]).map((c) => ({ ...c, lastHeartbeatTime: at }));
-      }, { subresource: 'status' });
+      this.ctx.store.mutate(
+        R.nodes,
+        undefined,
+        node.metadata.name,
+        (n) => {
+          n.status.conditions = (n.status.conditions as Condition[]).map((c) => ({ ...c, lastHeartbeatTime: at }));
+        },
+        { subresource: 'status' },
+      );
     }
   }
 }

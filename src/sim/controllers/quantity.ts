@@ -1,8 +1,22 @@
 /** Kubernetes resource quantities ("100m", "0.5", "64Mi", "1G", "1e3") to numbers and back. */
 
 const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
 };
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$/;
@@ -41,7 +55,11 @@ export function formatCpu(millicores: number): string {
 
 export function formatMemory(bytes: number): string {
   const b = Math.round(bytes);
-  for (const [suffix, size] of [['Gi', 1024 ** 3], ['Mi', 1024 ** 2], ['Ki', 1024]] as const) {
+  for (const [suffix, size] of [
+    ['Gi', 1024 ** 3],
+    ['Mi', 1024 ** 2],
+    ['Ki', 1024],
+  ] as const) {
     if (b % size === 0 && b >= size) return `${b / size}${suffix}`;
   }
   return String(b);
@@ -62,8 +80,8 @@ export function containerResources(c: { resources?: { requests?: Record<string, 
   const cpuLimit = lim.cpu !== undefined ? cpuMillis(lim.cpu) : undefined;
   const memLimit = lim.memory !== undefined ? memBytes(lim.memory) : undefined;
   return {
-    cpuRequest: req.cpu !== undefined ? cpuMillis(req.cpu) : cpuLimit ?? 0,
-    memRequest: req.memory !== undefined ? memBytes(req.memory) : memLimit ?? 0,
+    cpuRequest: req.cpu !== undefined ? cpuMillis(req.cpu) : (cpuLimit ?? 0),
+    memRequest: req.memory !== undefined ? memBytes(req.memory) : (memLimit ?? 0),
     cpuLimit,
     memLimit,
   };

@@ -3,8 +3,8 @@
  * Work runs on a zero-delay clock timer, never inside the watch callback, so a burst of writes is
  * batched and, under a virtual clock, runs at a deterministic point (the next `advance`).
  */
-import type { Clock, TimerHandle } from '../../clock.js';
-import type { Logger } from '../../log.js';
+import type { Clock, TimerHandle } from '../../base/clock.js';
+import type { Logger } from '../../base/log.js';
 
 export class WorkQueue {
   private pending = new Set<string>();

@@ -96,9 +96,15 @@ export class ReplicaSetController {
     // Upstream omits zero counts (omitempty), except replicas.
     const clean: Record<string, number> = { replicas };
     for (const [k, v] of Object.entries(status)) if (v) clean[k] = v;
-    this.ctx.store.mutate(R.replicasets, rs.metadata.namespace, rs.metadata.name, (o) => {
-      o.status = { ...clean, ...(o.status?.conditions ? { conditions: o.status.conditions } : {}) };
-    }, { subresource: 'status' });
+    this.ctx.store.mutate(
+      R.replicasets,
+      rs.metadata.namespace,
+      rs.metadata.name,
+      (o) => {
+        o.status = { ...clean, ...(o.status?.conditions ? { conditions: o.status.conditions } : {}) };
+      },
+      { subresource: 'status' },
+    );
   }
 }
 

@@ -5,7 +5,7 @@
  * "0/3 nodes are available: ..." message and a FailedScheduling event, and is retried when the cluster
  * changes (a pod goes, a node changes) or every 30 s.
  */
-import type { TimerHandle } from '../../clock.js';
+import type { TimerHandle } from '../../base/clock.js';
 import { R } from '../resources.js';
 import type { KObject } from '../types.js';
 import type { SimContext } from './context.js';
@@ -117,7 +117,10 @@ export class Scheduler {
     const pod = store.get(R.pods, ns, name);
     if (!pod || !this.wantsScheduling(pod)) return;
     const req = podRequests(pod);
-    const nodes = store.all(R.nodes).slice().sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const nodes = store
+      .all(R.nodes)
+      .slice()
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     const reasons = new Map<string, number>();
     const note = (r: string): void => {
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
@@ -144,11 +147,22 @@ export class Scheduler {
         total === 0
           ? 'no nodes available to schedule pods'
           : `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
-      store.mutate(R.pods, ns, name, (p) => {
-        p.status ??= { phase: 'Pending' };
-        p.status.phase ??= 'Pending';
-        p.status.conditions = setCondition(p.status.conditions ?? [], { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null }, now, POD_CONDITION_ORDER);
-      }, { subresource: 'status' });
+      store.mutate(
+        R.pods,
+        ns,
+        name,
+        (p) => {
+          p.status ??= { phase: 'Pending' };
+          p.status.phase ??= 'Pending';
+          p.status.conditions = setCondition(
+            p.status.conditions ?? [],
+            { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null },
+            now,
+            POD_CONDITION_ORDER,
+          );
+        },
+        { subresource: 'status' },
+      );
       // Every failed attempt is an event; the recorder aggregates repeats into one with a count.
       this.ctx.events.warning(pod, 'FailedScheduling', message, SOURCE);
       this.unschedulable.add(key);

@@ -22,7 +22,10 @@ export const podAdmission: KindAdmission = {
   validate(o, causes, old) {
     validatePodSpec(o.spec, 'spec', causes);
     if (old && isObj(old.spec) && isObj(o.spec) && podSpecChangeForbidden(old.spec, o.spec))
-      causes.forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations)');
+      causes.forbidden(
+        'spec',
+        'pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations)',
+      );
   },
 };
 
@@ -54,7 +57,8 @@ export const configMapAdmission: KindAdmission = {
         continue;
       }
       for (const [k, v] of Object.entries(m)) {
-        if (!/^[-._a-zA-Z0-9]+$/.test(k) || k.length > 253) causes.invalid(field, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
+        if (!/^[-._a-zA-Z0-9]+$/.test(k) || k.length > 253)
+          causes.invalid(field, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'");
         if (typeof v !== 'string') causes.invalid(`${field}[${k}]`, v, 'must be a string');
       }
     }
@@ -90,7 +94,7 @@ export function serviceAdmission(nextClusterIp: () => string): KindAdmission {
         if (!isInt(port) || port < 1 || port > 65535) causes.invalid(`spec.ports[${i}].port`, port, 'must be between 1 and 65535, inclusive');
       });
       validateStringMap(spec.selector, 'spec.selector', 'label', causes);
-      if (old && old.spec?.clusterIP && spec.clusterIP !== old.spec.clusterIP) causes.invalid('spec.clusterIP', spec.clusterIP, 'field is immutable');
+      if (old?.spec?.clusterIP && spec.clusterIP !== old.spec.clusterIP) causes.invalid('spec.clusterIP', spec.clusterIP, 'field is immutable');
     },
   };
 }

@@ -4,7 +4,7 @@
  * template hashes computed by controllers see the same fields a real cluster would store).
  */
 import { isQuantity, parseQuantity } from './quantity.js';
-import { Causes, DNS1123_LABEL, deepEqual, isInt } from './validation.js';
+import { type Causes, DNS1123_LABEL, deepEqual, isInt } from './validation.js';
 
 type Obj = Record<string, any>;
 
@@ -49,7 +49,9 @@ export function defaultPodSpec(spec: Obj): void {
 export function defaultPodTolerations(spec: Obj): void {
   const tolerations: Obj[] = Array.isArray(spec.tolerations) ? spec.tolerations : [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    const has = tolerations.some((t) => isObj(t) && (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'));
+    const has = tolerations.some(
+      (t) => isObj(t) && (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'),
+    );
     if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   spec.tolerations = tolerations;
@@ -84,7 +86,8 @@ function validateResources(c: Obj, path: string, causes: Causes): void {
       continue;
     }
     for (const [name, q] of Object.entries(m)) {
-      if (!isQuantity(q)) causes.invalid(`${path}.${kind}[${name}]`, q, 'quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'');
+      if (!isQuantity(q))
+        causes.invalid(`${path}.${kind}[${name}]`, q, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
       else if (parseQuantity(q) < 0) causes.invalid(`${path}.${kind}[${name}]`, q, 'must be greater than or equal to 0');
     }
   }
@@ -105,7 +108,12 @@ function validateContainers(list: unknown, path: string, required: boolean, caus
     const p = `${path}[${i}]`;
     if (!isObj(c)) return causes.invalid(p, c, 'must be an object');
     if (typeof c.name !== 'string' || c.name === '') causes.required(`${p}.name`, '');
-    else if (!DNS1123_LABEL.test(c.name) || c.name.length > 63) causes.invalid(`${p}.name`, c.name, 'a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character');
+    else if (!DNS1123_LABEL.test(c.name) || c.name.length > 63)
+      causes.invalid(
+        `${p}.name`,
+        c.name,
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+      );
     else if (names.has(c.name)) causes.duplicate(`${p}.name`, c.name);
     else names.add(c.name);
     if (typeof c.image !== 'string' || c.image.trim() === '') causes.required(`${p}.image`, '');
@@ -123,8 +131,7 @@ export function validatePodSpec(spec: unknown, path: string, causes: Causes, all
   if (!isObj(spec)) return causes.required(path, '');
   validateContainers(spec.containers, `${path}.containers`, true, causes);
   validateContainers(spec.initContainers, `${path}.initContainers`, false, causes);
-  if (!allowedRestartPolicies.includes(spec.restartPolicy))
-    causes.unsupported(`${path}.restartPolicy`, spec.restartPolicy, allowedRestartPolicies);
+  if (!allowedRestartPolicies.includes(spec.restartPolicy)) causes.unsupported(`${path}.restartPolicy`, spec.restartPolicy, allowedRestartPolicies);
   const grace = spec.terminationGracePeriodSeconds;
   if (!isInt(grace) || grace < 0) causes.invalid(`${path}.terminationGracePeriodSeconds`, grace, 'must be greater than or equal to 0');
   if (spec.nodeName !== undefined && typeof spec.nodeName !== 'string') causes.invalid(`${path}.nodeName`, spec.nodeName, 'must be a string');

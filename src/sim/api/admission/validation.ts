@@ -12,7 +12,7 @@ export function isInt(v: unknown): v is number {
 }
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
 export class Causes {
@@ -51,9 +51,17 @@ export function validateName(name: unknown, field: string, label: boolean, cause
   if (typeof name !== 'string' || name === '') return causes.required(field, 'name or generateName is required');
   if (label) {
     if (name.length > 63 || !DNS1123_LABEL.test(name))
-      causes.invalid(field, name, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')");
+      causes.invalid(
+        field,
+        name,
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+      );
   } else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    causes.invalid(field, name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')");
+    causes.invalid(
+      field,
+      name,
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')",
+    );
   }
 }
 
@@ -69,10 +77,15 @@ export function validateStringMap(map: unknown, field: string, values: 'label' |
   if (map === undefined || map === null) return;
   if (typeof map !== 'object' || Array.isArray(map)) return causes.invalid(field, map, 'must be a map of string keys to string values');
   for (const [k, v] of Object.entries(map)) {
-    if (!validQualifiedName(k)) causes.invalid(field, k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+    if (!validQualifiedName(k))
+      causes.invalid(field, k, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
     if (typeof v !== 'string') causes.invalid(`${field}.${k}`, v, 'must be a string');
     else if (values === 'label' && (v.length > 63 || !LABEL_VALUE.test(v)))
-      causes.invalid(`${field}.${k}`, v, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+      causes.invalid(
+        `${field}.${k}`,
+        v,
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+      );
   }
 }
 

@@ -4,7 +4,7 @@ import { matchLabels, requirementsFromLabelSelector } from '../../selectors.js';
 import type { KObject } from '../../types.js';
 import { checkReplicas, isObj, type KindAdmission, type Obj } from './kind.js';
 import { defaultPodSpec, validatePodSpec } from './podspec.js';
-import { Causes, deepEqual, isInt, validateStringMap } from './validation.js';
+import { type Causes, deepEqual, isInt, validateStringMap } from './validation.js';
 
 function defaultTemplate(spec: Obj): void {
   if (!isObj(spec.template)) return;
@@ -85,7 +85,8 @@ export const deploymentAdmission: KindAdmission = {
     const deadline = spec.progressDeadlineSeconds;
     if (!isInt(deadline) || deadline <= (spec.minReadySeconds ?? 0))
       causes.invalid('spec.progressDeadlineSeconds', deadline, 'must be greater than minReadySeconds');
-    if (spec.paused !== undefined && typeof spec.paused !== 'boolean') throw ApiError.badRequest('json: cannot unmarshal into Go struct field DeploymentSpec.spec.paused of type bool');
+    if (spec.paused !== undefined && typeof spec.paused !== 'boolean')
+      throw ApiError.badRequest('json: cannot unmarshal into Go struct field DeploymentSpec.spec.paused of type bool');
   },
 };
 

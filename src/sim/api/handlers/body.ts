@@ -5,7 +5,11 @@ import type { KObject } from '../../types.js';
 import { isPlainObject, mediaType, parseJson, readBody, type Ctx } from '../http.js';
 
 function unsupported(type: string): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format (${type}) - accepted media types include: application/json, application/yaml`);
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format (${type}) - accepted media types include: application/json, application/yaml`,
+  );
 }
 
 export function parseYamlBody(buf: Buffer): unknown {

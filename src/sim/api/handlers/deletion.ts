@@ -29,7 +29,11 @@ export function deleteOptions(ctx: Ctx, body: Record<string, any> | undefined): 
     throw ApiError.badRequest(`invalid gracePeriodSeconds ${JSON.stringify(grace)}: must be a non-negative integer`);
   const policy = body?.propagationPolicy ?? ctx.query.get('propagationPolicy') ?? undefined;
   if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy))
-    throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+    throw new ApiError(
+      422,
+      'Invalid',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   const orphanFlag = body?.orphanDependents ?? (ctx.query.get('orphanDependents') === 'true' ? true : undefined);
   return {
     gracePeriodSeconds: grace,
@@ -44,9 +48,19 @@ function rfc3339(ms: number): string {
 
 function checkPreconditions(res: ResourceType, o: KObject, pre: DeleteOptions['preconditions']): void {
   if (pre?.uid && pre.uid !== o.metadata.uid)
-    throw ApiError.conflict(res.plural, o.metadata.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${o.metadata.uid}`, res.group);
+    throw ApiError.conflict(
+      res.plural,
+      o.metadata.name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${o.metadata.uid}`,
+      res.group,
+    );
   if (pre?.resourceVersion && pre.resourceVersion !== o.metadata.resourceVersion)
-    throw ApiError.conflict(res.plural, o.metadata.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${o.metadata.resourceVersion}`, res.group);
+    throw ApiError.conflict(
+      res.plural,
+      o.metadata.name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${o.metadata.resourceVersion}`,
+      res.group,
+    );
 }
 
 /** Removes `uid` from the owner references of every object that could depend on it. */

@@ -6,7 +6,20 @@
 import { ApiError } from '../../errors.js';
 import { R } from '../../resources.js';
 import { resourceKey, type KObject, type ResourceType } from '../../types.js';
-import { isDryRun, isPlainObject, mediaType, methodNotAllowed, parseJson, queryBool, queryInt, readBody, sendChunks, sendJson, sendRaw, type Ctx } from '../http.js';
+import {
+  isDryRun,
+  isPlainObject,
+  mediaType,
+  methodNotAllowed,
+  parseJson,
+  queryBool,
+  queryInt,
+  readBody,
+  sendChunks,
+  sendJson,
+  sendRaw,
+  type Ctx,
+} from '../http.js';
 import { applyPatch, PATCH_TYPES } from '../patch.js';
 import { listBody, listChunks, objectBytes, withTypeMeta } from '../serialize.js';
 import { toTable, wantsTable, type IncludeObject } from '../table.js';
@@ -94,8 +107,7 @@ async function create(ctx: Ctx, r: ObjectRoute): Promise<void> {
   const body = await readObjectBody(ctx);
   const dryRun = isDryRun(ctx.query);
   placeInNamespace(ctx, r, body);
-  for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'])
-    delete body.metadata[f];
+  for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation']) delete body.metadata[f];
   ctx.admission.create(r.res, body);
   if (dryRun) {
     if (body.metadata.name && ctx.store.get(r.res, r.namespace, body.metadata.name))
@@ -118,7 +130,12 @@ function write(ctx: Ctx, r: ObjectRoute, body: KObject, current: KObject, dryRun
   if (dryRun) {
     const rv = body.metadata.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion)
-      throw ApiError.conflict(r.res.plural, r.name!, 'the object has been modified; please apply your changes to the latest version and try again', r.res.group);
+      throw ApiError.conflict(
+        r.res.plural,
+        r.name!,
+        'the object has been modified; please apply your changes to the latest version and try again',
+        r.res.group,
+      );
     return r.sub === 'status' ? { ...current, status: body.status } : { ...body, status: current.status };
   }
   return ctx.store.update(r.res, body, r.sub === 'status' ? { subresource: 'status' } : {});
@@ -152,10 +169,14 @@ async function patch(ctx: Ctx, r: ObjectRoute): Promise<void> {
   }
   // Patch a private copy: admission defaults the result in place and stored objects are never mutated.
   const patched = applyPatch(type, structuredClone(withTypeMeta(r.res, current)), doc);
-  if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw new ApiError(422, 'Invalid', 'the patch removed the object\'s metadata');
+  if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw new ApiError(422, 'Invalid', "the patch removed the object's metadata");
   const body = patched as KObject;
   if (body.metadata.name !== current.metadata.name || (r.res.namespaced && body.metadata.namespace !== current.metadata.namespace))
-    throw new ApiError(422, 'Invalid', `${r.res.kind} "${r.name}" is invalid: metadata.name: Invalid value: the name and namespace of an object cannot be changed by a patch`);
+    throw new ApiError(
+      422,
+      'Invalid',
+      `${r.res.kind} "${r.name}" is invalid: metadata.name: Invalid value: the name and namespace of an object cannot be changed by a patch`,
+    );
   // A resourceVersion set by the patch is a precondition; otherwise the patch applies to what is stored.
   body.metadata.resourceVersion ??= current.metadata.resourceVersion;
   sendObject(ctx, r.res, 200, write(ctx, r, body, current, dryRun));

@@ -34,8 +34,10 @@ async function podLog(ctx: Ctx, namespace: string, name: string): Promise<void> 
   const sinceSeconds = queryInt(ctx.query, 'sinceSeconds');
   const limitBytes = queryInt(ctx.query, 'limitBytes');
   if (tailLines !== undefined && tailLines < 0) throw ApiError.badRequest('tailLines must be a non-negative integer');
-  if (sinceSeconds !== undefined && sinceSeconds < 1) throw new ApiError(422, 'Invalid', `PodLogOptions "${name}" is invalid: sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
-  if (limitBytes !== undefined && limitBytes < 1) throw new ApiError(422, 'Invalid', `PodLogOptions "${name}" is invalid: limitBytes: Invalid value: ${limitBytes}: must be greater than 0`);
+  if (sinceSeconds !== undefined && sinceSeconds < 1)
+    throw new ApiError(422, 'Invalid', `PodLogOptions "${name}" is invalid: sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
+  if (limitBytes !== undefined && limitBytes < 1)
+    throw new ApiError(422, 'Invalid', `PodLogOptions "${name}" is invalid: limitBytes: Invalid value: ${limitBytes}: must be greater than 0`);
 
   const statuses: Obj[] = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
   const cs = statuses.find((s) => s.name === container);
@@ -55,8 +57,7 @@ async function podLog(ctx: Ctx, namespace: string, name: string): Promise<void> 
 async function evict(ctx: Ctx, namespace: string, name: string): Promise<void> {
   if (ctx.method !== 'POST') throw methodNotAllowed(ctx.method);
   const body = await readOptionalJson(ctx);
-  if (body?.metadata?.name !== undefined && body.metadata.name !== name)
-    throw ApiError.badRequest(`name in URL does not match name in Eviction object`);
+  if (body?.metadata?.name !== undefined && body.metadata.name !== name) throw ApiError.badRequest(`name in URL does not match name in Eviction object`);
   const opts = deleteOptions(ctx, body?.deleteOptions);
   deleteObject(ctx, R.pods, namespace, name, opts, false);
   sendJson(ctx, 201, successStatus());

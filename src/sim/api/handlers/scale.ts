@@ -10,7 +10,16 @@ import { applyPatch } from '../patch.js';
 import { selectorString } from '../table.js';
 import { readObjectBody } from './body.js';
 
-const SCALE = { group: 'autoscaling', version: 'v1', plural: 'scale', singular: 'scale', kind: 'Scale', listKind: 'ScaleList', namespaced: true, verbs: [] } satisfies ResourceType;
+const SCALE = {
+  group: 'autoscaling',
+  version: 'v1',
+  plural: 'scale',
+  singular: 'scale',
+  kind: 'Scale',
+  listKind: 'ScaleList',
+  namespaced: true,
+  verbs: [],
+} satisfies ResourceType;
 
 export function toScale(o: KObject): KObject {
   const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;

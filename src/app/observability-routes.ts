@@ -1,0 +1,49 @@
+/**
+ * The HTTP routes this area adds to the server, as one handler for createHttpApp's `extraRoutes`:
+ * GET /metrics (SentinelOps' own metrics, with incident and action figures read from the store) and
+ * POST /alerts/alertmanager. They run after the app's Host/Origin/token checks, so they share its auth.
+ */
+import { alertmanagerHandler } from '../alerts/http.js';
+import type { CycleRequest } from '../alerts/ingest.js';
+import { podOwnerResolver } from '../alerts/pod-owner.js';
+import type { Clock } from '../base/clock.js';
+import type { ClusterClient } from '../k8s/client.js';
+import type { Logger } from '../base/log.js';
+import type { Store } from '../store/index.js';
+import { metricsHandler, type RouteHandler } from '../http/node-io.js';
+import type { SentinelMetrics } from '../observability/metrics.js';
+import { storeFacts } from '../observability/store-facts.js';
+
+export interface ObservabilityRouteDeps {
+  metrics: SentinelMetrics;
+  store: Store;
+  cluster: Pick<ClusterClient, 'readPod'>;
+  clock: Clock;
+  logger: Logger;
+  bodyLimitBytes: number;
+  /** Runs an agent cycle for an alert's target; without an agent in this process, alerts only record incidents. */
+  triggerCycle?: (req: CycleRequest) => void | Promise<void>;
+}
+
+export function observabilityRoutes(d: ObservabilityRouteDeps): RouteHandler {
+  d.metrics.trackStore(storeFacts(d.store.db));
+  const routes = [
+    metricsHandler(d.metrics),
+    alertmanagerHandler({
+      incidents: d.store.incidents,
+      ownerOfPod: podOwnerResolver(d.cluster),
+      now: () => d.clock.now(),
+      metrics: d.metrics,
+      logger: d.logger,
+      bodyLimitBytes: d.bodyLimitBytes,
+      triggerCycle:
+        d.triggerCycle ??
+        ((req) =>
+          d.logger.info({ target: `${req.namespace}/${req.target}`, incident: req.incidentId }, 'alert recorded; no agent runs in this process to act on it')),
+    }),
+  ];
+  return async (req, res) => {
+    for (const route of routes) if (await route(req, res)) return true;
+    return false;
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Builds what a server (or the agent, or REST) needs from a validated config: the SQLite store, the
+ * cluster client and the metrics source. One runtime per process; many MCP servers may share it.
+ */
+import { ChaosManager } from '../chaos/manager.js';
+import type { Clock } from '../base/clock.js';
+import { RealClock } from '../base/clock.js';
+import type { Config } from '../config/schema.js';
+import { ClusterClient } from '../k8s/client.js';
+import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import type { Logger } from '../base/log.js';
+import { prometheusSourceFromConfig } from '../metrics/from-config.js';
+import { instrumentTools } from '../catalog/instrument-tools.js';
+import { defaultMetrics } from '../observability/metrics.js';
+import { ALL_TOOLS } from '../../tools/index.js';
+import { MetricsServerSource, selectMetricsSource } from '../metrics/metrics-server-source.js';
+import type { MetricsSource } from '../ports/metrics-source.js';
+import { Store } from '../store/index.js';
+import type { ServerDeps } from '../catalog/deps.js';
+
+export interface RuntimeOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** kubeconfig text when config.cluster.mode is sim */
+  simKubeconfigYaml?: string;
+  /** overrides the Prometheus source built from metrics.prometheusUrl */
+  prometheus?: MetricsSource;
+}
+
+export interface Runtime {
+  deps: ServerDeps;
+  close(): void;
+}
+
+export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
+  const clock = opts.clock ?? new RealClock();
+  const kc = loadKubeConfig({ ...config.cluster, simKubeconfigYaml: opts.simKubeconfigYaml });
+  const cluster = new ClusterClient(kc);
+  const metrics = selectMetricsSource(config, {
+    metricsServer: new MetricsServerSource(cluster),
+    prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock, metrics: defaultMetrics() }),
+  });
+  const store = Store.open(config.store.path, clock);
+  const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
+  // Experiments a previous process left running end now (or get their TTL timers back).
+  void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
+  return {
+    // Every face that runs tools (MCP, REST, the agent through MCP) is timed through the same wrappers.
+    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos, tools: instrumentTools(ALL_TOOLS, defaultMetrics()) },
+    close: () => {
+      chaos.close();
+      store.close();
+    },
+  };
+}

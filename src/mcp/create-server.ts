@@ -1,0 +1,207 @@
+/**
+ * The MCP adapter: turns tool, resource and prompt definitions into an McpServer over the service layer.
+ * `createServer` builds one server per client session (HTTP makes one per session id); `cleanup`
+ * detaches it from the store's events and closes it.
+ */
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { ALL_PROMPTS } from '../../prompts/index.js';
+import { ALL_RESOURCES } from '../../resources/index.js';
+import { ALL_TOOLS } from '../../tools/index.js';
+import type { ProgressFn, ServiceContext } from '../services/context.js';
+import { isServiceError } from '../base/errors.js';
+import type { IncidentEvent } from '../store/index.js';
+import type { AnyTool } from '../catalog/define-tool.js';
+import type { PromptDefinition, ResourceDefinition } from '../catalog/define-resource.js';
+import { filterTools } from '../catalog/filter-tools.js';
+import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
+import type { ServerDeps } from '../catalog/deps.js';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface CreatedServer {
+  server: McpServer;
+  /** the tools this server registered (after filtering) */
+  tools: readonly AnyTool[];
+  cleanup: () => Promise<void>;
+}
+
+export function createServer(deps: ServerDeps): CreatedServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      capabilities: { resources: { subscribe: true, listChanged: true }, logging: {} },
+      instructions:
+        'SentinelOps is an SRE for Kubernetes. Observe with cluster_health, list_pods, list_deployments, list_events, get_pod_logs and get_metrics; act with scale_deployment, restart_deployment, delete_pod and rollback_deployment (guardrails, cooldowns and an audit log apply; dryRun=true shows a plan); record what happened with log_incident.',
+    },
+  );
+  const { tools: toolList, resources = ALL_RESOURCES, prompts = ALL_PROMPTS, caller, random, ...base } = deps;
+  const context = (): ServiceContext => ({
+    ...base,
+    random: random ?? Math.random,
+    caller: caller ?? server.server.getClientVersion()?.name ?? 'mcp-client',
+  });
+
+  const tools = filterTools(toolList ?? ALL_TOOLS, deps.config);
+  for (const tool of tools) registerTool(server, tool, context, deps);
+  for (const r of resources) registerResource(server, r, context);
+  for (const p of prompts) registerPrompt(server, p, context);
+  const detach = enableSubscriptions(server, deps, resources);
+
+  return {
+    server,
+    tools,
+    cleanup: async () => {
+      detach();
+      await server.close();
+    },
+  };
+}
+
+function jsonResult(value: unknown): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> };
+}
+
+function errorResult(message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: message }] };
+}
+
+function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceContext, deps: ServerDeps): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.input,
+      outputSchema: tool.output,
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+      const ctx = context();
+      try {
+        if (tool.annotations.destructiveHint && deps.config.safety.confirmDestructive && args.dryRun !== true) {
+          const declined = await confirmWithUser(server, tool, args);
+          if (declined) {
+            ctx.store.audit.record({ caller: ctx.caller, tool: tool.name, arguments: args, ok: false, error: declined, at: ctx.clock.now() });
+            return errorResult(declined);
+          }
+        }
+        const value = await tool.handler(args, { ctx, progress: progressSender(extra), signal: extra.signal });
+        return jsonResult(value);
+      } catch (err) {
+        if (isServiceError(err)) return errorResult(err.message);
+        ctx.logger.error({ err, tool: tool.name }, 'tool failed unexpectedly');
+        return errorResult(`${tool.name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}. This is a bug; the server log has details.`);
+      }
+    },
+  );
+}
+
+/** Forwards progress only when the client sent a progressToken; otherwise a no-op. */
+function progressSender(extra: Extra): ProgressFn {
+  const token = extra._meta?.progressToken;
+  if (token === undefined) return () => {};
+  return async (progress, total, message) => {
+    await extra
+      .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message } })
+      .catch(() => {});
+  };
+}
+
+/**
+ * Asks the user through MCP elicitation when the client supports it. Returns a refusal message when
+ * the user declined; undefined to go ahead (also when the client cannot ask: the guardrails still hold).
+ */
+async function confirmWithUser(server: McpServer, tool: AnyTool, args: Record<string, unknown>): Promise<string | undefined> {
+  if (!server.server.getClientCapabilities()?.elicitation) return undefined;
+  const result = await server.server.elicitInput({
+    message: `Confirm ${tool.title}: ${JSON.stringify(args)}`,
+    requestedSchema: {
+      type: 'object',
+      properties: { confirm: { type: 'boolean', title: 'Proceed', description: `Run ${tool.name} with these arguments` } },
+      required: ['confirm'],
+    },
+  });
+  if (result.action === 'accept' && result.content?.confirm === true) return undefined;
+  return `${tool.name} was not confirmed by the user (${result.action}); nothing was changed`;
+}
+
+function registerResource(server: McpServer, def: ResourceDefinition, context: () => ServiceContext): void {
+  const meta = { title: def.title, description: def.description, mimeType: 'application/json' };
+  const body = (uri: URL, vars: Record<string, string>) => {
+    try {
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(def.read(context(), vars), null, 2) }] };
+    } catch (err) {
+      // Resource reads have no isError: an unknown id is a protocol-level "not found".
+      throw new Error(isServiceError(err) ? err.message : String(err));
+    }
+  };
+  if (!def.uri.includes('{')) {
+    server.registerResource(def.name, def.uri, meta, (uri) => body(uri, {}));
+    return;
+  }
+  const complete: Record<string, (value: string) => string[]> = {};
+  for (const [name, fn] of Object.entries(def.complete ?? {})) complete[name] = (value) => fn(context(), value);
+  const template = new ResourceTemplate(def.uri, {
+    list: def.list ? () => ({ resources: def.list!(context()).map((r) => ({ ...r, mimeType: 'application/json' })) }) : undefined,
+    complete,
+  });
+  server.registerResource(def.name, template, meta, (uri, vars) =>
+    body(uri, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]))),
+  );
+}
+
+// any: heterogeneous argument shapes
+function registerPrompt(server: McpServer, def: PromptDefinition<any>, context: () => ServiceContext): void {
+  const argsSchema: Record<string, z.ZodTypeAny> = {};
+  for (const [name, schema] of Object.entries(def.args as Record<string, z.ZodTypeAny>)) {
+    const fn = def.complete?.[name];
+    // completable() marks the schema object itself; mark a copy so every session's server can do it again.
+    const copy = new (schema.constructor as new (def: unknown) => z.ZodString)(schema._def);
+    argsSchema[name] = fn ? completable(copy, (value) => fn(context(), value ?? '')) : schema;
+  }
+  server.registerPrompt(def.name, { title: def.title, description: def.description, argsSchema }, (args: Record<string, unknown>) => {
+    const parsed = z.object(def.args).parse(args);
+    let text: string;
+    try {
+      text = def.build(parsed, context());
+    } catch (err) {
+      throw new Error(isServiceError(err) ? err.message : String(err));
+    }
+    return { messages: [{ role: 'user', content: { type: 'text', text } }] };
+  });
+}
+
+/**
+ * The SDK declares nothing for resources/subscribe: we track this session's subscriptions and send
+ * notifications/resources/updated when an incident opens, changes or resolves.
+ */
+function enableSubscriptions(server: McpServer, deps: ServerDeps, resources: readonly ResourceDefinition[]): () => void {
+  const subscribed = new Set<string>();
+  server.server.setRequestHandler(SubscribeRequestSchema, (req) => {
+    subscribed.add(req.params.uri);
+    return {};
+  });
+  server.server.setRequestHandler(UnsubscribeRequestSchema, (req) => {
+    subscribed.delete(req.params.uri);
+    return {};
+  });
+  const affected = (e: IncidentEvent): string[] => resources.map((r) => r.uri.replace('{id}', e.incident.id)).filter((uri) => !uri.includes('{'));
+  const onIncident = (e: IncidentEvent) => {
+    if (!server.isConnected()) return;
+    for (const uri of affected(e)) {
+      if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => {});
+    }
+  };
+  deps.store.incidents.events.on('incident', onIncident);
+  return () => deps.store.incidents.events.off('incident', onIncident);
+}

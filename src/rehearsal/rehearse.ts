@@ -1,0 +1,225 @@
+/**
+ * Rehearsal: a scenario played on the embedded simulator under a VirtualClock, with the real agent loop —
+ * the agent is an MCP client of a real SentinelOps server (in-memory transport), the server reaches the simulator
+ * over HTTP through client-node, incidents and audit go to a real SQLite store. Virtual time advances in sample
+ * steps (10 s, the workload's tick); every intervalSeconds the agent runs one cycle with the clock held still,
+ * so the same file and seed give the same report (only wallSeconds differs).
+ *
+ * Cycles run every intervalSeconds and, for the sentinelops policy (the only one with watches, like the real
+ * runner), also at the first sample step after the simulator's store shows a failure — judged by the same
+ * FailureJudge as the runner's client-node watch, read in-process so the moment of a triggered cycle depends on
+ * virtual time only (the real runner reacts within about a second; here within one sample step). As in the
+ * runner, the interval restarts after a triggered cycle. Wall-clock detection latency is measured separately
+ * (bench/detection.ts).
+ */
+import { performance } from 'node:perf_hooks';
+import { VirtualClock } from '../base/clock.js';
+import { deepMerge, parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { type Logger, silentLogger } from '../base/log.js';
+import { createRuntime } from '../app/runtime.js';
+import { seededRandom } from '../base/random.js';
+import { startSimulator, type Simulator } from '../sim/cluster.js';
+import { cpuMillis } from '../sim/controllers/quantity.js';
+import { deploymentKeyOfPod } from '../sim/controllers/pods.js';
+import { R } from '../sim/resources.js';
+import { playScenario } from './scenario-player.js';
+import type { PolicyName } from '../policy/settings.js';
+import { type ActionRecordIn, type IncidentRecord, type RehearsalReport, type Sample, buildReport } from './report.js';
+import { AgentRunner, type CycleReport, runnerOptionsFromConfig } from '../agent/runner.js';
+import type { Scenario } from './scenario.js';
+import { connectInProcess } from '../app/agent-link.js';
+import { FailureJudge, deploymentFailure, nodeFailure } from '../agent/watch-trigger.js';
+
+export interface RehearseOptions {
+  policy?: PolicyName;
+  /** The configuration in use; the scenario's `agent` section is merged over it. Default: all defaults. */
+  config?: Config;
+  logger?: Logger;
+  /** Readable cycle summaries (default none). */
+  summary?: ((text: string) => void) | null;
+  /** Virtual seconds between samples of the cluster (default 10, the workload's tick). */
+  sampleSeconds?: number;
+  /** SQLite file for incidents and audit (default :memory:). */
+  storePath?: string;
+  onCycle?: (r: CycleReport) => void;
+  /** Event-triggered cycles from watching the simulator (default: on for the sentinelops policy only). */
+  watchTriggers?: boolean;
+}
+
+export interface RehearsalRun {
+  report: RehearsalReport;
+  /** What the referee saw every sample step (epoch ms of the virtual clock). */
+  samples: Sample[];
+  startedAt: number;
+  cycles: number;
+}
+
+/** Namespaces the scenario's objects live in: the agent watches all of them (protected ones too: incidents, no actions). */
+export function scenarioNamespaces(s: Scenario): string[] {
+  const ns = new Set<string>();
+  for (const o of s.spec.objects) {
+    if (o.kind === 'Namespace') ns.add(o.metadata.name);
+    else if (o.kind === 'Deployment') ns.add(o.metadata.namespace ?? 'default');
+  }
+  return [...ns].sort();
+}
+
+function rehearsalConfig(s: Scenario, opts: RehearseOptions): Config {
+  const base = (opts.config ?? parseConfig({})) as unknown as Record<string, unknown>;
+  const agent = { namespaces: scenarioNamespaces(s), ...s.spec.agent };
+  return parseConfig(
+    deepMerge(base, {
+      cluster: { mode: 'sim' },
+      store: { path: opts.storePath ?? ':memory:' },
+      agent,
+    }),
+  );
+}
+
+export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): Promise<RehearsalRun> {
+  const wall0 = performance.now();
+  const policyName = opts.policy ?? 'sentinelops';
+  const logger = opts.logger ?? silentLogger();
+  const clock = new VirtualClock();
+  const { cluster, seed } = scenario.spec;
+  const sim = await startSimulator({ clock, seed, nodes: cluster.nodes, nodeCpu: String(cluster.nodeCpu), nodeMemory: String(cluster.nodeMemory), logger });
+  const config = rehearsalConfig(scenario, opts);
+  const runtime = createRuntime(config, { logger, clock, simKubeconfigYaml: sim.kubeconfigYaml() });
+  const player = playScenario(sim, scenario, logger);
+  const actions: ActionRecordIn[] = [];
+  let cycles = 0;
+  let runner: AgentRunner | undefined;
+  let client: Awaited<ReturnType<typeof connectInProcess>> | undefined;
+  let watching: ReturnType<typeof watchFailures> | undefined;
+  try {
+    if (policyName !== 'none') {
+      client = await connectInProcess({ ...runtime.deps, random: seededRandom(seed) });
+      runner = new AgentRunner({
+        client,
+        clock,
+        logger,
+        ...runnerOptionsFromConfig(config, policyName),
+        summary: opts.summary ?? null,
+        onCycle: (r) => {
+          cycles++;
+          for (const a of r.results) actions.push({ at: a.at, tool: a.tool, arguments: a.arguments, ok: a.ok });
+          opts.onCycle?.(r);
+        },
+      });
+    }
+    const start = clock.now();
+    const end = start + scenario.spec.duration * 1000;
+    const sampleMs = (opts.sampleSeconds ?? 10) * 1000;
+    const intervalMs = config.agent.intervalSeconds * 1000;
+    const keys = scenario.spec.objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    const samples: Sample[] = [];
+    watching = runner && (opts.watchTriggers ?? policyName === 'sentinelops') ? watchFailures(sim, scenarioNamespaces(scenario)) : undefined;
+    let nextCycle = start;
+    for (let t = start; ; ) {
+      const failure = watching?.take();
+      if (runner && (t >= nextCycle || failure) && t < end) {
+        await runner.runCycle({ trigger: t >= nextCycle ? 'interval' : `watch: ${failure}` });
+        nextCycle = t + intervalMs;
+        // Failures that appear during the cycle are its own actions' effects at the same virtual instant: the next
+        // interval cycle looks at them, as the runner's debounce would fold them into the cycle that caused them.
+        watching?.take();
+      }
+      samples.push(sampleCluster(sim, keys, t));
+      if (t >= end) break;
+      t = Math.min(t + sampleMs, nextCycle > t ? nextCycle : Infinity, end);
+      clock.advanceTo(t);
+      // Let what the timers started (store watchers, HTTP responses) settle before the next look.
+      await new Promise((r) => setImmediate(r));
+    }
+    const report = buildReport({
+      scenario: scenario.metadata.name,
+      policy: policyName,
+      startedAt: start,
+      endedAt: end,
+      wallSeconds: (performance.now() - wall0) / 1000,
+      samples,
+      incidents: storedIncidents(runtime.deps.store),
+      actions,
+    });
+    return { report, samples, startedAt: start, cycles };
+  } finally {
+    player.stop();
+    watching?.stop();
+    await runner?.stop();
+    await client?.close();
+    runtime.close();
+    await sim.stop();
+  }
+}
+
+/** The first failure the store showed since the last take(); cleared by take(). */
+function watchFailures(sim: Simulator, namespaces: readonly string[]): { take(): string | undefined; stop(): void } {
+  const judge = new FailureJudge();
+  let first: string | undefined;
+  const note = (why: string | undefined) => {
+    if (why) first ??= why;
+  };
+  const stops = [sim.store.watch(R.nodes, {}, (ev) => note(ev.type === 'DELETED' ? undefined : nodeFailure(ev.object)))];
+  for (const namespace of namespaces) {
+    stops.push(sim.store.watch(R.pods, { namespace }, (ev) => note(judge.pod(ev.type, ev.object))));
+    stops.push(sim.store.watch(R.deployments, { namespace }, (ev) => note(ev.type === 'DELETED' ? undefined : deploymentFailure(ev.object))));
+  }
+  return {
+    take() {
+      const why = first;
+      first = undefined;
+      return why;
+    },
+    stop() {
+      for (const s of stops) s();
+    },
+  };
+}
+
+function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['store']): IncidentRecord[] {
+  return store.incidents
+    .list({})
+    .reverse()
+    .map((i) => ({
+      id: i.id,
+      type: i.type,
+      severity: i.severity,
+      namespace: i.namespace,
+      target: i.target,
+      detectedAt: Date.parse(i.detectedAt),
+      ...(i.resolvedAt ? { resolvedAt: Date.parse(i.resolvedAt) } : {}),
+      outcome: i.outcome,
+      actions: i.actions.map((a) => ({ at: a.at, tool: a.tool, ok: a.ok, reason: a.reason })),
+    }));
+}
+
+/** The referee's view, read from the simulator's store directly (never through the agent's eyes). */
+function sampleCluster(sim: Simulator, keys: readonly string[], at: number): Sample {
+  const deployments: Sample['deployments'] = {};
+  const pods = sim.store.all(R.pods);
+  for (const key of keys) {
+    const [ns, name] = key.split('/') as [string, string];
+    const d = sim.store.get(R.deployments, ns, name);
+    if (!d) continue;
+    const containers = (d.spec?.template?.spec?.containers ?? []) as {
+      image?: string;
+      resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+    }[];
+    const capacity = containers.reduce((n, c) => n + cpuMillis(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
+    const podRestarts: Record<string, number> = {};
+    for (const p of pods) {
+      if (p.metadata.namespace !== ns || deploymentKeyOfPod(sim.store, p) !== key) continue;
+      podRestarts[p.metadata.name] = ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((s, c) => s + (c.restartCount ?? 0), 0);
+    }
+    deployments[key] = {
+      replicas: Number(d.spec?.replicas ?? 1),
+      readyReplicas: Number(d.status?.readyReplicas ?? 0),
+      demandMillicores: sim.workload.demand(key),
+      podCapacityMillicores: capacity,
+      image: containers[0]?.image ?? '',
+      podRestarts,
+    };
+  }
+  return { at, deployments };
+}

@@ -1,0 +1,186 @@
+/**
+ * Rehearsal accounting, pure: from a time series of samples and the incidents and actions of a run, the `--json`
+ * report of issue #5. Each sample holds until the next one (the last until the end of the run), so the figures
+ * are exact integrals of what the sampler saw. Times in the report are seconds since the scenario started.
+ */
+
+export interface DeploymentSample {
+  /** spec.replicas: what the deployment is paying for. */
+  replicas: number;
+  readyReplicas: number;
+  /** Total CPU demand of the workload (millicores). */
+  demandMillicores: number;
+  /** What one ready pod can serve: its CPU limit, or its request when it has no limit (millicores). */
+  podCapacityMillicores: number;
+  image: string;
+  /** Restart count per pod name, as seen in this sample. */
+  podRestarts?: Record<string, number>;
+}
+
+export interface Sample {
+  /** Epoch ms. */
+  at: number;
+  deployments: Record<string, DeploymentSample>;
+}
+
+export type IncidentOutcome = 'resolved' | 'failed' | 'escalated' | 'open';
+
+export interface IncidentRecord {
+  id: string;
+  type: string;
+  severity: string;
+  namespace?: string;
+  target: string;
+  detectedAt: number;
+  resolvedAt?: number;
+  outcome: IncidentOutcome;
+  actions: IncidentActionRecord[];
+}
+
+/** An action as the incident record keeps it (at: ISO time of the virtual clock). */
+export interface IncidentActionRecord {
+  at: string;
+  tool: string;
+  ok: boolean;
+  reason: string;
+}
+
+export interface ActionRecordIn {
+  at: number;
+  tool: string;
+  arguments: Record<string, unknown>;
+  ok: boolean;
+}
+
+export interface DeploymentReport {
+  replicaSeconds: number;
+  overloadSeconds: number;
+  unavailableSeconds: number;
+  finalReplicas: number;
+  finalReadyReplicas: number;
+  finalImage: string;
+  podRestarts: number;
+}
+
+export interface RehearsalReport {
+  scenario: string;
+  policy: string;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  incidents: Array<Omit<IncidentRecord, 'detectedAt' | 'resolvedAt'> & { detectedAt: number; resolvedAt: number | null; mttrSeconds: number | null }>;
+  actions: ActionRecordIn[];
+  summary: {
+    incidents: number;
+    resolved: number;
+    escalated: number;
+    /** Resolved and not back (same type and target) within 10 minutes. */
+    successful: number;
+    /** resolved / incidents; null when there were no incidents. */
+    resolutionRate: number | null;
+    mttrSeconds: { mean: number | null; p50: number | null; p95: number | null };
+    actions: number;
+  };
+  deployments: Record<string, DeploymentReport>;
+}
+
+export const RECURRENCE_WINDOW_SECONDS = 600;
+
+export interface ReportInput {
+  scenario: string;
+  policy: string;
+  /** Epoch ms of scenario time 0 and of its end. */
+  startedAt: number;
+  endedAt: number;
+  wallSeconds: number;
+  samples: readonly Sample[];
+  incidents: readonly IncidentRecord[];
+  actions: readonly ActionRecordIn[];
+}
+
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function accountDeployments(samples: readonly Sample[], endedAt: number): Record<string, DeploymentReport> {
+  const out: Record<string, DeploymentReport> = {};
+  const restarts: Record<string, Record<string, number>> = {};
+  samples.forEach((s, i) => {
+    const until = i + 1 < samples.length ? samples[i + 1]!.at : Math.max(endedAt, s.at);
+    const dt = Math.max(0, until - s.at) / 1000;
+    for (const [key, d] of Object.entries(s.deployments)) {
+      const r = (out[key] ??= {
+        replicaSeconds: 0,
+        overloadSeconds: 0,
+        unavailableSeconds: 0,
+        finalReplicas: 0,
+        finalReadyReplicas: 0,
+        finalImage: '',
+        podRestarts: 0,
+      });
+      r.replicaSeconds += d.replicas * dt;
+      if (d.demandMillicores > d.readyReplicas * d.podCapacityMillicores) r.overloadSeconds += dt;
+      if (d.readyReplicas === 0) r.unavailableSeconds += dt;
+      r.finalReplicas = d.replicas;
+      r.finalReadyReplicas = d.readyReplicas;
+      r.finalImage = d.image;
+      // Restart counts only grow while a pod lives; a pod's highest count is its total.
+      const seen = (restarts[key] ??= {});
+      for (const [pod, n] of Object.entries(d.podRestarts ?? {})) seen[pod] = Math.max(seen[pod] ?? 0, n);
+    }
+  });
+  for (const [key, r] of Object.entries(out)) {
+    r.replicaSeconds = round(r.replicaSeconds);
+    r.overloadSeconds = round(r.overloadSeconds);
+    r.unavailableSeconds = round(r.unavailableSeconds);
+    r.podRestarts = Object.values(restarts[key] ?? {}).reduce((a, b) => a + b, 0);
+  }
+  return out;
+}
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+export function buildReport(input: ReportInput): RehearsalReport {
+  const rel = (ms: number) => round((ms - input.startedAt) / 1000);
+  const incidents = input.incidents.map((i) => ({
+    ...i,
+    detectedAt: rel(i.detectedAt),
+    resolvedAt: i.resolvedAt !== undefined ? rel(i.resolvedAt) : null,
+    mttrSeconds: i.outcome === 'resolved' && i.resolvedAt !== undefined ? round((i.resolvedAt - i.detectedAt) / 1000) : null,
+  }));
+  const resolved = input.incidents.filter((i) => i.outcome === 'resolved' && i.resolvedAt !== undefined);
+  const successful = resolved.filter(
+    (i) =>
+      !input.incidents.some(
+        (j) =>
+          j !== i &&
+          j.type === i.type &&
+          j.target === i.target &&
+          j.namespace === i.namespace &&
+          j.detectedAt >= i.resolvedAt! &&
+          j.detectedAt - i.resolvedAt! <= RECURRENCE_WINDOW_SECONDS * 1000,
+      ),
+  );
+  const mttrs = resolved.map((i) => (i.resolvedAt! - i.detectedAt) / 1000).sort((a, b) => a - b);
+  const mean = mttrs.length ? round(mttrs.reduce((a, b) => a + b, 0) / mttrs.length) : null;
+  return {
+    scenario: input.scenario,
+    policy: input.policy,
+    simulatedSeconds: round((input.endedAt - input.startedAt) / 1000),
+    wallSeconds: round(input.wallSeconds),
+    incidents,
+    actions: input.actions.map((a) => ({ ...a, at: rel(a.at) })),
+    summary: {
+      incidents: input.incidents.length,
+      resolved: resolved.length,
+      escalated: input.incidents.filter((i) => i.outcome === 'escalated').length,
+      successful: successful.length,
+      resolutionRate: input.incidents.length ? round(resolved.length / input.incidents.length, 4) : null,
+      mttrSeconds: { mean, p50: percentile(mttrs, 50), p95: percentile(mttrs, 95) },
+      actions: input.actions.length,
+    },
+    deployments: accountDeployments(input.samples, input.endedAt),
+  };
+}
