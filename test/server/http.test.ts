@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/base/clock.js';
 import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
@@ -23,11 +24,7 @@ beforeAll(async () => {
   base = await startSimDeps({ http: { port: 0, bodyLimitBytes: 64 * 1024 }, safety: { cooldownSeconds: 0 } });
   open = createHttpApp({
     deps: base.deps,
-    extraRoutes: (_req, res, url) => {
-      if (url.pathname !== '/api/v1/ping') return false;
-      res.end('pong');
-      return true;
-    },
+    extraRoutes: new Hono().get('/api/v1/ping', (c) => c.text('pong')),
   });
   openUrl = await open.listen();
   locked = createHttpApp({ deps: { ...base.deps, config: { ...base.config, http: { ...base.config.http, token: TOKEN } } } });
