@@ -32,7 +32,13 @@ export function jsonAnswer(c: Context, answer: ErrorAnswer): Response {
   return c.json(answer.body, answer.status as ContentfulStatusCode, { 'Cache-Control': 'no-store', ...answer.headers });
 }
 
-export function jsonError(c: Context, status: number, code: string, message: string, opts: { headers?: Record<string, string>; details?: Record<string, unknown> } = {}): Response {
+export function jsonError(
+  c: Context,
+  status: number,
+  code: string,
+  message: string,
+  opts: { headers?: Record<string, string>; details?: Record<string, unknown> } = {},
+): Response {
   return jsonAnswer(c, { status, body: { error: message, code, ...opts.details }, headers: opts.headers });
 }
 
