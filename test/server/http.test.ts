@@ -127,6 +127,24 @@ describe('HTTP transport', () => {
     expect((await raw(openUrl, { body: '{not json' })).status).toBe(400);
   });
 
+  it('limits a chunked body (no Content-Length) as it arrives', async () => {
+    const u = new URL('/mcp', openUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      const chunk = 'x'.repeat(16 * 1024);
+      for (let i = 0; i < 8; i++) req.write(chunk);
+      req.end();
+    });
+    expect(status).toBe(413);
+  });
+
   it('serves /healthz, /readyz and extra routes', async () => {
     expect((await fetch(`${openUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${openUrl}/readyz`)).status).toBe(200);
