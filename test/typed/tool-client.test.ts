@@ -122,6 +122,22 @@ describe('act: a decision becomes a typed call', () => {
     expect(results[1]!.output).toMatchObject({ dryRun: true, target: 'deployment/demo/nginx-demo' });
   });
 
+  it('every mutating action the policy emits reaches its tool definition and passes its input schema', async () => {
+    const pods = await client.call(listPodsTool, { namespace: 'demo' });
+    if (!pods.ok) throw new Error(pods.error);
+    const decisions = [
+      withTool({ ...decision, action: 'scale' }, { replicas: 3 }),
+      withTool({ ...decision, action: 'restart' }),
+      withTool({ ...decision, action: 'delete_pod', kind: 'pod' }, { pod: pods.value.items[0]!.name }),
+      withTool({ ...decision, action: 'rollback' }, { toRevision: '1' }),
+    ];
+    const results = await act(client, decisions, { dryRun: true, now: () => base.deps.clock.now() });
+    expect(results.map((r) => r.tool)).toEqual(['scale_deployment', 'restart_deployment', 'delete_pod', 'rollback_deployment']);
+    // Answered by the server (a plan, or a guardrail's refusal), never stopped at the contract.
+    for (const r of results) expect(r.message).not.toMatch(/input schema|output schema/);
+    expect(results.filter((r) => r.ok).map((r) => r.output?.dryRun)).toEqual(results.filter((r) => r.ok).map(() => true));
+  });
+
   it('a real scale is verified on the typed after-state', async () => {
     const results = await act(client, [withTool({ ...decision, action: 'scale' }, { replicas: 4 })], { dryRun: false, now: () => base.deps.clock.now() });
     expect(results[0]).toMatchObject({ ok: true, verification: { ok: true, detail: 'spec.replicas is 4' } });
