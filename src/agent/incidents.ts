@@ -182,6 +182,8 @@ export class IncidentTracker {
       });
       if (!r.ok) {
         changes.errors.push(`log_incident: ${r.error}`);
+        // Still confirmed: the next check tries again as of the same first sighting.
+        if (seen) pending.set(a.key, seen);
         continue;
       }
       const inc: TrackedIncident = {
