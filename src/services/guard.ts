@@ -1,8 +1,9 @@
 /**
  * Guardrails every mutation passes, in one place: read-only, namespace allow/protect lists, replica
- * bounds and per-target cooldown. Each refusal says what is allowed so the caller can correct itself.
+ * bounds, per-target cooldown and the per-deployment disruption budget. Each refusal says what is
+ * allowed so the caller can correct itself.
  */
-import type { Config } from '../config/schema.js';
+import { BUILTIN_PROTECTED_NAMESPACES, type Config } from '../config/schema.js';
 import type { Store } from '../store/index.js';
 import { ServiceError } from '../base/errors.js';
 
@@ -64,4 +65,55 @@ export function assertCooledDown(config: Config, store: Store, target: string, t
       },
     );
   }
+}
+
+/** A change that deletes or crashes pods of a deployment, checked against a budget over a window. */
+export interface Disruption {
+  /** `namespace/deployment` */
+  workload: string;
+  /** pods this change disrupts */
+  pods: number;
+  /** most pods of the workload that may be disrupted within the window, this change included */
+  limit: number;
+  /** how the limit was derived, for the refusal (e.g. "safety.maxDisruptedShare=0.5 of 4 replicas") */
+  reason: string;
+}
+
+/** The pods of a deployment with `replicas` replicas that delete_pod may disrupt per window: at least one. */
+export function podDeletionLimit(config: Config, replicas: number): Pick<Disruption, 'limit' | 'reason'> {
+  const share = config.safety.maxDisruptedShare;
+  return { limit: Math.max(1, Math.floor(share * replicas)), reason: `safety.maxDisruptedShare=${share} of ${replicas} replicas, at least 1` };
+}
+
+/** The pods of a deployment chaos may crash per window: chaos.maxShare of its replicas, at most chaos.maxPods. */
+export function chaosDisruptionLimit(config: Config, replicas: number): Pick<Disruption, 'limit' | 'reason'> {
+  const { maxShare, maxPods } = config.chaos;
+  return {
+    limit: Math.min(maxPods, Math.floor(maxShare * replicas + 1e-9)),
+    reason: `chaos.maxShare=${maxShare} of ${replicas} replicas, chaos.maxPods=${maxPods}`,
+  };
+}
+
+/**
+ * Refuses a change that would take the pods of one deployment disrupted within
+ * safety.disruptionWindowSeconds (by any tool, pods named or picked) above the limit. The audit log is
+ * the memory, like the cooldown's: intents count as soon as they are claimed.
+ */
+export function assertDisruptionBudget(config: Config, store: Store, d: Disruption, now: number): void {
+  const windowSeconds = config.safety.disruptionWindowSeconds;
+  if (windowSeconds <= 0) return;
+  const already = store.audit.disruptedSince(d.workload, now - windowSeconds * 1000);
+  if (already + d.pods > d.limit) {
+    throw new ServiceError(
+      'refused',
+      `deployment ${d.workload} already had ${already} pod(s) deleted or crashed in the last ${windowSeconds}s; ${d.pods} more would exceed its disruption budget of ${d.limit} (${d.reason}, over safety.disruptionWindowSeconds=${windowSeconds}). Wait for the window to pass or let the replacements become ready.`,
+    );
+  }
+}
+
+/** The warning to log at start when built-in protected namespaces were opted out of; undefined otherwise. */
+export function unprotectedWarning(config: Config): string | undefined {
+  const removed = BUILTIN_PROTECTED_NAMESPACES.filter((n) => !config.safety.protectedNamespaces.includes(n));
+  if (removed.length === 0) return undefined;
+  return `safety.unprotectNamespaces removes built-in protected namespace(s) ${removed.join(', ')}: tools may change them`;
 }
