@@ -130,6 +130,10 @@ describe('intent before change', () => {
     const err = await p.catch((e: unknown) => e);
     expect(err).toBe(boom);
     expect(err).not.toBeInstanceOf(ServiceError);
-    expect(h.deps.store.audit.list({ tool: 'test_bug' })[0]).toMatchObject({ pending: false, ok: false, error: expect.stringMatching(/cannot read properties/) });
+    expect(h.deps.store.audit.list({ tool: 'test_bug' })[0]).toMatchObject({
+      pending: false,
+      ok: false,
+      error: expect.stringMatching(/cannot read properties/),
+    });
   });
 });

@@ -46,7 +46,10 @@ async function createDeployment(name: string, replicas: number) {
     spec: {
       replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] },
+      },
     },
   };
   await h.deps.cluster.apps.createNamespacedDeployment({ namespace: NS, body });
