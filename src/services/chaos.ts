@@ -74,6 +74,8 @@ interface DeploymentPods {
   deployment: string;
   /** desired replicas: the base of the per-window disruption budget */
   replicas: number;
+  /** all of them ready */
+  whole: boolean;
   running: V1Pod[];
 }
 
@@ -84,12 +86,13 @@ async function runningPodsOf(ctx: ServiceContext, namespace: string, deployment:
   const running = pods.items
     .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && ownerDeploymentOf(p) === deployment)
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-  return { deployment, replicas: d.spec?.replicas ?? 0, running };
+  const replicas = d.spec?.replicas ?? 0;
+  return { deployment, replicas, whole: (d.status?.readyReplicas ?? 0) >= replicas, running };
 }
 
 /** Crashes count against the deployment's disruption budget, whichever chaos tool or pod naming. */
-function crashDisruption(ctx: ServiceContext, namespace: string, b: ChaosBefore, replicas: number): Disruption {
-  return { workload: `${namespace}/${b.deployment}`, pods: b.selected.length, ...chaosDisruptionLimit(ctx.config, replicas) };
+function crashDisruption(ctx: ServiceContext, namespace: string, b: ChaosBefore, pods: Pick<DeploymentPods, 'replicas' | 'whole'>): Disruption {
+  return { workload: `${namespace}/${b.deployment}`, pods: b.selected.length, whole: pods.whole, ...chaosDisruptionLimit(ctx.config, pods.replicas) };
 }
 
 function pick<T>(ctx: ServiceContext, items: readonly T[], n: number): T[] {
@@ -143,14 +146,14 @@ export interface PodCrashInput {
 export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promise<MutationResult<ChaosBefore, Experiment>> {
   const { namespace } = input;
   let deployment = input.deployment ?? '';
-  let replicas = 0;
+  let state = { replicas: 0, whole: false };
   return runMutation(ctx, {
     tool: 'chaos_pod_crash',
     namespace,
     target: chaosTarget(namespace, input.deployment ?? `pod/${input.pod ?? ''}`),
     // A pod named by the caller is keyed on its deployment, like a random pick of it.
     targetOf: (b) => chaosTarget(namespace, b.deployment),
-    disruption: (b) => crashDisruption(ctx, namespace, b, replicas),
+    disruption: (b) => crashDisruption(ctx, namespace, b, state),
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
@@ -172,7 +175,7 @@ export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promis
       }
       const pods = await runningPodsOf(ctx, namespace, deployment);
       const { running } = pods;
-      replicas = pods.replicas;
+      state = pods;
       if (input.pod && !running.some((p) => podName(p) === input.pod))
         throw new ServiceError('conflict', `pod ${namespace}/${input.pod} is not running; crash a running pod`);
       podsToTouch({ available: running.length, count: 1 }, ctx.config.chaos);
@@ -197,7 +200,7 @@ export interface CascadeInput {
 
 export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<MutationResult<ChaosBefore, Experiment>> {
   const { namespace, deployment } = input;
-  let replicas = 0;
+  let state = { replicas: 0, whole: false };
   return runMutation(ctx, {
     tool: 'chaos_cascade',
     namespace,
@@ -205,11 +208,11 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => assertChaosAllowed(ctx.config, namespace),
-    disruption: (b) => crashDisruption(ctx, namespace, b, replicas),
+    disruption: (b) => crashDisruption(ctx, namespace, b, state),
     before: async () => {
       const pods = await runningPodsOf(ctx, namespace, deployment);
       const { running } = pods;
-      replicas = pods.replicas;
+      state = pods;
       const share = input.count === undefined && input.share === undefined ? ctx.config.chaos.maxShare : input.share;
       const n = podsToTouch({ available: running.length, count: input.count, share }, ctx.config.chaos);
       return { deployment, runningPods: running.length, selected: pick(ctx, running, n).map(podName).sort(), backend: (await managerOf(ctx).backend()).name };

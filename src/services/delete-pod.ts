@@ -21,8 +21,9 @@ export interface DeletePodBefore {
 export function deletePod(ctx: ServiceContext, input: DeletePodInput): Promise<MutationResult<DeletePodBefore, { deleted: string }>> {
   const { namespace } = input;
   const target = input.pod ? `pod/${namespace}/${input.pod}` : `deployment/${namespace}/${input.deployment ?? ''}`;
-  // The owning deployment's desired replicas: the base of its disruption budget.
+  // The owning deployment's desired and ready replicas: the base of its disruption budget.
   let replicas = 0;
+  let whole = false;
   return runMutation(ctx, {
     tool: 'delete_pod',
     namespace,
@@ -36,12 +37,16 @@ export function deletePod(ctx: ServiceContext, input: DeletePodInput): Promise<M
     },
     before: async () => {
       const pod = summarizePod(input.pod ? await ctx.cluster.readPod(namespace, input.pod) : await pickPod(ctx, namespace, input.deployment!));
-      if (pod.ownerDeployment) replicas = (await ctx.cluster.readDeployment(namespace, pod.ownerDeployment)).spec?.replicas ?? 0;
+      if (pod.ownerDeployment) {
+        const d = await ctx.cluster.readDeployment(namespace, pod.ownerDeployment);
+        replicas = d.spec?.replicas ?? 0;
+        whole = (d.status?.readyReplicas ?? 0) >= replicas;
+      }
       return { pod };
     },
     // However the pod is named, deletions count against its deployment's budget.
     disruption: (b) =>
-      b.pod.ownerDeployment ? { workload: `${namespace}/${b.pod.ownerDeployment}`, pods: 1, ...podDeletionLimit(ctx.config, replicas) } : undefined,
+      b.pod.ownerDeployment ? { workload: `${namespace}/${b.pod.ownerDeployment}`, pods: 1, whole, ...podDeletionLimit(ctx.config, replicas) } : undefined,
     plan: (b) =>
       `delete pod ${namespace}/${b.pod.name}${b.pod.ownerDeployment ? ` (its deployment ${b.pod.ownerDeployment} replaces it)` : ' (no controller will replace it)'}`,
     apply: async (b) => {

@@ -77,7 +77,15 @@ export interface Disruption {
   limit: number;
   /** how the limit was derived, for the refusal (e.g. "safety.maxDisruptedShare=0.5 of 4 replicas") */
   reason: string;
+  /** every replica of the deployment is ready now: earlier disruptions have healed */
+  whole: boolean;
 }
+
+/**
+ * Disruptions this recent always count, however whole the deployment looks: its status lags a deletion
+ * or crash by up to a few seconds, and back-to-back or concurrent calls must not read that stale status.
+ */
+export const DISRUPTION_SETTLE_SECONDS = 30;
 
 /** The pods of a deployment with `replicas` replicas that delete_pod may disrupt per window: at least one. */
 export function podDeletionLimit(config: Config, replicas: number): Pick<Disruption, 'limit' | 'reason'> {
@@ -95,18 +103,22 @@ export function chaosDisruptionLimit(config: Config, replicas: number): Pick<Dis
 }
 
 /**
- * Refuses a change that would take the pods of one deployment disrupted within
- * safety.disruptionWindowSeconds (by any tool, pods named or picked) above the limit. The audit log is
- * the memory, like the cooldown's: intents count as soon as they are claimed.
+ * A per-deployment disruption budget, like a PodDisruptionBudget kept by SentinelOps itself: refuses a
+ * change that would take the pods of one deployment deleted or crashed (by any tool, pods named or
+ * picked) above the limit. Disruptions count for safety.disruptionWindowSeconds while the deployment is
+ * not whole again, and always for DISRUPTION_SETTLE_SECONDS; so pods replaced one after another, each
+ * replacement ready before the next, pass, and a burst does not. The audit log is the memory, like the
+ * cooldown's: intents count as soon as they are claimed.
  */
 export function assertDisruptionBudget(config: Config, store: Store, d: Disruption, now: number): void {
   const windowSeconds = config.safety.disruptionWindowSeconds;
   if (windowSeconds <= 0) return;
-  const already = store.audit.disruptedSince(d.workload, now - windowSeconds * 1000);
+  const seconds = d.whole ? Math.min(DISRUPTION_SETTLE_SECONDS, windowSeconds) : windowSeconds;
+  const already = store.audit.disruptedSince(d.workload, now - seconds * 1000);
   if (already + d.pods > d.limit) {
     throw new ServiceError(
       'refused',
-      `deployment ${d.workload} already had ${already} pod(s) deleted or crashed in the last ${windowSeconds}s; ${d.pods} more would exceed its disruption budget of ${d.limit} (${d.reason}, over safety.disruptionWindowSeconds=${windowSeconds}). Wait for the window to pass or let the replacements become ready.`,
+      `deployment ${d.workload} already had ${already} pod(s) deleted or crashed in the last ${seconds}s${d.whole ? '' : ' and is not fully ready again'}; ${d.pods} more would exceed its disruption budget of ${d.limit} (${d.reason}, over safety.disruptionWindowSeconds=${windowSeconds}). Wait until its replacements are ready.`,
     );
   }
 }
