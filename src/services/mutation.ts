@@ -111,7 +111,8 @@ export function writeOrRefuse<T>(write: () => T, what: string): T {
     return write();
   } catch (err) {
     if (isServiceError(err)) throw err; // a guardrail refusal from inside the claim
-    throw new StoreUnavailable('unavailable', `could not ${what} in the audit log, so nothing was changed: ${describeStoreFailure(err)}`);
+    const cause = describeStoreFailure(err);
+    throw new StoreUnavailable('unavailable', `could not ${what} in the audit log, so nothing was changed: ${cause}`, { cause });
   }
 }
 

@@ -67,6 +67,7 @@ describe('the store locked by another process', () => {
       expect(r.status).toBe(503);
       expect(r.json).toMatchObject({ code: 'unavailable' });
       expect(r.json.error).toMatch(/locked by another process/);
+      expect(r.json.details.cause).toMatch(/^the store file is locked by another process .*SQLITE_BUSY/);
       expect(await replicas()).toBe(start);
     } finally {
       await lock.release();
