@@ -16,6 +16,7 @@ import { ALL_TOOLS } from '../../tools/index.js';
 import { MetricsServerSource, selectMetricsSource } from '../metrics/metrics-server-source.js';
 import type { MetricsSource } from '../ports/metrics-source.js';
 import { Store } from '../store/index.js';
+import { unprotectedWarning } from '../services/guard.js';
 import type { ServerDeps } from '../catalog/deps.js';
 
 export interface RuntimeOptions {
@@ -41,6 +42,8 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
     prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock, metrics: defaultMetrics() }),
   });
   const store = Store.open(config.store.path, clock);
+  // An explicit opt-out of a built-in protected namespace is said out loud at every start.
+  if (unprotectedWarning(config)) opts.logger.warn({ protectedNamespaces: config.safety.protectedNamespaces }, unprotectedWarning(config)!);
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));

@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 const namespaceList = z.array(z.string().min(1));
 
+/** Always protected unless named in safety.unprotectNamespaces; configured protected namespaces add to these. */
+export const BUILTIN_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
+
 export const ClusterConfigSchema = z
   .object({
     /** kubeconfig: KUBECONFIG / --kubeconfig / ~/.kube/config; in-cluster: service account; sim: embedded simulator. */
@@ -28,7 +31,17 @@ export const SafetyConfigSchema = z
     nonDestructive: z.boolean().default(false),
     /** Empty means every namespace that is not protected. */
     allowedNamespaces: namespaceList.default([]),
-    protectedNamespaces: namespaceList.default(['kube-system', 'kube-public', 'kube-node-lease']),
+    /** Added to BUILTIN_PROTECTED_NAMESPACES, never replacing them; after parsing: the effective list. */
+    protectedNamespaces: namespaceList.default([]),
+    /** Explicit opt-out: built-in protected namespaces tools may change after all (warned about at start). */
+    unprotectNamespaces: namespaceList.default([]),
+    /**
+     * Per-deployment disruption budget: pods of one deployment deleted or crashed (delete_pod, chaos) within
+     * disruptionWindowSeconds, whatever the tool or how the pod was named, stay within maxDisruptedShare of
+     * its replicas (at least one pod); chaos is held to chaos.maxShare / maxPods over the same window. 0 = off.
+     */
+    disruptionWindowSeconds: z.number().min(0).default(300),
+    maxDisruptedShare: z.number().gt(0).max(1).default(0.5),
     /** scale_deployment refuses to go below/above these (the seed's MIN_REPLICAS / MAX_REPLICAS). */
     minReplicas: z.number().int().min(0).default(2),
     maxReplicas: z.number().int().min(1).default(10),
@@ -45,7 +58,16 @@ export const SafetyConfigSchema = z
   .refine((s) => s.minReplicas <= s.maxReplicas, {
     message: 'minReplicas must not exceed maxReplicas',
     path: ['minReplicas'],
-  });
+  })
+  .refine((s) => !s.unprotectNamespaces.some((n) => s.protectedNamespaces.includes(n) && !BUILTIN_PROTECTED_NAMESPACES.includes(n)), {
+    message: 'a namespace cannot be both in protectedNamespaces and in unprotectNamespaces',
+    path: ['unprotectNamespaces'],
+  })
+  // Idempotent, so a parsed config parsed again (a merged override) yields the same list.
+  .transform((s) => ({
+    ...s,
+    protectedNamespaces: [...new Set([...BUILTIN_PROTECTED_NAMESPACES, ...s.protectedNamespaces])].filter((n) => !s.unprotectNamespaces.includes(n)),
+  }));
 
 export const StoreConfigSchema = z
   .object({

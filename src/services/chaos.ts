@@ -10,11 +10,12 @@ import type { TargetPod } from '../chaos/backend.js';
 import { podsToTouch } from '../chaos/blast-radius.js';
 import type { ChaosManager } from '../chaos/manager.js';
 import { selectorToString } from '../k8s/selectors.js';
-import { CHAOS_KINDS, CHAOS_STATES, type ChaosExperimentRecord, type ChaosKind } from '../store/index.js';
+import { CHAOS_KINDS, CHAOS_STATES, describeStoreFailure, type ChaosExperimentRecord, type ChaosKind } from '../store/index.js';
 import { assertChaosAllowed, assertDurationAllowed } from './chaos-guard.js';
+import { chaosDisruptionLimit, type Disruption } from './guard.js';
 import type { ServiceContext } from './context.js';
 import { ServiceError } from '../base/errors.js';
-import { runMutation, type MutationResult } from './mutation.js';
+import { runMutation, writeOrRefuse, type MutationResult } from './mutation.js';
 import { ownerDeploymentOf } from './pod-summary.js';
 
 export const ExperimentSchema = z.object({
@@ -71,6 +72,10 @@ const chaosTarget = (namespace: string, deployment: string) => `chaos/${namespac
 
 interface DeploymentPods {
   deployment: string;
+  /** desired replicas: the base of the per-window disruption budget */
+  replicas: number;
+  /** all of them ready */
+  whole: boolean;
   running: V1Pod[];
 }
 
@@ -81,7 +86,13 @@ async function runningPodsOf(ctx: ServiceContext, namespace: string, deployment:
   const running = pods.items
     .filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && ownerDeploymentOf(p) === deployment)
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-  return { deployment, running };
+  const replicas = d.spec?.replicas ?? 0;
+  return { deployment, replicas, whole: (d.status?.readyReplicas ?? 0) >= replicas, running };
+}
+
+/** Crashes count against the deployment's disruption budget, whichever chaos tool or pod naming. */
+function crashDisruption(ctx: ServiceContext, namespace: string, b: ChaosBefore, pods: Pick<DeploymentPods, 'replicas' | 'whole'>): Disruption {
+  return { workload: `${namespace}/${b.deployment}`, pods: b.selected.length, whole: pods.whole, ...chaosDisruptionLimit(ctx.config, pods.replicas) };
 }
 
 function pick<T>(ctx: ServiceContext, items: readonly T[], n: number): T[] {
@@ -135,10 +146,14 @@ export interface PodCrashInput {
 export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promise<MutationResult<ChaosBefore, Experiment>> {
   const { namespace } = input;
   let deployment = input.deployment ?? '';
+  let state = { replicas: 0, whole: false };
   return runMutation(ctx, {
     tool: 'chaos_pod_crash',
     namespace,
     target: chaosTarget(namespace, input.deployment ?? `pod/${input.pod ?? ''}`),
+    // A pod named by the caller is keyed on its deployment, like a random pick of it.
+    targetOf: (b) => chaosTarget(namespace, b.deployment),
+    disruption: (b) => crashDisruption(ctx, namespace, b, state),
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
@@ -158,7 +173,9 @@ export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promis
           );
         deployment = owner;
       }
-      const { running } = await runningPodsOf(ctx, namespace, deployment);
+      const pods = await runningPodsOf(ctx, namespace, deployment);
+      const { running } = pods;
+      state = pods;
       if (input.pod && !running.some((p) => podName(p) === input.pod))
         throw new ServiceError('conflict', `pod ${namespace}/${input.pod} is not running; crash a running pod`);
       podsToTouch({ available: running.length, count: 1 }, ctx.config.chaos);
@@ -183,6 +200,7 @@ export interface CascadeInput {
 
 export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<MutationResult<ChaosBefore, Experiment>> {
   const { namespace, deployment } = input;
+  let state = { replicas: 0, whole: false };
   return runMutation(ctx, {
     tool: 'chaos_cascade',
     namespace,
@@ -190,8 +208,11 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => assertChaosAllowed(ctx.config, namespace),
+    disruption: (b) => crashDisruption(ctx, namespace, b, state),
     before: async () => {
-      const { running } = await runningPodsOf(ctx, namespace, deployment);
+      const pods = await runningPodsOf(ctx, namespace, deployment);
+      const { running } = pods;
+      state = pods;
       const share = input.count === undefined && input.share === undefined ? ctx.config.chaos.maxShare : input.share;
       const n = podsToTouch({ available: running.length, count: input.count, share }, ctx.config.chaos);
       return { deployment, runningPods: running.length, selected: pick(ctx, running, n).map(podName).sort(), backend: (await managerOf(ctx).backend()).name };
@@ -264,48 +285,62 @@ export interface CleanupResult {
 
 /**
  * Ends running experiments now. Not gated by chaos.enabled or the namespace lists: ending SentinelOps'
- * own experiments only restores the cluster, and must work even after chaos was switched off.
+ * own experiments only restores the cluster, and must work even after chaos was switched off. Under
+ * safety.dryRun it reports what it would end and ends nothing; otherwise the intent is audited first.
  */
 export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Promise<CleanupResult> {
   const manager = managerOf(ctx);
-  const at = ctx.clock.now();
-  const audit = (r: { before: unknown; after?: unknown; ok: boolean; error?: string }) =>
-    ctx.store.audit.record({
-      caller: ctx.caller,
-      tool: 'chaos_cleanup',
-      target: `chaos/${input.namespace ?? '*'}${input.id ? `/${input.id}` : ''}`,
-      arguments: { ...input },
-      at,
-      ...r,
-    });
+  const dryRun = ctx.config.safety.dryRun;
+  const row = {
+    caller: ctx.caller,
+    tool: 'chaos_cleanup',
+    target: `chaos/${input.namespace ?? '*'}${input.id ? `/${input.id}` : ''}`,
+    arguments: { ...input },
+    at: ctx.clock.now(),
+  };
   let targets: ChaosExperimentRecord[];
   if (input.id) {
     const exp = ctx.store.chaos.get(input.id);
     if (!exp || (input.namespace && exp.namespace !== input.namespace)) {
       const message = `no chaos experiment ${input.id}${input.namespace ? ` in namespace ${input.namespace}` : ''}; chaos_status lists them`;
-      audit({ before: null, ok: false, error: message });
+      writeOrRefuse(() => ctx.store.audit.record({ ...row, before: null, ok: false, error: message }), 'record the refusal');
       throw new ServiceError('not_found', message);
     }
     targets = exp.state === 'active' ? [exp] : [];
   } else {
     targets = ctx.store.chaos.active(input.namespace);
   }
+  const before = { active: targets.map((t) => t.id) };
+  const listed = (es: { id: string; kind: string; namespace: string; target: string }[]) =>
+    es.map((e) => `${e.id} (${e.kind} on ${e.namespace}/${e.target})`).join(', ');
+  if (dryRun || targets.length === 0) {
+    writeOrRefuse(() => ctx.store.audit.record({ ...row, before, after: dryRun ? undefined : { ended: [] }, ok: true, dryRun }), 'record the call');
+    if (targets.length === 0) return { message: 'no running chaos experiment to end; nothing was changed', ended: [] };
+    return { message: `dry run: would end ${targets.length} experiment(s): ${listed(targets)}; nothing was changed`, ended: [] };
+  }
+  const intent = writeOrRefuse(() => ctx.store.audit.claim({ ...row, before }, () => {}).id, 'record the intent');
   const ended: Experiment[] = [];
-  for (const exp of targets) {
-    const r = await manager.end(exp.id, 'cleaned', ctx.caller);
-    if (r) ended.push(toExperiment(r));
+  let failure: unknown;
+  try {
+    for (const exp of targets) {
+      const r = await manager.end(exp.id, 'cleaned', ctx.caller);
+      if (r) ended.push(toExperiment(r));
+    }
+  } catch (err) {
+    failure = err;
   }
   const errors = ended.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`);
-  audit({
-    before: { active: targets.map((t) => t.id) },
-    after: { ended: ended.map((e) => e.id) },
-    ok: errors.length === 0,
-    error: errors.join('; ') || undefined,
-  });
+  if (failure) errors.push(`unexpected failure: ${(failure as Error)?.message ?? String(failure)}`);
+  try {
+    ctx.store.audit.settle(intent, { ok: errors.length === 0, after: { ended: ended.map((e) => e.id) }, error: errors.join('; ') || undefined });
+  } catch (err) {
+    ctx.logger.error({ err, audit: intent }, `the chaos_cleanup audit row stays pending: ${describeStoreFailure(err)}`);
+  }
+  if (failure) throw failure;
   const message =
     ended.length === 0
       ? 'no running chaos experiment to end; nothing was changed'
-      : `ended ${ended.length} experiment(s): ${ended.map((e) => `${e.id} (${e.kind} on ${e.namespace}/${e.target})`).join(', ')}${errors.length ? `; with errors: ${errors.join('; ')}` : ''}`;
+      : `ended ${ended.length} experiment(s): ${listed(ended)}${errors.length ? `; with errors: ${errors.join('; ')}` : ''}`;
   return { message, ended };
 }
 

@@ -1,6 +1,7 @@
 import { selectorToString } from '../k8s/selectors.js';
 import type { ServiceContext } from './context.js';
 import { ServiceError } from '../base/errors.js';
+import { podDeletionLimit } from './guard.js';
 import { runMutation, type MutationResult } from './mutation.js';
 import { summarizePod, type PodSummary } from './pod-summary.js';
 
@@ -20,6 +21,9 @@ export interface DeletePodBefore {
 export function deletePod(ctx: ServiceContext, input: DeletePodInput): Promise<MutationResult<DeletePodBefore, { deleted: string }>> {
   const { namespace } = input;
   const target = input.pod ? `pod/${namespace}/${input.pod}` : `deployment/${namespace}/${input.deployment ?? ''}`;
+  // The owning deployment's desired and ready replicas: the base of its disruption budget.
+  let replicas = 0;
+  let whole = false;
   return runMutation(ctx, {
     tool: 'delete_pod',
     namespace,
@@ -31,7 +35,18 @@ export function deletePod(ctx: ServiceContext, input: DeletePodInput): Promise<M
         throw new ServiceError('invalid', 'pass exactly one of pod (a pod name) or deployment (to delete a random pod of it)');
       }
     },
-    before: async () => ({ pod: summarizePod(input.pod ? await ctx.cluster.readPod(namespace, input.pod) : await pickPod(ctx, namespace, input.deployment!)) }),
+    before: async () => {
+      const pod = summarizePod(input.pod ? await ctx.cluster.readPod(namespace, input.pod) : await pickPod(ctx, namespace, input.deployment!));
+      if (pod.ownerDeployment) {
+        const d = await ctx.cluster.readDeployment(namespace, pod.ownerDeployment);
+        replicas = d.spec?.replicas ?? 0;
+        whole = (d.status?.readyReplicas ?? 0) >= replicas;
+      }
+      return { pod };
+    },
+    // However the pod is named, deletions count against its deployment's budget.
+    disruption: (b) =>
+      b.pod.ownerDeployment ? { workload: `${namespace}/${b.pod.ownerDeployment}`, pods: 1, whole, ...podDeletionLimit(ctx.config, replicas) } : undefined,
     plan: (b) =>
       `delete pod ${namespace}/${b.pod.name}${b.pod.ownerDeployment ? ` (its deployment ${b.pod.ownerDeployment} replaces it)` : ' (no controller will replace it)'}`,
     apply: async (b) => {

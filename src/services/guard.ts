@@ -1,8 +1,9 @@
 /**
  * Guardrails every mutation passes, in one place: read-only, namespace allow/protect lists, replica
- * bounds and per-target cooldown. Each refusal says what is allowed so the caller can correct itself.
+ * bounds, per-target cooldown and the per-deployment disruption budget. Each refusal says what is
+ * allowed so the caller can correct itself.
  */
-import type { Config } from '../config/schema.js';
+import { BUILTIN_PROTECTED_NAMESPACES, type Config } from '../config/schema.js';
 import type { Store } from '../store/index.js';
 import { ServiceError } from '../base/errors.js';
 
@@ -64,4 +65,67 @@ export function assertCooledDown(config: Config, store: Store, target: string, t
       },
     );
   }
+}
+
+/** A change that deletes or crashes pods of a deployment, checked against a budget over a window. */
+export interface Disruption {
+  /** `namespace/deployment` */
+  workload: string;
+  /** pods this change disrupts */
+  pods: number;
+  /** most pods of the workload that may be disrupted within the window, this change included */
+  limit: number;
+  /** how the limit was derived, for the refusal (e.g. "safety.maxDisruptedShare=0.5 of 4 replicas") */
+  reason: string;
+  /** every replica of the deployment is ready now: earlier disruptions have healed */
+  whole: boolean;
+}
+
+/**
+ * Disruptions this recent always count, however whole the deployment looks: its status lags a deletion
+ * or crash by up to a few seconds, and back-to-back or concurrent calls must not read that stale status.
+ */
+export const DISRUPTION_SETTLE_SECONDS = 30;
+
+/** The pods of a deployment with `replicas` replicas that delete_pod may disrupt per window: at least one. */
+export function podDeletionLimit(config: Config, replicas: number): Pick<Disruption, 'limit' | 'reason'> {
+  const share = config.safety.maxDisruptedShare;
+  return { limit: Math.max(1, Math.floor(share * replicas)), reason: `safety.maxDisruptedShare=${share} of ${replicas} replicas, at least 1` };
+}
+
+/** The pods of a deployment chaos may crash per window: chaos.maxShare of its replicas, at most chaos.maxPods. */
+export function chaosDisruptionLimit(config: Config, replicas: number): Pick<Disruption, 'limit' | 'reason'> {
+  const { maxShare, maxPods } = config.chaos;
+  return {
+    limit: Math.min(maxPods, Math.floor(maxShare * replicas + 1e-9)),
+    reason: `chaos.maxShare=${maxShare} of ${replicas} replicas, chaos.maxPods=${maxPods}`,
+  };
+}
+
+/**
+ * A per-deployment disruption budget, like a PodDisruptionBudget kept by SentinelOps itself: refuses a
+ * change that would take the pods of one deployment deleted or crashed (by any tool, pods named or
+ * picked) above the limit. Disruptions count for safety.disruptionWindowSeconds while the deployment is
+ * not whole again, and always for DISRUPTION_SETTLE_SECONDS; so pods replaced one after another, each
+ * replacement ready before the next, pass, and a burst does not. The audit log is the memory, like the
+ * cooldown's: intents count as soon as they are claimed.
+ */
+export function assertDisruptionBudget(config: Config, store: Store, d: Disruption, now: number): void {
+  const windowSeconds = config.safety.disruptionWindowSeconds;
+  if (windowSeconds <= 0) return;
+  const seconds = d.whole ? Math.min(DISRUPTION_SETTLE_SECONDS, windowSeconds) : windowSeconds;
+  const already = store.audit.disruptedSince(d.workload, now - seconds * 1000);
+  if (already + d.pods > d.limit) {
+    throw new ServiceError(
+      'refused',
+      `deployment ${d.workload} already had ${already} pod(s) deleted or crashed in the last ${seconds}s${d.whole ? '' : ' and is not fully ready again'}; ${d.pods} more would exceed its disruption budget of ${d.limit} (${d.reason}, over safety.disruptionWindowSeconds=${windowSeconds}). Wait until its replacements are ready.`,
+    );
+  }
+}
+
+/** The warning to log at start when built-in protected namespaces were opted out of; undefined otherwise. */
+export function unprotectedWarning(config: Config): string | undefined {
+  const removed = BUILTIN_PROTECTED_NAMESPACES.filter((n) => !config.safety.protectedNamespaces.includes(n));
+  if (removed.length === 0) return undefined;
+  return `safety.unprotectNamespaces removes built-in protected namespace(s) ${removed.join(', ')}: tools may change them`;
 }

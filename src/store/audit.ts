@@ -1,6 +1,9 @@
 /**
  * The audit log: one row per mutating call, including refused and dry-run calls, with the state before
- * and after. Rows are only ever appended.
+ * and after. A change is written down before it is made: `claim` checks the guardrails and inserts a
+ * pending intent in one IMMEDIATE transaction (atomic against other calls of this process and against
+ * other processes sharing the file), `settle` records the outcome. A row left pending is a change whose
+ * outcome nobody recorded (the process died in between). Rows are never deleted.
  */
 import type { Db } from './db.js';
 import type { AuditEntry } from './types.js';
@@ -16,6 +19,19 @@ export interface AuditInput {
   error?: string;
   dryRun?: boolean;
   at?: number;
+  /** `namespace/deployment` whose pods the change disrupts (deletes or crashes) */
+  workload?: string;
+  /** how many of the workload's pods it disrupts */
+  pods?: number;
+}
+
+/** An intent: the change about to be made; settled later with its outcome. */
+export type IntentInput = Omit<AuditInput, 'ok' | 'error' | 'after' | 'dryRun'>;
+
+export interface Settlement {
+  ok: boolean;
+  after?: unknown;
+  error?: string;
 }
 
 export interface AuditQuery {
@@ -38,6 +54,9 @@ interface Row {
   ok: number;
   error: string | null;
   dry_run: number;
+  pending: number;
+  workload: string | null;
+  pods: number;
 }
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
@@ -48,9 +67,64 @@ export class AuditRepository {
     private readonly now: () => number,
   ) {}
 
+  /** A settled row: a refusal, a dry run, or a call that is not a cluster change. */
   record(e: AuditInput): AuditEntry {
+    return this.insert(e, false);
+  }
+
+  /**
+   * Runs `check` (the guardrails, reading lastChangeAt / disruptedSince) and, when it does not throw,
+   * inserts a pending intent row, in one IMMEDIATE transaction: no other call, in this process or
+   * another one on the same file, can pass the same check before this row is visible.
+   */
+  claim(e: IntentInput, check: () => void): AuditEntry {
+    return this.db
+      .transaction(() => {
+        check();
+        return this.insert({ ...e, ok: false }, true);
+      })
+      .immediate();
+  }
+
+  /** Records the outcome of a claimed intent. False when the row was not pending (settled already). */
+  settle(id: number, s: Settlement): boolean {
     const info = this.db
-      .prepare(`INSERT INTO audit (at, caller, tool, target, arguments, before, after, ok, error, dry_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare('UPDATE audit SET pending = 0, ok = ?, after = ?, error = ? WHERE seq = ? AND pending = 1')
+      .run(s.ok ? 1 : 0, json(s.after), s.error ?? null, id);
+    return info.changes === 1;
+  }
+
+  /**
+   * Time of the last real (not dry-run) change of `target` by `tool`, in epoch ms: successful or still
+   * pending, since a pending row may be a change in flight or one whose outcome was lost.
+   */
+  lastChangeAt(target: string, tool: string): number | undefined {
+    const row = this.db
+      .prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND tool = ? AND (ok = 1 OR pending = 1) AND dry_run = 0')
+      .get(target, tool) as {
+      at: number | null;
+    };
+    return row.at ?? undefined;
+  }
+
+  /** Pods of `workload` disrupted by real changes (successful or pending) since `since`, whatever the tool. */
+  disruptedSince(workload: string, since: number): number {
+    const row = this.db
+      .prepare('SELECT COALESCE(SUM(pods), 0) AS n FROM audit WHERE workload = ? AND at >= ? AND (ok = 1 OR pending = 1) AND dry_run = 0')
+      .get(workload, since) as { n: number };
+    return row.n;
+  }
+
+  get(id: number): AuditEntry | undefined {
+    const row = this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(id) as Row | undefined;
+    return row && toEntry(row);
+  }
+
+  private insert(e: AuditInput, pending: boolean): AuditEntry {
+    const info = this.db
+      .prepare(
+        `INSERT INTO audit (at, caller, tool, target, arguments, before, after, ok, error, dry_run, pending, workload, pods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
       .run(
         e.at ?? this.now(),
         e.caller,
@@ -62,16 +136,11 @@ export class AuditRepository {
         e.ok ? 1 : 0,
         e.error ?? null,
         e.dryRun ? 1 : 0,
+        pending ? 1 : 0,
+        e.workload ?? null,
+        e.pods ?? 0,
       );
-    return toEntry(this.db.prepare('SELECT * FROM audit WHERE seq = ?').get(Number(info.lastInsertRowid)) as Row);
-  }
-
-  /** Time of the last successful real (not dry-run) change of `target` by `tool`, in epoch ms. */
-  lastChangeAt(target: string, tool: string): number | undefined {
-    const row = this.db.prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND tool = ? AND ok = 1 AND dry_run = 0').get(target, tool) as {
-      at: number | null;
-    };
-    return row.at ?? undefined;
+    return this.get(Number(info.lastInsertRowid))!;
   }
 
   /** Newest first. */
@@ -101,5 +170,8 @@ function toEntry(r: Row): AuditEntry {
     ok: r.ok === 1,
     error: r.error,
     dryRun: r.dry_run === 1,
+    pending: r.pending === 1,
+    workload: r.workload,
+    pods: r.pods,
   };
 }

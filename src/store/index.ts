@@ -11,7 +11,8 @@ import { UsageSampleRepository } from './usage-samples.js';
 
 export * from './types.js';
 export type { IncidentEvent, OpenIncidentInput, ActionInput, IncidentUpdate, IncidentQuery } from './incidents.js';
-export type { AuditInput, AuditQuery } from './audit.js';
+export type { AuditInput, AuditQuery, IntentInput, Settlement } from './audit.js';
+export { describeStoreFailure, StoreOpenError } from './db.js';
 export type { ReplicaSampleInput, ReplicaQuery } from './replica-history.js';
 export type { UsageSampleRecord, UsageSampleInput, UsageQuery } from './usage-samples.js';
 export { CHAOS_KINDS, CHAOS_STATES } from './chaos-experiments.js';

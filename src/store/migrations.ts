@@ -103,4 +103,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX chaos_experiments_state ON chaos_experiments (state, expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'audit intents (pending rows), per-workload disruption, store probe',
+    sql: `
+      ALTER TABLE audit ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE audit ADD COLUMN workload TEXT;
+      ALTER TABLE audit ADD COLUMN pods INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX audit_workload ON audit (workload, at);
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];

@@ -44,6 +44,9 @@ export const AuditEntrySchema = z.object({
   ok: z.boolean(),
   error: z.string().nullable(),
   dryRun: z.boolean(),
+  pending: z.boolean().describe('an intent whose outcome is not recorded yet: a change in flight, or one a crash interrupted'),
+  workload: z.string().nullable().describe('namespace/deployment whose pods the change disrupts'),
+  pods: z.number().int().describe('pods of the workload it disrupts (deleted or crashed)'),
 });
 
 export const ReplicaSampleSchema = z.object({

@@ -36,8 +36,9 @@ interface ChaosResult {
 let h: SimHarness;
 beforeAll(async () => {
   h = await startSimHarness(
-    // kube-system is listed on purpose: a protected namespace stays off-limits even then.
-    { chaos: { enabled: true, allowedNamespaces: ['demo', 'kube-system'] }, safety: { cooldownSeconds: 0 } },
+    // kube-system is listed on purpose: a protected namespace stays off-limits even then. No cooldown and no
+    // disruption budget: these tests crash the same deployment back to back (test/hardening covers both).
+    { chaos: { enabled: true, allowedNamespaces: ['demo', 'kube-system'] }, safety: { cooldownSeconds: 0, disruptionWindowSeconds: 0 } },
     { kubelet: FAST_KUBELET },
   );
 }, 30_000);

@@ -43,7 +43,7 @@ export async function mountRest(base: SimBackedDeps, patch: ConfigPatch = {}, op
 }
 
 export async function startRestBase(overrides: Record<string, unknown> = {}): Promise<SimBackedDeps> {
-  return startSimDeps({ http: { port: 0 }, safety: { cooldownSeconds: 0 }, ...overrides });
+  return startSimDeps({ http: { port: 0 }, safety: { cooldownSeconds: 0, disruptionWindowSeconds: 0 }, ...overrides });
 }
 
 export interface Answer<T = any> {
