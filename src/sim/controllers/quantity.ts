@@ -1,5 +1,5 @@
 /**
- * The simulator's quantity helpers: printing millicores and bytes back as quantities, and a container's or pod's
+ * The simulator's quantity helpers: printing millicores back as a quantity, and a container's or pod's
  * requests the way the API server defaults them. Parsing is base/quantity.ts, the one parser.
  */
 import { cpuMillicores, memoryBytes } from '../../base/quantity.js';
@@ -9,19 +9,7 @@ export function formatCpu(millicores: number): string {
   return m % 1000 === 0 ? String(m / 1000) : `${m}m`;
 }
 
-export function formatMemory(bytes: number): string {
-  const b = Math.round(bytes);
-  for (const [suffix, size] of [
-    ['Gi', 1024 ** 3],
-    ['Mi', 1024 ** 2],
-    ['Ki', 1024],
-  ] as const) {
-    if (b % size === 0 && b >= size) return `${b / size}${suffix}`;
-  }
-  return String(b);
-}
-
-/** Sum of one resource over a pod's containers' requests (or limits); undefined limits stay undefined. */
+/** A container's requests and limits in millicores and bytes; a limit that is not set stays undefined. */
 export interface ContainerResources {
   cpuRequest: number;
   memRequest: number;
@@ -43,6 +31,7 @@ export function containerResources(c: { resources?: { requests?: Record<string, 
   };
 }
 
+/** A pod's requests: the sum over its containers. */
 export function podRequests(pod: { spec?: { containers?: unknown[] } }): { cpu: number; mem: number } {
   let cpu = 0;
   let mem = 0;
