@@ -39,9 +39,10 @@ const MAX_INT64 = 2n ** 63n - 1n;
 /**
  * Sign, digits before and after the point, and a suffix made of suffix letters, an optional sign and digits. This is
  * upstream's first, permissive split: a number may have no digits at all ("", ".", "+", "Mi"), and the suffix is
- * checked afterwards.
+ * checked afterwards. The number takes every digit it can, so a suffix starts with a letter or a sign; writing it
+ * that way leaves the expression nothing to backtrack over on long inputs.
  */
-const SPLIT = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*[+-]?\d*)$/;
+const SPLIT = /^([+-]?)(\d*)(?:\.(\d*))?((?:[eEinumkKMGTP]+[+-]?|[+-])\d*)?$/;
 
 /** Parses a quantity string exactly as ParseQuantity does (no surrounding whitespace allowed); throws QuantityError. */
 export function parseQuantity(text: string): Quantity {

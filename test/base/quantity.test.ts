@@ -228,6 +228,16 @@ describe('parseQuantity: what issue 11 found the old parsers got wrong', () => {
   });
 });
 
+describe('long inputs', () => {
+  it('fail or parse in linear time (no backtracking blow-up)', () => {
+    const digits = '1'.repeat(100_000);
+    const t0 = performance.now();
+    for (const s of [`${digits}x`, `${digits}.${digits}.`, `${digits}e${digits}`, `${'k'.repeat(100_000)}1x`]) expect(isQuantity(s)).toBe(false);
+    expect(parseQuantity(`${digits}m`).exponent).toBe(-3);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+});
+
 describe('values: MilliValue and Value round up, as upstream', () => {
   it.each([
     ['100n', 1, 1],
