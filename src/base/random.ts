@@ -1,6 +1,7 @@
 /**
- * Seeded pseudo-random numbers for the simulator. Every random choice (jitter, uids, container ids, which
- * pod a fault hits) draws from one of these, so the same seed and the same clock give the same cluster.
+ * Seeded pseudo-random numbers, one algorithm for the whole project (mulberry32 over a splitmix-mixed seed).
+ * Every random choice of the simulator (jitter, uids, container ids, which pod a fault hits) and of the tools in
+ * tests and rehearsals (seededRandom) draws from one of these, so the same seed and clock give the same run.
  */
 export class Rng {
   private state: number;
@@ -86,14 +87,8 @@ export function noiseAt(key: number, i: number): number {
   return (i === 0 ? key : mix32(key ^ mix32(i >>> 0))) / 4294967296;
 }
 
-/** A small deterministic generator (mulberry32) for seeded randomness. */
+/** `Math.random`'s shape over an Rng: the tools' seeded randomness draws from the simulator's one generator. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }

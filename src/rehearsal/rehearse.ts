@@ -20,7 +20,7 @@ import { type Logger, silentLogger } from '../base/log.js';
 import { createRuntime } from '../app/runtime.js';
 import { seededRandom } from '../base/random.js';
 import { startSimulator, type Simulator } from '../sim/cluster.js';
-import { cpuMillis } from '../sim/controllers/quantity.js';
+import { cpuMillicores } from '../base/quantity.js';
 import { deploymentKeyOfPod } from '../sim/controllers/pods.js';
 import { R } from '../sim/resources.js';
 import { playScenario } from './scenario-player.js';
@@ -206,7 +206,7 @@ function sampleCluster(sim: Simulator, keys: readonly string[], at: number): Sam
       image?: string;
       resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
     }[];
-    const capacity = containers.reduce((n, c) => n + cpuMillis(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
+    const capacity = containers.reduce((n, c) => n + cpuMillicores(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
     const podRestarts: Record<string, number> = {};
     for (const p of pods) {
       if (p.metadata.namespace !== ns || deploymentKeyOfPod(sim.store, p) !== key) continue;

@@ -3,6 +3,7 @@
  * report of issue #5. Each sample holds until the next one (the last until the end of the run), so the figures
  * are exact integrals of what the sampler saw. Times in the report are seconds since the scenario started.
  */
+import { mttr } from '../base/stats.js';
 
 export interface DeploymentSample {
   /** spec.replicas: what the deployment is paying for. */
@@ -135,13 +136,6 @@ export function accountDeployments(samples: readonly Sample[], endedAt: number):
   return out;
 }
 
-/** Nearest-rank percentile of an ascending list. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
-}
-
 export function buildReport(input: ReportInput): RehearsalReport {
   const rel = (ms: number) => round((ms - input.startedAt) / 1000);
   const incidents = input.incidents.map((i) => ({
@@ -163,8 +157,7 @@ export function buildReport(input: ReportInput): RehearsalReport {
           j.detectedAt - i.resolvedAt! <= RECURRENCE_WINDOW_SECONDS * 1000,
       ),
   );
-  const mttrs = resolved.map((i) => (i.resolvedAt! - i.detectedAt) / 1000).sort((a, b) => a - b);
-  const mean = mttrs.length ? round(mttrs.reduce((a, b) => a + b, 0) / mttrs.length) : null;
+  const { mean, p50, p95 } = mttr(resolved.map((i) => ({ detectedAt: i.detectedAt, resolvedAt: i.resolvedAt! })));
   return {
     scenario: input.scenario,
     policy: input.policy,
@@ -178,7 +171,7 @@ export function buildReport(input: ReportInput): RehearsalReport {
       escalated: input.incidents.filter((i) => i.outcome === 'escalated').length,
       successful: successful.length,
       resolutionRate: input.incidents.length ? round(resolved.length / input.incidents.length, 4) : null,
-      mttrSeconds: { mean, p50: percentile(mttrs, 50), p95: percentile(mttrs, 95) },
+      mttrSeconds: { mean, p50, p95 },
       actions: input.actions.length,
     },
     deployments: accountDeployments(input.samples, input.endedAt),

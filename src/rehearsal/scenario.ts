@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { isQuantity } from '../sim/controllers/quantity.js';
+import { isQuantity } from '../base/quantity.js';
 import { AgentConfigSchema } from '../config/schema.js';
 import { parseDuration } from '../base/duration.js';
 import { type LoadCurve, demandAt } from './load.js';

@@ -77,10 +77,3 @@ export function costFigures(c: CostLine, p: Prices) {
     idleMemoryHourly: roundHourly(c.idleMemoryHourly),
   };
 }
-
-/** Nearest-rank percentile of a non-empty list (p in 0..100). */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { ServiceContext } from './context.js';
-import { cpuHourlyOf, memoryHourlyOf, percentile, pricesOf, roundMonthly } from './cost-model.js';
+import { percentile } from '../base/stats.js';
+import { cpuHourlyOf, memoryHourlyOf, pricesOf, roundMonthly } from './cost-model.js';
 import { observeWorkloads, recordObservation, type ObservedWorkload, type ObserveInput } from './cost-observe.js';
 import { PricesSchema } from './cost-report.js';
 
@@ -129,8 +130,9 @@ export function recommend(
   hourlyOf: (cpuMillicores: number, memoryBytes: number) => number,
   hoursPerMonth: number,
 ): Recommendation {
-  const cpuObserved = percentile(cpuValues, 95);
-  const memObserved = percentile(memValues, 95);
+  // Never null: the caller skips workloads without readings.
+  const cpuObserved = percentile(cpuValues, 95) ?? 0;
+  const memObserved = percentile(memValues, 95) ?? 0;
   const cpuRec = Math.max(policy.minCpu, Math.ceil((cpuObserved * policy.headroom) / 5) * 5);
   const memRec = Math.max(policy.minMemory, Math.ceil((memObserved * policy.headroom) / MIB) * MIB);
   const cpuReq = w.templateCpuRequestMillicores;

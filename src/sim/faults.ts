@@ -15,7 +15,8 @@ import { isoSeconds } from './controllers/context.js';
 import type { Kubelet } from './controllers/kubelet.js';
 import type { NodeLifecycle } from './controllers/nodes.js';
 import { deploymentKeyOfPod, splitKey } from './controllers/pods.js';
-import { cpuMillis, formatCpu, isQuantity, memBytes } from './controllers/quantity.js';
+import { cpuMillicores, isQuantity, memoryBytes } from '../base/quantity.js';
+import { formatCpu } from './controllers/quantity.js';
 import { ApiError } from './errors.js';
 import type { Rng } from '../base/random.js';
 import { R } from './resources.js';
@@ -273,15 +274,15 @@ export class FaultInjector implements FaultApi {
       case 'unschedulable-rollout': {
         const d = this.deployment(spec);
         const c = this.container(d, undefined);
-        const biggest = Math.max(0, ...this.deps.store.all(R.nodes).map((n) => cpuMillis(n.status?.allocatable?.cpu)));
+        const biggest = Math.max(0, ...this.deps.store.all(R.nodes).map((n) => cpuMillicores(n.status?.allocatable?.cpu)));
         const cpu = spec.cpu ?? formatCpu(Math.max(2 * biggest, 1000));
         this.rollout(d, id, 'unschedulable-rollout', (t) => {
           const ct = t.spec.containers.find((x: { name: string }) => x.name === c.name);
           ct.resources ??= {};
           ct.resources.requests = { ...(ct.resources.requests ?? {}), cpu, ...(spec.memory ? { memory: spec.memory } : {}) };
           // Keep limits >= requests so the template stays valid.
-          if (ct.resources.limits?.cpu !== undefined && cpuMillis(ct.resources.limits.cpu) < cpuMillis(cpu)) ct.resources.limits.cpu = cpu;
-          if (spec.memory && ct.resources.limits?.memory !== undefined && memBytes(ct.resources.limits.memory) < memBytes(spec.memory))
+          if (ct.resources.limits?.cpu !== undefined && cpuMillicores(ct.resources.limits.cpu) < cpuMillicores(cpu)) ct.resources.limits.cpu = cpu;
+          if (spec.memory && ct.resources.limits?.memory !== undefined && memoryBytes(ct.resources.limits.memory) < memoryBytes(spec.memory))
             ct.resources.limits.memory = spec.memory;
         });
         return { target: keyOf(d), detail: { container: c.name, cpu, ...(spec.memory ? { memory: spec.memory } : {}) }, undo: () => undefined };

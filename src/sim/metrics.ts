@@ -7,7 +7,8 @@
 import type { Clock } from '../base/clock.js';
 import { isoSeconds } from './controllers/context.js';
 import { controllerOf, getCondition } from './controllers/pods.js';
-import { containerResources, cpuMillis, memBytes } from './controllers/quantity.js';
+import { cpuMillicores, memoryBytes } from '../base/quantity.js';
+import { containerResources } from './controllers/quantity.js';
 import { R } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { KObject } from './types.js';
@@ -253,8 +254,8 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
       ['kube_node_status_allocatable', n.status?.allocatable],
     ] as const) {
       if (!res) continue;
-      e.sample(fam, { node, resource: 'cpu', unit: 'core' }, cpuMillis(res.cpu) / 1000);
-      e.sample(fam, { node, resource: 'memory', unit: 'byte' }, memBytes(res.memory));
+      e.sample(fam, { node, resource: 'cpu', unit: 'core' }, cpuMillicores(res.cpu) / 1000);
+      e.sample(fam, { node, resource: 'memory', unit: 'byte' }, memoryBytes(res.memory));
       e.sample(fam, { node, resource: 'pods', unit: 'integer' }, Number(res.pods ?? 0));
     }
     e.sample('kube_node_spec_unschedulable', { node }, n.spec?.unschedulable ? 1 : 0);

@@ -13,7 +13,8 @@
  * reset when the container restarts, like a cgroup's counters.
  */
 import type { Clock, TimerHandle } from '../base/clock.js';
-import { cpuMillis, containerResources, type ContainerResources } from './controllers/quantity.js';
+import { cpuMillicores } from '../base/quantity.js';
+import { containerResources, type ContainerResources } from './controllers/quantity.js';
 import { controllerOf, getCondition, splitKey } from './controllers/pods.js';
 import { noise, noiseAt, noiseKey } from '../base/random.js';
 import { R } from './resources.js';
@@ -425,6 +426,6 @@ function defaultDemand(d: KObject, utilization: number): number {
   const replicas = Math.max(1, Number(d.spec?.replicas ?? 1));
   let perPod = 0;
   for (const c of (d.spec?.template?.spec?.containers ?? []) as Record<string, any>[])
-    perPod += cpuMillis(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
+    perPod += cpuMillicores(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu);
   return replicas * (perPod || 100) * utilization;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DeploymentSample, type IncidentRecord, accountDeployments, buildReport, percentile } from '../../src/rehearsal/report.js';
+import { type DeploymentSample, type IncidentRecord, accountDeployments, buildReport } from '../../src/rehearsal/report.js';
 
 const S = 1_000_000;
 const at = (s: number) => S + s * 1000;
@@ -49,16 +49,6 @@ describe('accountDeployments', () => {
     const r = accountDeployments([{ at: at(0), deployments: { 'demo/web': dep({ demandMillicores: 600 }) } }], at(10));
     expect(r['demo/web']!.overloadSeconds).toBe(0);
   });
-});
-
-describe('percentile', () => {
-  it.each([
-    [[], 50, null],
-    [[7], 95, 7],
-    [[1, 2, 3, 4], 50, 2],
-    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100], 95, 19],
-    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100], 100, 100],
-  ] as Array<[number[], number, number | null]>)('%j p%s → %s', (list, p, want) => expect(percentile(list, p)).toBe(want));
 });
 
 describe('buildReport', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, podCost } from '../../src/services/cost-model.js';
+import { podCost } from '../../src/services/cost-model.js';
 import { savingsOf } from '../../src/services/cost-savings.js';
 
 const prices = { cpuHourly: 0.031611, gbHourly: 0.004237, hoursPerMonth: 730 };
@@ -25,15 +25,6 @@ describe('podCost', () => {
     expect(c.hourly).toBeCloseTo(hourly, 9);
     expect(c.idleHourly).toBeCloseTo(idle, 9);
   });
-});
-
-describe('percentile (nearest rank)', () => {
-  it.each([
-    [[5], 95, 5],
-    [[1, 2, 3, 4, 100], 95, 100],
-    [Array.from({ length: 20 }, (_, i) => i + 1), 95, 19],
-    [[3, 1, 2], 50, 2],
-  ])('%j p%d = %d', (values, p, expected) => expect(percentile(values, p)).toBe(expected));
 });
 
 describe('savingsOf', () => {

@@ -215,7 +215,7 @@ describe('metrics aggregation', () => {
   it('parses quantities', () => {
     expect(cpuMillicores('250m')).toBe(250);
     expect(cpuMillicores('1.5')).toBe(1500);
-    expect(cpuMillicores('100000n')).toBe(0);
+    expect(cpuMillicores('100000n')).toBe(1); // 0.1m, rounded up as the API server's MilliValue
     expect(memoryBytes('128Mi')).toBe(134217728);
     expect(memoryBytes('1G')).toBe(1e9);
     expect(memoryBytes('junk')).toBe(0);

@@ -206,6 +206,40 @@ describe('create, get, update, delete', () => {
     expect(store.list(R.deployments, { namespace: 'demo' }).items).toHaveLength(0);
   });
 
+  it('admits the resource quantities a real API server admits and refuses the rest (base/quantity.ts, the one parser)', async () => {
+    const pod = (name: string, resources: unknown) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox', resources }] } });
+    const admitted = ['100n', '250u', '1E', '1e3', '1.5Gi', '.5', '1.', ' 2 ', 3];
+    for (const [i, q] of admitted.entries()) {
+      const r = await call('POST', `${NS}/pods`, pod(`ok-${i}`, { requests: { cpu: q } }));
+      expect({ q, status: r.status }).toEqual({ q, status: 201 });
+    }
+    const refused: [unknown, string][] = [
+      ['1K', "unable to parse quantity's suffix"],
+      ['1e3m', "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+      ['-1m', 'must be greater than or equal to 0'],
+      [true, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    ];
+    for (const [i, [q, message]] of refused.entries()) {
+      const r = await call('POST', `${NS}/pods`, pod(`bad-${i}`, { requests: { cpu: q } }));
+      expect({ q, status: r.status, cause: r.body?.details?.causes?.[0] }).toEqual({
+        q,
+        status: 422,
+        cause: { reason: 'FieldValueInvalid', field: 'spec.containers[0].resources.requests[cpu]', message: `Invalid value: ${JSON.stringify(q)}: ${message}` },
+      });
+    }
+    // Compared exactly, not as floats: 1500m equals 1.5, and 1001m is more than 1.
+    const equal = await call('POST', `${NS}/pods`, pod('equal', { requests: { cpu: '1500m', memory: '1Gi' }, limits: { cpu: '1.5', memory: '1073741824' } }));
+    expect(equal.body.status.qosClass).toBe('Guaranteed');
+    const over = await call('POST', `${NS}/pods`, pod('over', { requests: { cpu: '1001m' }, limits: { cpu: '1' } }));
+    expect(over.status).toBe(422);
+    expect(
+      store
+        .list(R.pods, { namespace: 'demo' })
+        .items.map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual([...admitted.map((_, i) => `ok-${i}`), 'equal'].sort());
+  });
+
   it('refuses bodies over the limit with 413 and unsupported media types with 415', async () => {
     const big = { metadata: { name: 'big' }, data: { blob: 'x'.repeat(70 * 1024) } };
     const r = await call('POST', `${NS}/configmaps`, big);

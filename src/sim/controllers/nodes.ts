@@ -13,7 +13,8 @@ import { isoSeconds, type SimContext } from './context.js';
 import type { Kubelet } from './kubelet.js';
 import { deletePodGracefully, getCondition, setCondition, type Condition } from './pods.js';
 import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './pod-template.js';
-import { cpuMillis, formatCpu, memBytes } from './quantity.js';
+import { cpuMillicores, memoryBytes } from '../../base/quantity.js';
+import { formatCpu } from './quantity.js';
 import { POD_CONDITION_ORDER } from './scheduler.js';
 
 const LEASE_MS = 10_000;
@@ -68,8 +69,8 @@ export class NodeLifecycle {
   createNode(spec: NodeSpec, index: number): KObject {
     const { store, clock } = this.ctx;
     const now = isoSeconds(clock.now());
-    const cpu = formatCpu(cpuMillis(spec.cpu));
-    const memKi = `${Math.floor(memBytes(spec.memory) / 1024)}Ki`;
+    const cpu = formatCpu(cpuMillicores(spec.cpu));
+    const memKi = `${Math.floor(memoryBytes(spec.memory) / 1024)}Ki`;
     const resources = { cpu, memory: memKi, pods: String(spec.pods ?? 110), 'ephemeral-storage': '102626232Ki', 'hugepages-2Mi': '0' };
     const ip = `10.0.${Math.floor(index / 250)}.${(index % 250) + 10}`;
     const node = store.create(R.nodes, {

@@ -10,7 +10,8 @@ import { R } from '../resources.js';
 import type { KObject } from '../types.js';
 import type { SimContext } from './context.js';
 import { getCondition, podKey, setCondition, splitKey } from './pods.js';
-import { cpuMillis, memBytes, podRequests } from './quantity.js';
+import { cpuMillicores, memoryBytes } from '../../base/quantity.js';
+import { podRequests } from './quantity.js';
 import { WorkQueue } from './queue.js';
 
 const SOURCE = { component: 'default-scheduler' };
@@ -134,8 +135,8 @@ export class Scheduler {
       }
       const alloc = node.status?.allocatable ?? {};
       const u = this.usage.get(node.metadata.name) ?? { cpu: 0, mem: 0, pods: 0 };
-      const cpuFree = 1 - (u.cpu + req.cpu) / Math.max(1, cpuMillis(alloc.cpu));
-      const memFree = 1 - (u.mem + req.mem) / Math.max(1, memBytes(alloc.memory));
+      const cpuFree = 1 - (u.cpu + req.cpu) / Math.max(1, cpuMillicores(alloc.cpu));
+      const memFree = 1 - (u.mem + req.mem) / Math.max(1, memoryBytes(alloc.memory));
       const score = (cpuFree + memFree) / 2;
       if (!best || score > best.score) best = { node: node.metadata.name, score };
     }
@@ -192,8 +193,8 @@ export class Scheduler {
     const u = this.usage.get(node.metadata.name) ?? { cpu: 0, mem: 0, pods: 0 };
     const out: string[] = [];
     if (u.pods + 1 > Number(alloc.pods ?? 110)) out.push('Too many pods');
-    if (req.cpu > 0 && u.cpu + req.cpu > cpuMillis(alloc.cpu)) out.push('Insufficient cpu');
-    if (req.mem > 0 && u.mem + req.mem > memBytes(alloc.memory)) out.push('Insufficient memory');
+    if (req.cpu > 0 && u.cpu + req.cpu > cpuMillicores(alloc.cpu)) out.push('Insufficient cpu');
+    if (req.mem > 0 && u.mem + req.mem > memoryBytes(alloc.memory)) out.push('Insufficient memory');
     return out;
   }
 }

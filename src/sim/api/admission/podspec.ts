@@ -3,7 +3,7 @@
  * ReplicaSets, with the defaults the real API server applies (so `kubectl get -o yaml` looks familiar and
  * template hashes computed by controllers see the same fields a real cluster would store).
  */
-import { isQuantity, parseQuantity } from './quantity.js';
+import { compareQuantities, QuantityError, quantityOf, readQuantity } from '../../../base/quantity.js';
 import { type Causes, DNS1123_LABEL, deepEqual, isInt } from './validation.js';
 
 type Obj = Record<string, any>;
@@ -67,7 +67,9 @@ export function qosClass(spec: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
     const limits: Obj = c.resources?.limits ?? {};
     if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
     for (const r of ['cpu', 'memory']) {
-      if (limits[r] === undefined || parseQuantity(requests[r] ?? limits[r]) !== parseQuantity(limits[r])) guaranteed = false;
+      const limit = quantityOf(limits[r]);
+      const request = requests[r] === undefined ? limit : quantityOf(requests[r]);
+      if (limit === undefined || request === undefined || compareQuantities(request, limit) !== 0) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -85,17 +87,18 @@ function validateResources(c: Obj, path: string, causes: Causes): void {
       causes.invalid(`${path}.${kind}`, m, 'must be a map of resource name to quantity');
       continue;
     }
-    for (const [name, q] of Object.entries(m)) {
-      if (!isQuantity(q))
-        causes.invalid(`${path}.${kind}[${name}]`, q, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
-      else if (parseQuantity(q) < 0) causes.invalid(`${path}.${kind}[${name}]`, q, 'must be greater than or equal to 0');
+    for (const [name, v] of Object.entries(m)) {
+      const q = readQuantity(v);
+      if (q instanceof QuantityError) causes.invalid(`${path}.${kind}[${name}]`, v, q.message);
+      else if (q.mantissa < 0n) causes.invalid(`${path}.${kind}[${name}]`, v, 'must be greater than or equal to 0');
     }
   }
   if (isObj(res.requests) && isObj(res.limits)) {
-    for (const [name, q] of Object.entries(res.requests)) {
-      const limit = res.limits[name];
-      if (limit !== undefined && isQuantity(q) && isQuantity(limit) && parseQuantity(q) > parseQuantity(limit))
-        causes.invalid(`${path}.requests`, q, `must be less than or equal to ${name} limit of ${limit}`);
+    for (const [name, v] of Object.entries(res.requests)) {
+      const request = quantityOf(v);
+      const limit = quantityOf(res.limits[name]);
+      if (request !== undefined && limit !== undefined && compareQuantities(request, limit) > 0)
+        causes.invalid(`${path}.requests`, v, `must be less than or equal to ${name} limit of ${res.limits[name]}`);
     }
   }
 }
