@@ -57,7 +57,7 @@ export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 export interface AgentControl {
   status(): AgentStatus;
-  /** dryRun: decide and ask the server for the plan of each action, record nothing, change nothing. */
+  /** dryRun: decide and ask the server for the plan of each action (audited as dry runs); no incident, no change. */
   runCycleJson(opts: { dryRun: boolean; trigger: string }): Promise<CycleJson>;
   /** Runs a cycle as soon as possible (debounced), e.g. when an Alertmanager alert fires. */
   trigger?(reason: string): void;
