@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the control-plane binaries from Go modules into $SENTINELOPS_CACHE, keyed by version.
-# Usage: build.sh [k8s|etcd|kwok|metrics-server]...   (default: all four)
+# Usage: build.sh [k8s|etcd|kwok|metrics-server|helm]...   (default: the four control-plane components;
+# helm is built only when named, since only test/deploy needs it)
 # A component is rebuilt only when its bin/.complete stamp is missing, so a warm run takes well under a second.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +40,19 @@ k8s_ldflags() {
   local v=${K8S_VERSION#v} p=k8s.io/component-base/version
   local major=${v%%.*} rest=${v#*.}; local minor=${rest%%.*}
   echo "-X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=$major -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+}
+
+# helm's release stamps: its version (else the bare "v3.22" of the source tree), and the Kubernetes version that
+# `helm template`/`lint` assume, which its Makefile derives from client-go v0.X.Y as 1.X (without it, v1.20, and
+# a chart's kubeVersion constraint fails).
+helm_ldflags() {
+  local cg minor
+  cg=$(sed -n 's/^\t*k8s.io\/client-go \(v[0-9.]*\).*/\1/p' "$HERE/build/helm/go.mod")
+  minor=$(echo "$cg" | cut -d. -f2)
+  [[ -n $minor ]] || { log "helm: no k8s.io/client-go version in build/helm/go.mod"; exit 1; }
+  echo "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor" \
+    "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
 }
 
 # kwok's behaviour is data: Stage objects (node-initialize, node-heartbeat-with-lease, pod-ready,
@@ -95,7 +109,9 @@ build_one() {
       kwok_config ;;
     metrics-server)
       build_component metrics-server "$METRICS_SERVER_BIN" "" sigs.k8s.io/metrics-server/cmd/metrics-server ;;
-    *) log "unknown component: $1 (k8s|etcd|kwok|metrics-server)"; exit 2 ;;
+    helm)
+      build_component helm "$HELM_BIN" "$(helm_ldflags)" helm.sh/helm/v3/cmd/helm ;;
+    *) log "unknown component: $1 (k8s|etcd|kwok|metrics-server|helm)"; exit 2 ;;
   esac
 }
 
