@@ -92,6 +92,11 @@ export function parseToolArgs(tool: AnyTool, raw: unknown): Record<string, unkno
       unknown.slice(0, MAX_LISTED).map((k) => ({ path: [clip(k, 60)], message: `unknown argument; accepted: ${acceptedText}` })),
     );
   }
+  const badText = textProblem(value as Record<string, unknown>, new Set(tool.multiLineArgs ?? []));
+  if (badText) {
+    const message = `argument "${badText.key}" ${badText.problem}. Nothing was changed.`;
+    throw new InvalidArgumentsError(message, [{ path: [badText.key], message }]);
+  }
   let parsed: z.SafeParseReturnType<unknown, Record<string, unknown>>;
   try {
     parsed = tool.input.strict().safeParse(value);
@@ -111,6 +116,35 @@ export function parseToolArgs(tool: AnyTool, raw: unknown): Record<string, unkno
     throw new InvalidArgumentsError(`invalid arguments for ${tool.name}: ${listed.join('; ')}${more}. Nothing was changed.`, issues);
   }
   return parsed.data;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters refused
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LINE_BREAK = /[\r\n\t\u2028\u2029]/;
+/** bidirectional overrides and isolates: they make text display differently from what it says */
+const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** strings checked per call; deeper or larger documents are left to the schema's own limits */
+const MAX_CHECKED_VALUES = 10_000;
+
+/**
+ * The first string argument (or nested string) carrying characters no argument may hold: control
+ * characters, bidirectional overrides, and line breaks outside the tool's multi-line arguments.
+ */
+function textProblem(args: Record<string, unknown>, multiLine: ReadonlySet<string>): { key: string; problem: string } | undefined {
+  const stack: { key: string; v: unknown; top: boolean }[] = Object.entries(args).map(([key, v]) => ({ key, v, top: true }));
+  let seen = 0;
+  while (stack.length && seen++ < MAX_CHECKED_VALUES) {
+    const { key, v, top } = stack.pop()!;
+    if (typeof v === 'string') {
+      const at = (re: RegExp) => `U+${v.match(re)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      if (CONTROL.test(v)) return { key, problem: `contains a control character (${at(CONTROL)})` };
+      if (BIDI.test(v)) return { key, problem: `contains a bidirectional-override character (${at(BIDI)})` };
+      if (top && !multiLine.has(key) && LINE_BREAK.test(v)) return { key, problem: 'must be one line (it contains a line break or tab)' };
+    } else if (v !== null && typeof v === 'object') {
+      for (const child of Object.values(v)) stack.push({ key, v: child, top: false });
+    }
+  }
+  return undefined;
 }
 
 function kindOf(value: unknown): string {
