@@ -15,8 +15,9 @@ export function redactUrl(url: string): string {
     parsed = new URL(url);
   } catch {
     // Not parseable: still cut anything that looks like user info or a query string.
-    return url.replace(/\/\/[^/@\s]*@/, `//${MASK}@`).replace(/\?.*$/, `?${MASK}`);
+    return url.replace(/[^\s/@]+@/g, `${MASK}@`).replace(/\?.*$/, `?${MASK}`);
   }
+  if (!parsed.username && !parsed.password && !parsed.search && !parsed.hash) return url;
   if (parsed.username || parsed.password) {
     parsed.username = MASK;
     parsed.password = '';
