@@ -3,10 +3,27 @@
  * (the server's cooldowns and the cluster see them in a defined order, which keeps rehearsals reproducible).
  * In dry-run every call carries dryRun=true: the server checks its guardrails and answers with the plan, and
  * nothing changes — the "would have done" record.
+ *
+ * The pure policy names tools as data (ToolName, arguments); this is where a name becomes a typed call on the
+ * tool's definition, so the arguments meet its input schema and the answer is read through its output schema.
  */
+import { deletePodTool } from '../../tools/delete-pod.js';
+import { restartDeploymentTool } from '../../tools/restart-deployment.js';
+import { rollbackDeploymentTool } from '../../tools/rollback-deployment.js';
+import { scaleDeploymentTool } from '../../tools/scale-deployment.js';
+import type { ToolContract } from '../catalog/tool-contract.js';
 import type { Decision, ToolName } from '../policy/decision.js';
-import type { ToolClient } from './tool-client.js';
-import { type Verification, verifyResult } from './verify.js';
+import { type Result, type ToolArgs, type ToolClient, ToolContractError } from './tool-client.js';
+import { type Verification, verifyDelete, verifyRestart, verifyRollback, verifyScale } from './verify.js';
+
+/** What every mutating tool answers (tools/schemas.ts mutationOutput). */
+export interface MutationAnswer {
+  dryRun: boolean;
+  target: string;
+  message: string;
+  before: unknown;
+  after?: unknown;
+}
 
 export interface ActionResult {
   /** Epoch ms (the injected clock) when the call was made. */
@@ -19,7 +36,7 @@ export interface ActionResult {
   /** The server's one-line answer: "done: scale ...", "dry run: would ...", or the refusal. */
   message: string;
   /** The tool's structured output when it succeeded. */
-  output?: Record<string, unknown>;
+  output?: MutationAnswer;
   /** Refusals the server expects to lift by themselves (a cooldown): not a failed remedy. */
   transient: boolean;
   verification?: Verification;
@@ -31,33 +48,49 @@ export async function act(client: ToolClient, decisions: readonly Decision[], op
     if (!d.tool || !d.arguments) continue;
     const args = opts.dryRun ? { ...d.arguments, dryRun: true } : { ...d.arguments };
     const at = opts.now();
-    const r = await client.call(d.tool, args);
-    if (r.ok) {
-      const result: ActionResult = {
-        at,
-        decision: d,
-        tool: d.tool,
-        arguments: d.arguments,
-        ok: true,
-        dryRun: opts.dryRun,
-        message: String(r.value.message ?? ''),
-        output: r.value,
-        transient: false,
-      };
-      result.verification = opts.dryRun ? undefined : verifyResult(result);
-      out.push(result);
-    } else {
-      out.push({
-        at,
-        decision: d,
-        tool: d.tool,
-        arguments: d.arguments,
-        ok: false,
-        dryRun: opts.dryRun,
-        message: r.error,
-        transient: /cooldown|retry in/i.test(r.error),
-      });
-    }
+    const base = { at, decision: d, tool: d.tool, arguments: d.arguments, dryRun: opts.dryRun };
+    const r = await perform(client, d.tool, args);
+    if (r.ok) out.push({ ...base, ok: true, message: r.value.output.message, output: r.value.output, transient: false, verification: r.value.verification });
+    else out.push({ ...base, ok: false, message: r.error, transient: /cooldown|retry in/i.test(r.error) });
   }
   return out;
+}
+
+interface Performed {
+  output: MutationAnswer;
+  /** Absent in a dry run: nothing was meant to change. */
+  verification?: Verification;
+}
+
+/** Decision arguments are data the pure policy built; the tool's input schema checks them inside client.call. */
+const argsFor = <T extends ToolContract>(_tool: T, args: Record<string, unknown>) => args as ToolArgs<T>;
+
+async function perform(client: ToolClient, tool: ToolName, args: Record<string, unknown>): Promise<Result<Performed>> {
+  try {
+    switch (tool) {
+      case 'scale_deployment': {
+        const a = argsFor(scaleDeploymentTool, args);
+        return settle(await client.call(scaleDeploymentTool, a), (after) => verifyScale(a.replicas, after));
+      }
+      case 'restart_deployment':
+        return settle(await client.call(restartDeploymentTool, argsFor(restartDeploymentTool, args)), verifyRestart);
+      case 'delete_pod':
+        return settle(await client.call(deletePodTool, argsFor(deletePodTool, args)), verifyDelete);
+      case 'rollback_deployment':
+        return settle(await client.call(rollbackDeploymentTool, argsFor(rollbackDeploymentTool, args)), verifyRollback);
+    }
+  } catch (err) {
+    // Arguments the tool would refuse were never sent: this decision fails, the others still run. An answer that
+    // breaks the output schema is not caught: the call may have changed the cluster, so the cycle fails loudly.
+    if (err instanceof ToolContractError && err.side === 'arguments') return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+function settle<A>(r: Result<MutationAnswer & { after?: A }>, verify: (after: A) => Verification): Result<Performed> {
+  if (!r.ok) return r;
+  const output = r.value;
+  if (output.dryRun) return { ok: true, value: { output } };
+  const verification = output.after === undefined ? { ok: false, detail: 'the answer carries no after-state' } : verify(output.after);
+  return { ok: true, value: { output, verification } };
 }

@@ -2,7 +2,9 @@
  * Incident lifecycle, written through the server's log_incident tool so incidents land in the same store (and the
  * same audit log) whether the agent runs in-process or against a remote server:
  *   open       — a finding worth a human's attention appears (not cpu_underload: that is cost, not an incident;
- *                load findings only when seen on two checks in a row);
+ *                load findings only when seen on two checks in a row, and then as of the first sighting: detected
+ *                then, with the actions taken on that sighting, so MTTR and the action record start where the
+ *                problem did);
  *   acknowledge — the first action taken on it (the store sets acknowledgedAt);
  *   escalate   — decide escalated it: outcome escalated, severity raised, the reason as summary;
  *   fail       — the remedy itself could not be applied (a refusal that will not lift by itself);
@@ -10,10 +12,11 @@
  * A crash seen while a more specific failure incident (crash_loop, image_pull_error, ...) is open on the same
  * target is that incident's symptom, not a new incident.
  */
+import { logIncidentTool } from '../../tools/log-incident.js';
 import type { ActionResult } from './act.js';
 import type { Decision } from '../policy/decision.js';
 import { type Finding, type FindingType, type Severity, SEVERITIES, incidentKey, targetKey } from '../policy/findings.js';
-import type { ToolClient } from './tool-client.js';
+import type { ToolArgs, ToolClient } from './tool-client.js';
 import { isFailure, stillUnhealthy } from './verify.js';
 
 export type TrackedOutcome = 'open' | 'escalated' | 'failed';
@@ -60,6 +63,12 @@ const NEEDS_CONFIRMATION: ReadonlySet<string> = new Set(['cpu_overload', 'memory
 /** Generic symptoms that a specific failure incident on the same target already explains. */
 const SYMPTOMS: ReadonlySet<string> = new Set(['pod_crashed', 'replicas_unavailable']);
 
+/** A load finding seen once: when, and what the agent did about it meanwhile (recorded if it is confirmed). */
+interface Pending {
+  since: number;
+  actions: ActionResult[];
+}
+
 interface Active extends IncidentSubject {
   title: string;
   details: Record<string, unknown>;
@@ -99,8 +108,8 @@ const higher = (a: Severity, b: Severity) => SEVERITIES.indexOf(a) > SEVERITIES.
 export class IncidentTracker {
   private readonly open = new Map<string, TrackedIncident>();
   private readonly wouldHaveDone = new Map<string, unknown[]>();
-  /** Keys of load findings seen on the last check and not yet incidents. */
-  private pending = new Set<string>();
+  /** Load findings seen on the last check and not yet incidents, by incident key. */
+  private pending = new Map<string, Pending>();
 
   constructor(private readonly client: ToolClient) {}
 
@@ -151,15 +160,17 @@ export class IncidentTracker {
 
   private async openNew(active: Map<string, Active>, now: number, changes: IncidentChanges): Promise<void> {
     const failing = (tk: string) => [...this.open.values(), ...active.values()].some((i) => i.targetKey === tk && isFailure(i.type) && !SYMPTOMS.has(i.type));
-    const pending = new Set<string>();
+    const pending = new Map<string, Pending>();
     for (const a of active.values()) {
       if (this.open.has(a.key)) continue;
       if (SYMPTOMS.has(a.type) && failing(a.targetKey)) continue;
-      if (NEEDS_CONFIRMATION.has(a.type) && !this.pending.has(a.key)) {
-        pending.add(a.key);
+      const seen = this.pending.get(a.key);
+      if (NEEDS_CONFIRMATION.has(a.type) && !seen) {
+        pending.set(a.key, { since: now, actions: [] });
         continue;
       }
-      const r = await this.client.call('log_incident', {
+      const detectedAt = seen?.since ?? now;
+      const r = await this.client.call(logIncidentTool, {
         type: a.type,
         severity: a.severity,
         namespace: a.namespace,
@@ -167,25 +178,29 @@ export class IncidentTracker {
         title: a.title,
         summary: a.title,
         details: a.details,
+        ...(detectedAt < now ? { detectedAt: new Date(detectedAt).toISOString() } : {}),
       });
       if (!r.ok) {
         changes.errors.push(`log_incident: ${r.error}`);
+        // Still confirmed: the next check tries again as of the same first sighting.
+        if (seen) pending.set(a.key, seen);
         continue;
       }
-      const id = String((r.value.incident as Record<string, unknown>).id);
       const inc: TrackedIncident = {
-        id,
+        id: r.value.incident.id,
         key: a.key,
         type: a.type,
         namespace: a.namespace,
         target: a.target,
         targetKey: a.targetKey,
         severity: a.severity,
-        detectedAt: now,
+        detectedAt,
         outcome: 'open',
       };
       this.open.set(a.key, inc);
       changes.opened.push({ ...inc });
+      // What was done on the first sighting belongs to the incident too (a refused scale-up, say).
+      for (const action of seen?.actions ?? []) await this.recordAction(action, changes, { backdated: true });
     }
     this.pending = pending;
   }
@@ -201,9 +216,18 @@ export class IncidentTracker {
     return [...this.open.values()].find((i) => i.targetKey === tk && isFailure(i.type));
   }
 
-  private async recordAction(r: ActionResult, changes: IncidentChanges): Promise<void> {
+  /**
+   * `backdated`: an action of an earlier check, recorded with its own time (only then: a remote server's clock may
+   * run a little behind this one, and it refuses times in its future).
+   */
+  private async recordAction(r: ActionResult, changes: IncidentChanges, opts: { backdated?: boolean } = {}): Promise<void> {
     const inc = this.incidentFor(r.decision);
-    if (!inc) return;
+    if (!inc) {
+      const d = r.decision;
+      const waiting = d.findingType && this.pending.get(incidentKey({ type: d.findingType, kind: d.kind, namespace: d.namespace, target: d.target }));
+      waiting?.actions.push(r);
+      return;
+    }
     if (r.dryRun) {
       // Recommend-only: the plan goes into the incident's details; no action is recorded, so nothing is acknowledged.
       const list = [
@@ -215,6 +239,7 @@ export class IncidentTracker {
       return;
     }
     const action = {
+      ...(opts.backdated ? { at: new Date(r.at).toISOString() } : {}),
       tool: r.tool,
       arguments: r.arguments,
       ok: r.ok,
@@ -233,9 +258,9 @@ export class IncidentTracker {
     }
   }
 
-  private async log(args: Record<string, unknown>, changes: IncidentChanges): Promise<boolean> {
-    const r = await this.client.call('log_incident', args);
-    if (!r.ok) changes.errors.push(`log_incident ${String(args.id ?? '')}: ${r.error}`);
+  private async log(args: ToolArgs<typeof logIncidentTool> & { id: string }, changes: IncidentChanges): Promise<boolean> {
+    const r = await this.client.call(logIncidentTool, args);
+    if (!r.ok) changes.errors.push(`log_incident ${args.id}: ${r.error}`);
     return r.ok;
   }
 }

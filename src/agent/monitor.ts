@@ -7,9 +7,13 @@
  * pod's count between cycles: a count that rose is a crash seen now (`lastTerminatedAt`), and it stays "recent"
  * until a later check finds the pod ready with no new restart — which is what verifying a crash healed means.
  */
-import type { DeploymentCondition, DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from '../policy/observation.js';
+import { getMetricsTool } from '../../tools/get-metrics.js';
+import { listDeploymentsTool } from '../../tools/list-deployments.js';
+import { listNodesTool } from '../../tools/list-nodes.js';
+import { listPodsTool } from '../../tools/list-pods.js';
+import type { DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from '../policy/observation.js';
 import { deploymentKey } from '../policy/observation.js';
-import type { ToolClient } from './tool-client.js';
+import type { Result, ToolClient, ToolOutput } from './tool-client.js';
 
 export interface MonitorOptions {
   /** Namespaces to look at; empty = all namespaces. */
@@ -28,12 +32,16 @@ interface PodMemory {
   seenAt?: number;
 }
 
-type Row = Record<string, unknown>;
+/** The rows the four tools answer with, typed by their output schemas. */
+export type PodRow = ToolOutput<typeof listPodsTool>['items'][number];
+export type DeploymentRow = ToolOutput<typeof listDeploymentsTool>['items'][number];
+export type NodeRow = ToolOutput<typeof listNodesTool>['items'][number];
+export type MetricRow = ToolOutput<typeof getMetricsTool>['items'][number];
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const time = (v: unknown): number | undefined => {
-  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+/** The tools answer null for "not known"; the observation leaves such fields out (and an empty string too). */
+const opt = (v: string | null): string | undefined => v || undefined;
+const time = (v: string | null): number | undefined => {
+  const t = v === null ? NaN : Date.parse(v);
   return Number.isFinite(t) ? t : undefined;
 };
 
@@ -49,16 +57,16 @@ export class Monitor {
   async observe(now: number): Promise<Observation> {
     const ns = this.options.namespaces.length === 1 ? { namespace: this.options.namespaces[0] } : {};
     const [deployments, pods, nodes, metrics] = await Promise.all([
-      this.listAll('list_deployments', ns),
-      this.listAll('list_pods', ns),
-      this.listAll('list_nodes', {}),
-      this.client.call('get_metrics', { ...ns, scope: 'pod' }),
+      listAll(listDeploymentsTool.name, (page) => this.client.call(listDeploymentsTool, { ...ns, ...page })),
+      listAll(listPodsTool.name, (page) => this.client.call(listPodsTool, { ...ns, ...page })),
+      listAll(listNodesTool.name, (page) => this.client.call(listNodesTool, page)),
+      this.client.call(getMetricsTool, { ...ns, scope: 'pod' }),
     ]);
-    const keep = (r: Row) => this.options.namespaces.length <= 1 || this.options.namespaces.includes(String(r.namespace));
+    const keep = (r: { namespace: string }) => this.options.namespaces.length <= 1 || this.options.namespaces.includes(r.namespace);
     const podRows = pods.filter(keep);
     const podViews = this.trackRestarts(podRows.map(toPodView), now);
-    const usage = new Map<string, Row>();
-    if (metrics.ok) for (const r of (metrics.value.items as Row[]) ?? []) usage.set(`${r.namespace}/${r.name}`, r);
+    const usage = new Map<string, MetricRow>();
+    if (metrics.ok) for (const r of metrics.value.items) usage.set(`${r.namespace}/${r.name}`, r);
     for (const p of podViews) applyUsage(p, usage.get(`${p.namespace}/${p.name}`));
     const deploymentRows = deployments.filter(keep);
     const deploymentViews = deploymentRows.map(toDeploymentView);
@@ -73,19 +81,6 @@ export class Monitor {
       metrics: metrics.ok ? aggregate(deploymentViews, podViews) : {},
       metricsAvailable: metrics.ok,
     };
-  }
-
-  /** Follows `continue` so a large cluster is seen whole; usually one page. */
-  private async listAll(tool: string, args: Record<string, unknown>): Promise<Row[]> {
-    const items: Row[] = [];
-    let token: string | undefined;
-    do {
-      const r = await this.client.call(tool, token ? { ...args, continue: token } : args);
-      if (!r.ok) throw new MonitorError(`${tool}: ${r.error}`);
-      items.push(...((r.value.items as Row[]) ?? []));
-      token = str(r.value.continue);
-    } while (token);
-    return items;
   }
 
   private trackRestarts(pods: PodView[], now: number): PodView[] {
@@ -112,38 +107,49 @@ export class Monitor {
   }
 }
 
-export function toPodView(r: Row): PodView {
+/** Follows `continue` so a large cluster is seen whole; usually one page. */
+async function listAll<T>(tool: string, page: (p: { continue?: string }) => Promise<Result<{ items: T[]; continue?: string }>>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const r = await page(token ? { continue: token } : {});
+    if (!r.ok) throw new MonitorError(`${tool}: ${r.error}`);
+    items.push(...r.value.items);
+    token = r.value.continue || undefined;
+  } while (token);
+  return items;
+}
+
+export function toPodView(r: PodRow): PodView {
   return {
-    namespace: String(r.namespace),
-    name: String(r.name),
-    ownerDeployment: str(r.ownerDeployment),
-    phase: (str(r.phase) ?? 'Unknown') as PodView['phase'],
-    ready: r.ready === true,
-    node: str(r.node),
-    restarts: num(r.restarts) ?? 0,
-    reason: str(r.reason),
-    message: str(r.message),
-    lastTerminationReason: str(r.lastTerminationReason),
-    lastRunSeconds: num(r.lastRunSeconds),
-    scheduled: r.scheduled !== false,
-    unschedulableMessage: str(r.unschedulableMessage),
+    namespace: r.namespace,
+    name: r.name,
+    ownerDeployment: opt(r.ownerDeployment),
+    phase: (opt(r.phase) ?? 'Unknown') as PodView['phase'],
+    ready: r.ready,
+    node: opt(r.node),
+    restarts: r.restarts,
+    reason: opt(r.reason),
+    message: opt(r.message),
+    lastTerminationReason: opt(r.lastTerminationReason),
+    lastRunSeconds: r.lastRunSeconds ?? undefined,
+    scheduled: r.scheduled,
+    unschedulableMessage: opt(r.unschedulableMessage),
     createdAt: time(r.createdAt) ?? 0,
   };
 }
 
-function applyUsage(p: PodView, row: Row | undefined): void {
+function applyUsage(p: PodView, row: MetricRow | undefined): void {
   if (!row) return;
-  const positive = (v: unknown) => {
-    const n = num(v);
-    return n !== undefined && n > 0 ? n : undefined;
-  };
+  // A request or limit of 0 means "none set" (the tool sums containers, and an unset one counts 0).
+  const positive = (n: number) => (n > 0 ? n : undefined);
   p.cpuRequestMillicores = positive(row.cpuRequestMillicores);
   p.cpuLimitMillicores = positive(row.cpuLimitMillicores);
   p.memoryRequestBytes = positive(row.memoryRequestBytes);
   p.memoryLimitBytes = positive(row.memoryLimitBytes);
-  if (num(row.podsWithMetrics) === 1) {
-    p.cpuMillicores = num(row.cpuMillicores);
-    p.memoryBytes = num(row.memoryBytes);
+  if (row.podsWithMetrics === 1) {
+    p.cpuMillicores = row.cpuMillicores;
+    p.memoryBytes = row.memoryBytes;
   }
 }
 
@@ -151,43 +157,36 @@ function applyUsage(p: PodView, row: Row | undefined): void {
  * Each pod's revision, from its pod-template-hash and its deployment's ReplicaSets: which pods of a rollout are
  * old and still serving is the evidence that the previous revision is healthy, even for an agent that just started.
  */
-export function applyRevisions(pods: PodView[], podRows: readonly Row[], deploymentRows: readonly Row[]): void {
+export function applyRevisions(pods: PodView[], podRows: readonly PodRow[], deploymentRows: readonly DeploymentRow[]): void {
   const byHash = new Map<string, string>();
-  for (const d of deploymentRows) {
-    for (const h of (Array.isArray(d.revisionHashes) ? d.revisionHashes : []) as Row[])
-      byHash.set(`${d.namespace}/${d.name}/${h.podTemplateHash}`, String(h.revision));
-  }
+  for (const d of deploymentRows) for (const h of d.revisionHashes) byHash.set(`${d.namespace}/${d.name}/${h.podTemplateHash}`, String(h.revision));
   pods.forEach((p, i) => {
-    const hash = str(podRows[i]?.podTemplateHash);
+    const hash = opt(podRows[i]?.podTemplateHash ?? null);
     const rev = hash && p.ownerDeployment ? byHash.get(`${p.namespace}/${p.ownerDeployment}/${hash}`) : undefined;
     if (rev !== undefined) p.revision = rev;
   });
 }
 
-export function toDeploymentView(r: Row): DeploymentView {
-  const rev = num(r.revision);
-  const prev = num(r.previousRevision);
+export function toDeploymentView(r: DeploymentRow): DeploymentView {
   return {
-    namespace: String(r.namespace),
-    name: String(r.name),
-    replicas: num(r.replicas) ?? 0,
-    readyReplicas: num(r.readyReplicas) ?? 0,
-    updatedReplicas: num(r.updatedReplicas) ?? 0,
-    availableReplicas: num(r.availableReplicas) ?? 0,
-    revision: rev !== undefined ? String(rev) : undefined,
-    previousRevision: prev !== undefined ? String(prev) : undefined,
-    images: Array.isArray(r.images) ? r.images.map(String) : [],
+    namespace: r.namespace,
+    name: r.name,
+    replicas: r.replicas,
+    readyReplicas: r.readyReplicas,
+    updatedReplicas: r.updatedReplicas,
+    availableReplicas: r.availableReplicas,
+    revision: r.revision !== null ? String(r.revision) : undefined,
+    previousRevision: r.previousRevision !== null ? String(r.previousRevision) : undefined,
+    images: r.images,
     rolloutStartedAt: time(r.rolloutStartedAt),
-    hpaControlled: r.hpaControlled === true,
-    paused: r.paused === true,
-    conditions: (Array.isArray(r.conditions) ? (r.conditions as Row[]) : []).map(
-      (c): DeploymentCondition => ({ type: String(c.type), status: String(c.status), reason: str(c.reason), message: str(c.message) }),
-    ),
+    hpaControlled: r.hpaControlled,
+    paused: r.paused,
+    conditions: r.conditions.map((c) => ({ type: c.type, status: c.status, reason: opt(c.reason), message: opt(c.message) })),
   };
 }
 
-export function toNodeView(r: Row): NodeView {
-  return { name: String(r.name), ready: r.ready === true, unschedulable: r.unschedulable === true };
+export function toNodeView(r: NodeRow): NodeView {
+  return { name: r.name, ready: r.ready, unschedulable: r.unschedulable };
 }
 
 /** Per-deployment figures over its ready pods that have a sample; deployments without any are left out. */

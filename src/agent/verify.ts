@@ -4,35 +4,39 @@
  * same failure still visible on the same target? Only then is the incident resolved: a crash-looping pod that
  * happens to be up between two crashes is not healed (its restart shows up as `pod_crashed`).
  */
-import type { ActionResult } from './act.js';
+import type { deletePodTool } from '../../tools/delete-pod.js';
+import type { restartDeploymentTool } from '../../tools/restart-deployment.js';
+import type { rollbackDeploymentTool } from '../../tools/rollback-deployment.js';
+import type { scaleDeploymentTool } from '../../tools/scale-deployment.js';
 import type { Finding, FindingType } from '../policy/findings.js';
 import { targetKey } from '../policy/findings.js';
+import type { ToolContract } from '../catalog/tool-contract.js';
+import type { ToolOutput } from './tool-client.js';
 
 export interface Verification {
   ok: boolean;
   detail: string;
 }
 
-export function verifyResult(r: Pick<ActionResult, 'tool' | 'arguments' | 'output'>): Verification {
-  const after = (r.output?.after ?? {}) as Record<string, unknown>;
-  switch (r.tool) {
-    case 'scale_deployment': {
-      const want = Number(r.arguments.replicas);
-      return after.replicas === want
-        ? { ok: true, detail: `spec.replicas is ${want}` }
-        : { ok: false, detail: `spec.replicas is ${String(after.replicas)}, wanted ${want}` };
-    }
-    case 'rollback_deployment':
-      return after.changed === true
-        ? { ok: true, detail: `template now runs ${(after.images as string[] | undefined)?.join(', ') ?? 'the previous revision'}` }
-        : { ok: false, detail: 'the template did not change' };
-    case 'restart_deployment':
-      return typeof after.restartedAt === 'string'
-        ? { ok: true, detail: `restartedAt ${after.restartedAt}` }
-        : { ok: false, detail: 'no restartedAt annotation' };
-    case 'delete_pod':
-      return typeof after.deleted === 'string' ? { ok: true, detail: `deleted ${after.deleted}` } : { ok: false, detail: 'the pod was not reported deleted' };
-  }
+/** A mutating tool's after-state, as its output schema declares it. */
+type After<T extends ToolContract> = NonNullable<ToolOutput<T>['after']>;
+
+export function verifyScale(wanted: number, after: After<typeof scaleDeploymentTool>): Verification {
+  return after.replicas === wanted
+    ? { ok: true, detail: `spec.replicas is ${wanted}` }
+    : { ok: false, detail: `spec.replicas is ${after.replicas}, wanted ${wanted}` };
+}
+
+export function verifyRollback(after: After<typeof rollbackDeploymentTool>): Verification {
+  return after.changed ? { ok: true, detail: `template now runs ${after.images.join(', ')}` } : { ok: false, detail: 'the template did not change' };
+}
+
+export function verifyRestart(after: After<typeof restartDeploymentTool>): Verification {
+  return { ok: true, detail: `restartedAt ${after.restartedAt}` };
+}
+
+export function verifyDelete(after: After<typeof deletePodTool>): Verification {
+  return { ok: true, detail: `deleted ${after.deleted}` };
 }
 
 /** Symptoms of a failing workload: while any is seen on a target, no failure incident on it counts as healed. */

@@ -1,11 +1,11 @@
 /**
- * POST /alerts/alertmanager as a plain node:http handler. The body is read with a size limit, parsed and
- * validated in full before anything is stored: a malformed payload gets 400 with the reason and changes
- * nothing. Authentication is the mounting server's job, done before the handler runs.
+ * POST /alerts/alertmanager as a hono app. The body is read under a size limit, parsed and validated in
+ * full before anything is stored: a malformed payload gets 400 with the reason and changes nothing.
+ * Authentication is the mounting app's middleware, run before this.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RouteHandler } from '../http/node-io.js';
-import { pathOf } from '../http/node-io.js';
+import { Hono } from 'hono';
+import { bodyLimit, bodyText, mediaType, parseJson } from '../http/body.js';
+import { HttpError, errorHandler, jsonError } from '../http/errors.js';
 import { ingestAlerts, type AlertIngestDeps } from './ingest.js';
 import { AlertmanagerPayloadSchema } from './schema.js';
 
@@ -16,57 +16,21 @@ export interface AlertWebhookOptions extends AlertIngestDeps {
   bodyLimitBytes?: number;
 }
 
-export function alertmanagerHandler(opts: AlertWebhookOptions): RouteHandler {
+export function alertmanagerRoutes(opts: AlertWebhookOptions): Hono {
   const path = opts.path ?? ALERTMANAGER_PATH;
-  const limit = opts.bodyLimitBytes ?? 1_048_576;
-  return async (req, res) => {
-    if (pathOf(req) !== path) return false;
-    if (req.method !== 'POST') {
-      reply(res, 405, { error: `use POST for ${path}` }, { allow: 'POST' });
-      return true;
-    }
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      reply(res, 415, { error: `content-type must be application/json, got "${type || 'none'}"` });
-      return true;
-    }
-    const body = await readBody(req, limit);
-    if (body === undefined) {
-      reply(res, 413, { error: `body larger than ${limit} bytes` });
-      return true;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (err) {
-      reply(res, 400, { error: `body is not valid JSON: ${(err as Error).message}` });
-      return true;
-    }
-    const parsed = AlertmanagerPayloadSchema.safeParse(json);
+  const app = new Hono();
+  app.onError(errorHandler(opts.logger));
+  app.post(path, bodyLimit(opts.bodyLimitBytes ?? 1_048_576), async (c) => {
+    const type = mediaType(c);
+    if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type', `content-type must be application/json, got "${type || 'none'}"`);
+    const parsed = AlertmanagerPayloadSchema.safeParse(parseJson(await bodyText(c)));
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-      reply(res, 400, { error: `not an Alertmanager webhook payload (version 4): ${issues.join('; ')}`, issues });
-      return true;
+      throw new HttpError(400, 'invalid', `not an Alertmanager webhook payload (version 4): ${issues.join('; ')}`, undefined, { issues });
     }
     const outcomes = await ingestAlerts(parsed.data, opts);
-    reply(res, 200, { received: outcomes.length, alerts: outcomes });
-    return true;
-  };
-}
-
-/** The body as text, or undefined when it exceeds `limit` (the rest is drained, not buffered). */
-async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) tooLarge = true;
-    if (!tooLarge) chunks.push(chunk as Buffer);
-  }
-  return tooLarge ? undefined : Buffer.concat(chunks).toString('utf8');
-}
-
-function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    return c.json({ received: outcomes.length, alerts: outcomes });
+  });
+  app.all(path, (c) => jsonError(c, 405, 'method_not_allowed', `use POST for ${path}`, { headers: { Allow: 'POST' } }));
+  return app;
 }

@@ -1,13 +1,14 @@
 /**
  * Everything the HTTP server serves besides /mcp, mounted once for `serve --http` and `demo`: the REST
- * API, dashboard and docs (src/rest), SentinelOps' own /metrics and the Alertmanager webhook
- * (src/observability). All of it runs behind createHttpApp's Host/Origin/token checks.
+ * API, dashboard and docs (src/rest), SentinelOps' own /metrics and the Alertmanager webhook. All of it
+ * is hono apps behind createHttpApp's Host/Origin/token middleware and body limit.
  */
-import { observabilityRoutes } from './observability-routes.js';
-import { defaultMetrics } from '../observability/metrics.js';
-import { createWebFace } from '../rest/web.js';
+import { Hono } from 'hono';
 import type { ServerDeps } from '../catalog/deps.js';
 import { createHttpApp } from '../mcp/streamable-http.js';
+import { defaultMetrics } from '../observability/metrics.js';
+import { createWebFace } from '../rest/web.js';
+import { observabilityRoutes } from './observability-routes.js';
 
 export interface HttpSurface {
   listen(): Promise<string>;
@@ -30,11 +31,10 @@ export function createHttpSurface(deps: ServerDeps): HttpSurface {
         deps.logger.info({ target: `${req.namespace}/${req.target}`, incident: req.incidentId }, 'alert recorded; no agent runs in this process to act on it');
     },
   });
-  const app = createHttpApp({
-    deps,
-    extraRoutes: async (req, res, url) => (await observability(req, res)) || web.handle(req, res, url),
-    isPublicPath: web.isPublicPath,
-  });
+  const routes = new Hono({ strict: false });
+  routes.route('/', observability);
+  routes.route('/', web.routes);
+  const app = createHttpApp({ deps, extraRoutes: routes, isPublicPath: web.isPublicPath });
   return {
     async listen() {
       const url = await app.listen();

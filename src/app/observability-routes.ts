@@ -1,18 +1,19 @@
 /**
- * The HTTP routes this area adds to the server, as one handler for createHttpApp's `extraRoutes`:
+ * The HTTP routes this area adds to the server, as one hono app for createHttpApp's `extraRoutes`:
  * GET /metrics (SentinelOps' own metrics, with incident and action figures read from the store) and
  * POST /alerts/alertmanager. They run after the app's Host/Origin/token checks, so they share its auth.
  */
-import { alertmanagerHandler } from '../alerts/http.js';
+import { Hono } from 'hono';
+import { alertmanagerRoutes } from '../alerts/http.js';
 import type { CycleRequest } from '../alerts/ingest.js';
 import { podOwnerResolver } from '../alerts/pod-owner.js';
 import type { Clock } from '../base/clock.js';
-import type { ClusterClient } from '../k8s/client.js';
 import type { Logger } from '../base/log.js';
-import type { Store } from '../store/index.js';
-import { metricsHandler, type RouteHandler } from '../http/node-io.js';
+import { metricsRoutes } from '../http/metrics-route.js';
+import type { ClusterClient } from '../k8s/client.js';
 import type { SentinelMetrics } from '../observability/metrics.js';
 import { storeFacts } from '../observability/store-facts.js';
+import type { Store } from '../store/index.js';
 
 export interface ObservabilityRouteDeps {
   metrics: SentinelMetrics;
@@ -25,11 +26,13 @@ export interface ObservabilityRouteDeps {
   triggerCycle?: (req: CycleRequest) => void | Promise<void>;
 }
 
-export function observabilityRoutes(d: ObservabilityRouteDeps): RouteHandler {
+export function observabilityRoutes(d: ObservabilityRouteDeps): Hono {
   d.metrics.trackStore(storeFacts(d.store.db));
-  const routes = [
-    metricsHandler(d.metrics),
-    alertmanagerHandler({
+  const app = new Hono();
+  app.route('/', metricsRoutes(d.metrics));
+  app.route(
+    '/',
+    alertmanagerRoutes({
       incidents: d.store.incidents,
       ownerOfPod: podOwnerResolver(d.cluster),
       now: () => d.clock.now(),
@@ -41,9 +44,6 @@ export function observabilityRoutes(d: ObservabilityRouteDeps): RouteHandler {
         ((req) =>
           d.logger.info({ target: `${req.namespace}/${req.target}`, incident: req.incidentId }, 'alert recorded; no agent runs in this process to act on it')),
     }),
-  ];
-  return async (req, res) => {
-    for (const route of routes) if (await route(req, res)) return true;
-    return false;
-  };
+  );
+  return app;
 }

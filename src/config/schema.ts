@@ -68,6 +68,12 @@ export const HttpConfigSchema = z
     bodyLimitBytes: z.number().int().positive().default(1_048_576),
     /** An MCP session with no request for this long is closed (clients that vanish without DELETE). */
     sessionIdleSeconds: z.number().positive().default(1800),
+    /** Open MCP sessions at most; an initialize beyond it is answered 503 (idle ones are reclaimed first). */
+    maxSessions: z.number().int().positive().default(100),
+    /** Open MCP sessions per client (bearer token, else remote address); beyond it 429. */
+    maxSessionsPerClient: z.number().int().positive().default(50),
+    /** /readyz gives each check (cluster, store) this long before reporting it failed. */
+    readyTimeoutSeconds: z.number().positive().default(2),
   })
   .strict();
 

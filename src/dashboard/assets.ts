@@ -4,10 +4,10 @@
  * same-origin, no CDN, no inline script.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Context, Hono } from 'hono';
 
 export const ASSET_PREFIX = '/dashboard/assets/';
 
@@ -69,28 +69,23 @@ export function isDashboardPath(pathname: string): boolean {
   return pathname in PAGES || pathname.startsWith(ASSET_PREFIX);
 }
 
-export function dashboardHandler(assets = loadAssets()) {
-  return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
-    const name = PAGES[url.pathname] ?? (url.pathname.startsWith(ASSET_PREFIX) ? url.pathname.slice(ASSET_PREFIX.length) : undefined);
-    if (name === undefined) return false;
+/** The pages and assets as a hono app: GET (and HEAD) only, from memory, with the headers above. */
+export function dashboardRoutes(assets = loadAssets()): Hono {
+  const app = new Hono({ strict: false });
+  const serve = (c: Context, name: string) => {
     const asset = assets.get(name);
-    if (!asset) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`no dashboard file ${name}\n`);
-      return true;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
-      return true;
-    }
-    res.writeHead(200, {
+    if (!asset) return c.text(`no dashboard file ${name}\n`, 404);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return c.text('method not allowed\n', 405, { Allow: 'GET, HEAD' });
+    return c.body(new Uint8Array(asset.body), 200, {
       'Content-Type': asset.type,
-      'Content-Length': asset.body.length,
+      'Content-Length': String(asset.body.length),
       'Cache-Control': asset.type.startsWith('text/html') ? 'no-store' : 'public, max-age=300',
       'Content-Security-Policy': CSP,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
     });
-    res.end(req.method === 'HEAD' ? undefined : asset.body);
-    return true;
   };
+  for (const [path, name] of Object.entries(PAGES)) app.all(path, (c) => serve(c, name));
+  app.all(`${ASSET_PREFIX}*`, (c) => serve(c, c.req.path.slice(ASSET_PREFIX.length)));
+  return app;
 }

@@ -1,30 +1,41 @@
 /**
- * Streamable HTTP transport on node:http: POST/GET/DELETE /mcp with one MCP server per session,
- * /healthz and /readyz, and a hook for other routes (REST, /metrics, dashboard) on the same port.
- * Every request passes the Host/Origin checks; all but the public paths need the bearer token when
- * one is configured, and one is required whenever the server binds anything but loopback.
+ * The HTTP server: MCP Streamable HTTP at POST/GET/DELETE /mcp (the SDK's web-standard transport, one
+ * McpServer per session), /healthz and /readyz, and other surfaces (REST, /metrics, dashboard, webhook)
+ * mounted as hono apps on the same port. Every request passes the Host/Origin checks; all but the public
+ * paths need the bearer token when one is configured, and one is required whenever the server binds
+ * anything but loopback. Memory is bounded: a request that does not create a session keeps nothing, open
+ * sessions are capped (in total and per client), and idle ones are closed.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { TimerHandle } from '../base/clock.js';
-import { createServer } from './create-server.js';
 import type { ServerDeps } from '../catalog/deps.js';
-import { bearerMatches, checkHttpSecurity, hostAllowed, originAllowed } from '../http/security.js';
+import { bodyLimit, bodyText, mediaType } from '../http/body.js';
+import { errorHandler, jsonError, notFoundJson } from '../http/errors.js';
+import { bearerGuard, hostOriginGuard } from '../http/guard.js';
+import { healthRoutes, type ReadinessCheck } from '../http/health.js';
+import { closeServer, listen, nodeServer } from '../http/listen.js';
+import { checkHttpSecurity } from '../http/security.js';
+import type { Db } from '../store/db.js';
+import { createServer } from './create-server.js';
 
 export interface HttpAppOptions {
   deps: ServerDeps;
-  /** Other routes on the same server; return true when handled. Runs after security checks. */
-  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  /** Other surfaces on the same server (REST, /metrics, dashboard, webhook), behind the same checks. */
+  extraRoutes?: Hono;
   /** Paths served without the token (e.g. a dashboard's static files); /healthz and /readyz always are. */
   isPublicPath?: (pathname: string) => boolean;
-  /** Readiness: resolves true when the server can do useful work (default: the Kubernetes API answers). */
-  ready?: () => Promise<boolean>;
+  /** Readiness checks by name (default: the Kubernetes API answers, the store can take a write now). */
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 export interface HttpApp {
+  /** the hono app (for in-process requests: app.request) */
+  app: Hono;
   server: Server;
   /** starts listening on config.http host/port; resolves with the base URL */
   listen(): Promise<string>;
@@ -35,93 +46,149 @@ export interface HttpApp {
 }
 
 interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: WebStandardStreamableHTTPServerTransport;
   cleanup: () => Promise<void>;
   lastSeen: number;
+  client: string;
 }
+
+/** When the cap is reached, a session idle this long is closed to make room rather than refusing. */
+const RECLAIM_IDLE_MS = 60_000;
+
+const PUBLIC = new Set(['/healthz', '/readyz']);
 
 export function createHttpApp(opts: HttpAppOptions): HttpApp {
   const { deps } = opts;
   const http = deps.config.http;
   const token = checkHttpSecurity(http);
   const sessions = new Map<string, Session>();
-  const ready =
-    opts.ready ??
-    (() =>
-      deps.cluster.version().then(
-        () => true,
-        () => false,
-      ));
+  /** initializes admitted but not yet answered: counted against the caps so a burst cannot overshoot them */
+  const pending = new Map<string, number>();
+  let pendingTotal = 0;
 
-  const server = createHttpServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      deps.logger.error({ err }, 'http request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.end();
-    });
+  const app = new Hono({ strict: false });
+  app.onError(errorHandler(deps.logger));
+  app.notFound(notFoundJson);
+  app.use('*', hostOriginGuard(http));
+  app.route('/', healthRoutes({ checks: opts.readiness ?? defaultReadiness(deps), timeoutMs: http.readyTimeoutSeconds * 1000 }));
+  app.use(
+    '*',
+    bearerGuard(token, (path) => PUBLIC.has(path) || opts.isPublicPath?.(path) === true),
+  );
+  app.use('*', bodyLimit(http.bodyLimitBytes));
+  app.post('/mcp', (c) => post(c));
+  app.on(['GET', 'DELETE'], '/mcp', (c) => {
+    const sessionId = c.req.header('mcp-session-id');
+    const session = sessionId ? sessions.get(sessionId) : undefined;
+    if (!session) {
+      return rpcError(c, sessionId ? 404 : 400, -32001, sessionId ? `unknown session ${sessionId}` : 'mcp-session-id header required');
+    }
+    session.lastSeen = deps.clock.now();
+    return session.transport.handleRequest(c.req.raw);
   });
+  app.all('/mcp', (c) => jsonError(c, 405, 'method_not_allowed', `method ${c.req.method} not allowed on /mcp`, { headers: { Allow: 'GET, POST, DELETE' } }));
+  if (opts.extraRoutes) app.route('/', opts.extraRoutes);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!hostAllowed(req.headers.host, { bindHost: http.host, allowedHosts: http.allowedHosts })) {
-      return sendJson(res, 403, { error: `Host ${req.headers.host ?? '(none)'} is not allowed; add it to http.allowedHosts` });
+  async function post(c: Context): Promise<Response> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await bodyText(c));
+    } catch {
+      return rpcError(c, 400, -32700, 'request body is not valid JSON');
     }
-    if (!originAllowed(req.headers.origin, http.allowedOrigins)) {
-      return sendJson(res, 403, { error: `Origin ${req.headers.origin} is not allowed; add it to http.allowedOrigins` });
+    const sessionId = c.req.header('mcp-session-id');
+    if (sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return rpcError(c, 404, -32001, `unknown session ${sessionId}; start a new one with initialize`);
+      session.lastSeen = deps.clock.now();
+      return session.transport.handleRequest(c.req.raw, { parsedBody: body });
     }
-    if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') {
-      const ok = await ready();
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+    if (!isInitializeRequest(body)) {
+      return rpcError(c, 400, -32000, 'no mcp-session-id header: the first request of a session must be initialize');
     }
-    const isPublic = opts.isPublicPath?.(url.pathname) === true;
-    if (token && !isPublic && !bearerMatches(req.headers.authorization, token)) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendJson(res, 401, { error: 'missing or wrong bearer token (Authorization: Bearer <token>)' });
+    const id = (body as { id?: unknown }).id;
+    // What the transport would refuse is refused here, before a server is built for it.
+    const accept = c.req.header('accept') ?? '';
+    if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+      return rpcError(c, 406, -32000, 'Not Acceptable: Client must accept both application/json and text/event-stream', id);
     }
-    if (url.pathname === '/mcp') return handleMcp(req, res);
-    if (opts.extraRoutes && (await opts.extraRoutes(req, res, url))) return;
-    sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+    if (mediaType(c) !== 'application/json') {
+      return rpcError(c, 415, -32000, 'Unsupported Media Type: Content-Type must be application/json', id);
+    }
+    const client = clientOf(c);
+    const refusal = admit(client);
+    if (refusal) return rpcError(c, refusal.status, -32000, refusal.message, id, { 'Retry-After': String(Math.ceil(RECLAIM_IDLE_MS / 1000)) });
+    reserve(client, +1);
+    const { server: mcp, cleanup } = createServer(deps);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, cleanup, lastSeen: deps.clock.now(), client });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+      void cleanup();
+    };
+    try {
+      await mcp.connect(transport);
+      return await transport.handleRequest(c.req.raw, { parsedBody: body });
+    } finally {
+      reserve(client, -1);
+      // Never keep a server for a request that did not open a session: it would hold its listeners forever.
+      if (!transport.sessionId || !sessions.has(transport.sessionId)) {
+        await transport.close().catch(() => {});
+        await cleanup().catch(() => {});
+      }
+    }
   }
 
-  async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const sessionId = header(req, 'mcp-session-id');
-    if (req.method === 'POST') {
-      const body = await readJson(req, res, http.bodyLimitBytes);
-      if (body === undefined) return;
-      if (sessionId) {
-        const session = sessions.get(sessionId);
-        if (!session) return sendRpcError(res, 404, -32001, `unknown session ${sessionId}; start a new one with initialize`);
-        session.lastSeen = deps.clock.now();
-        return session.transport.handleRequest(req, res, body.value);
-      }
-      if (!isInitializeRequest(body.value)) {
-        return sendRpcError(res, 400, -32000, 'no mcp-session-id header: the first request of a session must be initialize');
-      }
-      const { server: mcp, cleanup } = createServer(deps);
-      const transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => {
-          sessions.set(id, { transport, cleanup, lastSeen: deps.clock.now() });
-        },
-      });
-      transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
-        void cleanup();
+  function reserve(client: string, delta: number): void {
+    pendingTotal += delta;
+    const n = (pending.get(client) ?? 0) + delta;
+    if (n > 0) pending.set(client, n);
+    else pending.delete(client);
+  }
+
+  function countOf(client: string): number {
+    let n = pending.get(client) ?? 0;
+    for (const s of sessions.values()) if (s.client === client) n++;
+    return n;
+  }
+
+  function admit(client: string): { status: ContentfulStatusCode; message: string } | undefined {
+    if (sessions.size + pendingTotal >= http.maxSessions && !reclaimIdle()) {
+      return {
+        status: 503,
+        message: `too many MCP sessions: http.maxSessions (${http.maxSessions}) are open; close one with DELETE /mcp or retry when idle ones are reclaimed`,
       };
-      await mcp.connect(transport);
-      return transport.handleRequest(req, res, body.value);
     }
-    if (req.method === 'GET' || req.method === 'DELETE') {
-      const session = sessionId ? sessions.get(sessionId) : undefined;
-      if (!session) {
-        return sendRpcError(res, sessionId ? 404 : 400, -32001, sessionId ? `unknown session ${sessionId}` : 'mcp-session-id header required');
-      }
-      session.lastSeen = deps.clock.now();
-      return session.transport.handleRequest(req, res);
+    if (countOf(client) >= http.maxSessionsPerClient && !reclaimIdle(client)) {
+      return {
+        status: 429,
+        message: `too many MCP sessions for this client: http.maxSessionsPerClient (${http.maxSessionsPerClient}) are open; close one with DELETE /mcp or retry when idle ones are reclaimed`,
+      };
     }
-    res.setHeader('Allow', 'GET, POST, DELETE');
-    sendJson(res, 405, { error: `method ${req.method} not allowed on /mcp` });
+    return undefined;
+  }
+
+  /** Closes the least recently used session (of `client`, if given) idle for a minute or more. */
+  function reclaimIdle(client?: string): boolean {
+    const now = deps.clock.now();
+    let oldest: [string, Session] | undefined;
+    for (const entry of sessions) {
+      const s = entry[1];
+      if ((client === undefined || s.client === client) && now - s.lastSeen >= RECLAIM_IDLE_MS && (!oldest || s.lastSeen < oldest[1].lastSeen)) oldest = entry;
+    }
+    if (!oldest) return false;
+    deps.logger.info({ session: oldest[0] }, 'closing the longest idle MCP session to make room for a new one');
+    closeSession(oldest[0], oldest[1]);
+    return true;
+  }
+
+  function closeSession(id: string, s: Session): void {
+    sessions.delete(id);
+    void s.transport.close().catch(() => {});
   }
 
   const idleMs = http.sessionIdleSeconds * 1000;
@@ -130,81 +197,74 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     const now = deps.clock.now();
     for (const [id, s] of sessions) {
       if (now - s.lastSeen < idleMs) continue;
-      sessions.delete(id);
       deps.logger.info({ session: id }, 'closing idle MCP session');
-      void s.transport.close().catch(() => {});
+      closeSession(id, s);
     }
     sweeper = deps.clock.setTimeout(sweep, Math.min(idleMs, 60_000));
   };
   sweeper = deps.clock.setTimeout(sweep, Math.min(idleMs, 60_000));
 
+  const server = nodeServer(app);
   return {
+    app,
     server,
     get sessionCount() {
       return sessions.size;
     },
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(http.port, http.host, () => {
-          server.off('error', reject);
-          const addr = server.address() as AddressInfo;
-          const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-          deps.logger.info({ url: `http://${host}:${addr.port}/mcp` }, 'MCP HTTP server listening');
-          resolve(`http://${host}:${addr.port}`);
-        });
-      }),
-    close: async () => {
+    async listen() {
+      const url = await listen(server, http.host, http.port);
+      deps.logger.info({ url: `${url}/mcp` }, 'MCP HTTP server listening');
+      return url;
+    },
+    async close() {
       deps.clock.clearTimeout(sweeper);
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.all(open.map((s) => s.transport.close().catch(() => {})));
       await Promise.all(open.map((s) => s.cleanup().catch(() => {})));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
   };
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+/** JSON-RPC errors for /mcp, in the shape MCP clients parse. */
+function rpcError(c: Context, status: ContentfulStatusCode, code: number, message: string, id: unknown = null, headers: Record<string, string> = {}): Response {
+  return c.json({ jsonrpc: '2.0', error: { code, message }, id: id ?? null }, status, headers);
 }
 
-/** Reads a JSON body up to `limit` bytes; answers 413/400 itself and returns undefined on failure. */
-async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ value: unknown } | undefined> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    sendJson(res, 413, { error: `request body larger than ${limit} bytes` });
-    req.resume();
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      // Answer first, then drop the connection so the rest of the body is never read.
-      res.setHeader('Connection', 'close');
-      res.once('finish', () => req.destroy());
-      sendJson(res, 413, { error: `request body larger than ${limit} bytes` });
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
+/**
+ * Whom a session belongs to for http.maxSessionsPerClient: the bearer credential presented (hashed, never
+ * kept in clear), else the remote address.
+ */
+function clientOf(c: Context): string {
+  const auth = c.req.header('authorization');
+  if (auth) return `bearer:${createHash('sha256').update(auth).digest('hex').slice(0, 16)}`;
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return `addr:${env?.incoming?.socket?.remoteAddress ?? 'in-process'}`;
+}
+
+function defaultReadiness(deps: ServerDeps): Record<string, ReadinessCheck> {
+  return {
+    cluster: async () => {
+      await deps.cluster.version();
+    },
+    store: () => storeTakesWrites(deps.store.db),
+  };
+}
+
+/**
+ * Whether a write could start now. SQLite waits synchronously on a lock (busy_timeout), blocking the
+ * event loop, so the probe drops the wait to zero for its one statement: a lock held elsewhere is
+ * reported at once as "database is locked" instead of stalling every request.
+ */
+function storeTakesWrites(db: Db): void {
+  if (!db.open) throw new Error('the store is closed');
+  const previous = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
   try {
-    return { value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
-  } catch {
-    sendRpcError(res, 400, -32700, 'request body is not valid JSON');
-    return undefined;
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+  } finally {
+    db.pragma(`busy_timeout = ${previous}`);
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function sendRpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
 }

@@ -1,21 +1,22 @@
 /**
- * The REST API under /api/v1 as one node:http handler: the tool routes from routes.ts, plus the views
- * that combine tools (service info, dashboard stats, the SSE stream) and the OpenAPI document.
- * Authentication, Host and Origin checks are the mounting server's job (src/server/http.ts), done first.
+ * The REST API under /api/v1 as a hono app: the tool routes from routes.ts, plus the views that combine
+ * tools (service info, dashboard stats, the SSE stream) and the OpenAPI document. Authentication, Host
+ * and Origin checks and the body limit are the mounting app's middleware (src/mcp/streamable-http.ts),
+ * run first.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Context, Hono } from 'hono';
 import { namespaceFilterArg } from '../../tools/schemas.js';
 import type { ServerDeps } from '../catalog/deps.js';
-import { resolveToken } from '../http/security.js';
 import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
+import { readJsonObject } from '../http/body.js';
+import { errorHandler, methodNotAllowed } from '../http/errors.js';
+import { resolveToken } from '../http/security.js';
 import { collectDashboardStats } from './dashboard-stats.js';
 import { RestError, toHttpFailure } from './errors.js';
 import { DashboardFeed, type FeedEvent } from './feed.js';
-import { readJsonObject, sendJson } from './http-io.js';
 import { createToolInvoker, type ToolInvoker } from './invoker.js';
 import { buildOpenApi } from './openapi.js';
-import { compilePath, matchPath, type CompiledPath } from './path-match.js';
-import { TOOL_ROUTES, type ToolRoute } from './routes.js';
+import { acceptedNames, TOOL_ROUTES, type ToolRoute } from './routes.js';
 
 export const API_BASE = '/api/v1';
 
@@ -27,8 +28,8 @@ export interface RestApiOptions {
 }
 
 export interface RestApi {
-  /** true when the request was under /api/v1 and has been answered */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** the routes, relative to API_BASE (mount with `app.route(API_BASE, api.routes)`) */
+  routes: Hono;
   invoker: ToolInvoker;
   feed: DashboardFeed;
   openapi(): Record<string, unknown>;
@@ -39,7 +40,7 @@ export interface RestApi {
 
 export function createRestApi(opts: RestApiOptions): RestApi {
   const { deps } = opts;
-  const routes = (opts.routes ?? TOOL_ROUTES).map((r) => ({ route: r, path: compilePath(r.path) }));
+  const toolRoutes = opts.routes ?? TOOL_ROUTES;
   const invoker = createToolInvoker(deps);
   const secured = resolveToken(deps.config.http) !== undefined;
   const feed = new DashboardFeed({
@@ -51,72 +52,63 @@ export function createRestApi(opts: RestApiOptions): RestApi {
     intervalMs: opts.feedIntervalMs,
   });
   let openapiDoc: Record<string, unknown> | undefined;
-  const openapi = () => (openapiDoc ??= buildOpenApi({ routes: routes.map((r) => r.route), toolByName: invoker.tool, secured, basePath: API_BASE }));
+  const openapi = () => (openapiDoc ??= buildOpenApi({ routes: toolRoutes, toolByName: invoker.tool, secured, basePath: API_BASE }));
 
-  const views: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void> = {
-    '/': (_req, res) =>
-      sendJson(
-        res,
-        200,
-        info(
-          routes.map((r) => r.route),
-          invoker,
-        ),
-      ),
-    '/openapi.json': (_req, res) => sendJson(res, 200, openapi()),
-    '/dashboard/stats': async (_req, res, url) => {
-      feed.start();
-      const ns = url.searchParams.get('namespace');
-      if (ns === null) return sendJson(res, 200, await feed.refresh());
-      namespaceFilterArg.parse(ns);
-      const stats = await collectDashboardStats(invoker, { namespace: ns, now: deps.clock.now(), chaosEnabled: deps.config.chaos.enabled });
-      sendJson(res, 200, { ...stats, series: feed.series.snapshot(ns) });
-    },
-    '/events/stream': (req, res) => stream(req, res, feed),
+  const api = new Hono({ strict: false });
+  api.onError(errorHandler(deps.logger, toHttpFailure));
+
+  const view = (path: string, params: readonly string[], handler: (c: Context) => Response | Promise<Response>) => {
+    api.get(path, (c) => {
+      refuseUnknown('query parameter', Object.keys(queryOf(c)), params, `GET ${API_BASE}${path}`);
+      return handler(c);
+    });
+    api.all(path, (c) => {
+      throw methodNotAllowed(c.req.method, ['GET']);
+    });
   };
+  view('/', [], (c) => json(c, info(toolRoutes, invoker)));
+  view('/openapi.json', [], (c) => json(c, openapi()));
+  view('/dashboard/stats', ['namespace'], async (c) => {
+    feed.start();
+    const ns = c.req.query('namespace');
+    if (ns === undefined) return json(c, await feed.refresh());
+    namespaceFilterArg.parse(ns);
+    const stats = await collectDashboardStats(invoker, { namespace: ns, now: deps.clock.now(), chaosEnabled: deps.config.chaos.enabled });
+    return json(c, { ...stats, series: feed.series.snapshot(ns) });
+  });
+  view('/events/stream', [], (c) => stream(c, feed));
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    if (url.pathname !== API_BASE && !url.pathname.startsWith(`${API_BASE}/`)) return false;
-    const rel = url.pathname.slice(API_BASE.length).replace(/(.)\/$/, '$1') || '/';
-    try {
-      const view = views[rel];
-      if (view) {
-        if (req.method !== 'GET') throw methodNotAllowed(req.method, ['GET']);
-        await view(req, res, url);
-        return true;
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of toolRoutes) {
+    const path = route.path.replace(/\{(\w+)\}/g, ':$1');
+    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), route.method]);
+    api.on(route.method, path, async (c) => {
+      const endpoint = `${route.method} ${API_BASE}${route.path}`;
+      const tool = invoker.tool(route.tool);
+      const query = queryOf(c);
+      const body = route.method === 'POST' ? await readJsonObject(c) : {};
+      // A tool this server does not expose has no schema to check against; invoke refuses it (403/501).
+      if (tool) {
+        const accepted = acceptedNames(route, Object.keys(tool.input.shape));
+        refuseUnknown('query parameter', Object.keys(query), accepted, endpoint);
+        refuseUnknown('body key', Object.keys(body), accepted, endpoint);
       }
-      await runToolRoute(req, res, url, rel);
-    } catch (err) {
-      const failure = toHttpFailure(err);
-      if (!failure) throw err;
-      if (res.headersSent) res.end();
-      else sendJson(res, failure.status, failure.body, failure.headers);
-    }
-    return true;
+      const args = toolArgs(route, query, body, c.req.param() as Record<string, string>);
+      const out = await invoker.invoke(route.tool, args, { signal: c.req.raw.signal });
+      return json(c, route.present ? route.present(out) : out);
+    });
   }
-
-  async function runToolRoute(req: IncomingMessage, res: ServerResponse, url: URL, rel: string): Promise<void> {
-    const matches: { route: ToolRoute; params: Record<string, string> }[] = [];
-    for (const r of routes) {
-      const params = safeMatch(r.path, rel);
-      if (params) matches.push({ route: r.route, params });
-    }
-    if (matches.length === 0) throw new RestError(404, 'not_found', `no endpoint ${req.method} ${url.pathname}; GET ${API_BASE}/ lists them`);
-    const hit = matches.find((m) => m.route.method === req.method);
-    if (!hit)
-      throw methodNotAllowed(
-        req.method,
-        matches.map((m) => m.route.method),
-      );
-    const { route, params } = hit;
-    const body = route.method === 'POST' ? await readJsonObject(req, deps.config.http.bodyLimitBytes) : {};
-    const args = toolArgs(route, Object.fromEntries(url.searchParams), body, params);
-    const out = await invoker.invoke(route.tool, args, { signal: abortOnClose(req, res) });
-    sendJson(res, 200, route.present ? route.present(out) : out);
+  for (const [path, methods] of methodsByPath) {
+    api.all(path, (c) => {
+      throw methodNotAllowed(c.req.method, methods);
+    });
   }
+  api.all('*', (c) => {
+    throw new RestError(404, 'not_found', `no endpoint ${c.req.method} ${c.req.path}; GET ${API_BASE}/ lists them`);
+  });
 
   return {
-    handle,
+    routes: api,
     invoker,
     feed,
     openapi,
@@ -141,27 +133,27 @@ export function toolArgs(
   return { ...merged, ...route.fixed };
 }
 
-function safeMatch(path: CompiledPath, rel: string): Record<string, string> | undefined {
-  try {
-    return matchPath(path, rel);
-  } catch {
-    throw new RestError(400, 'invalid', `malformed percent-encoding in path ${rel}`);
-  }
+/** Unknown names are refused, not dropped (issue: `?dryrun=true` scaled for real when it was ignored). */
+function refuseUnknown(where: 'query parameter' | 'body key', given: readonly string[], accepted: readonly string[], endpoint: string): void {
+  const unknown = given.filter((k) => !accepted.includes(k));
+  if (unknown.length === 0) return;
+  const names = unknown.map((k) => `"${k}"`).join(', ');
+  throw new RestError(
+    400,
+    'invalid',
+    `unknown ${where}${unknown.length > 1 ? 's' : ''} ${names} for ${endpoint}; accepted: ${accepted.join(', ') || '(none)'}; nothing was changed`,
+    undefined,
+    { issues: unknown.map((k) => ({ path: k, message: `unknown ${where}` })), accepted },
+  );
 }
 
-function methodNotAllowed(method: string | undefined, allowed: string[]): RestError {
-  const allow = [...new Set(allowed)].join(', ');
-  return new RestError(405, 'method_not_allowed', `method ${method} not allowed here; use ${allow}`, { Allow: allow });
+/** The query string as name → value (the last value of a repeated name wins). */
+function queryOf(c: Context): Record<string, string> {
+  return Object.fromEntries(new URL(c.req.url).searchParams);
 }
 
-/** Aborts the tool's signal when the client goes away before the answer. */
-function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortSignal {
-  const ac = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) ac.abort();
-  });
-  req.once('aborted', () => ac.abort());
-  return ac.signal;
+function json(c: Context, body: unknown): Response {
+  return c.json(body, 200, { 'Cache-Control': 'no-store' });
 }
 
 function info(routes: readonly ToolRoute[], invoker: ToolInvoker) {
@@ -184,18 +176,46 @@ function info(routes: readonly ToolRoute[], invoker: ToolInvoker) {
   };
 }
 
-function stream(req: IncomingMessage, res: ServerResponse, feed: DashboardFeed): void {
+/** Server-sent events: the latest stats at once, then every feed event until the client goes away. */
+function stream(c: Context, feed: DashboardFeed): Response {
   feed.start();
-  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-  res.write('retry: 3000\n\n');
-  const send = (e: FeedEvent) => {
-    if (!res.writableEnded) res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
-  };
-  const unsubscribe = feed.subscribe(send);
-  res.once('close', unsubscribe);
-  req.once('close', unsubscribe);
-  feed.latest().then(
-    (data) => send({ type: 'stats', data }),
-    () => {},
-  );
+  const encoder = new TextEncoder();
+  let unsubscribe = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      const stop = () => {
+        if (!open) return;
+        open = false;
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the reader's cancel
+        }
+      };
+      const send = (e: FeedEvent) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`));
+        } catch {
+          stop();
+        }
+      };
+      controller.enqueue(encoder.encode('retry: 3000\n\n'));
+      unsubscribe = feed.subscribe(send);
+      c.req.raw.signal.addEventListener('abort', stop, { once: true });
+      feed.latest().then(
+        (data) => send({ type: 'stats', data }),
+        () => {},
+      );
+    },
+    cancel() {
+      unsubscribe();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' },
+  });
 }

@@ -1,9 +1,22 @@
 /**
  * GET /api/v1/dashboard/stats: everything the dashboard shows, in one answer, built only from tool calls.
  * A section whose tool is missing (not in this build, filtered out) or failing is null and its reason is
- * in `unavailable`, so one broken source never blanks the page.
+ * in `unavailable`, so one broken source never blanks the page. Each call is typed by the tool's definition:
+ * its answer is read through the tool's output schema, so a renamed field is a compile error here and, should
+ * a handler ever answer off its schema, that section's reason names the tool and the field.
  */
 import { z } from 'zod';
+import { agentStatusTool } from '../../tools/agent-status.js';
+import { chaosStatusTool } from '../../tools/chaos-status.js';
+import { clusterHealthTool } from '../../tools/cluster-health.js';
+import { costReportTool } from '../../tools/cost-report.js';
+import { costSavingsTool } from '../../tools/cost-savings.js';
+import { getMetricsTool } from '../../tools/get-metrics.js';
+import { incidentStatsTool } from '../../tools/incident-stats.js';
+import { listDeploymentsTool } from '../../tools/list-deployments.js';
+import { listIncidentsTool } from '../../tools/list-incidents.js';
+import { listNodesTool } from '../../tools/list-nodes.js';
+import { type ToolContract, ToolContractError, checkArguments, parseOutput } from '../catalog/tool-contract.js';
 import { DeploymentSummarySchema } from '../services/deployment-summary.js';
 import { HealthSchema } from '../services/health.js';
 import { NodeSummarySchema } from '../services/nodes.js';
@@ -67,35 +80,44 @@ export const DashboardStatsSchema = z.object({
 export type DashboardStats = z.infer<typeof DashboardStatsSchema>;
 export type DashboardDeployment = z.infer<typeof DashboardDeploymentSchema>;
 
-interface MetricsOut {
-  source: string;
-  items: { namespace: string; name: string; cpuUtilization: number | null; memoryUtilization: number | null; cpuMillicores: number }[];
+/**
+ * One tool through the REST invoker (same filter, context, guardrails and audit as any REST call), typed by its
+ * definition: arguments checked with its input schema, the answer parsed with its output schema.
+ */
+export async function invokeTool<T extends ToolContract>(
+  invoker: ToolInvoker,
+  tool: T,
+  args: z.input<T['input']>,
+  opts?: { caller?: string; signal?: AbortSignal },
+): Promise<z.output<T['output']>> {
+  checkArguments(tool, args);
+  return parseOutput(tool, await invoker.invoke(tool.name, args as Record<string, unknown>, opts));
 }
 
 export async function collectDashboardStats(invoker: ToolInvoker, opts: { namespace?: string; now: number; chaosEnabled: boolean }): Promise<DashboardStats> {
   const unavailable: Record<string, string> = {};
   const ns = opts.namespace ? { namespace: opts.namespace } : {};
-  const call = async <T>(section: string, tool: string, args: Record<string, unknown>): Promise<T | null> => {
+  const call = async <T extends ToolContract>(section: string, tool: T, args: z.input<T['input']>): Promise<z.output<T['output']> | null> => {
     try {
-      return (await invoker.invoke(tool, args, { caller: 'dashboard' })) as T;
+      return await invokeTool(invoker, tool, args, { caller: 'dashboard' });
     } catch (err) {
-      const failure = toHttpFailure(err);
+      const failure = err instanceof ToolContractError && err.side === 'output' ? { body: { error: err.message } } : toHttpFailure(err);
       if (!failure) throw err;
       unavailable[section] = failure.body.error;
       return null;
     }
   };
   const [health, nodes, deployments, metrics, incidents, stats, cost, savings, agent, chaos] = await Promise.all([
-    call<z.infer<typeof HealthSchema>>('health', 'cluster_health', ns),
-    call<{ items: z.infer<typeof NodeSummarySchema>[] }>('nodes', 'list_nodes', {}),
-    call<{ items: z.infer<typeof DeploymentSummarySchema>[] }>('deployments', 'list_deployments', ns),
-    call<MetricsOut>('metrics', 'get_metrics', { ...ns, scope: 'deployment' }),
-    call<{ items: z.infer<typeof IncidentSchema>[] }>('incidents', 'list_incidents', { ...ns, limit: 25 }),
-    call<z.infer<typeof IncidentStatsSchema>>('stats', 'incident_stats', ns),
-    call<Record<string, unknown>>('cost', 'cost_report', ns),
-    call<Record<string, unknown>>('savings', 'cost_savings', ns),
-    call<Record<string, unknown>>('agent', 'agent_status', {}),
-    call<Record<string, unknown>>('chaos', 'chaos_status', {}),
+    call('health', clusterHealthTool, ns),
+    call('nodes', listNodesTool, {}),
+    call('deployments', listDeploymentsTool, ns),
+    call('metrics', getMetricsTool, { ...ns, scope: 'deployment' }),
+    call('incidents', listIncidentsTool, { ...ns, limit: 25 }),
+    call('stats', incidentStatsTool, ns),
+    call('cost', costReportTool, ns),
+    call('savings', costSavingsTool, ns),
+    call('agent', agentStatusTool, {}),
+    call('chaos', chaosStatusTool, {}),
   ]);
   const usage = new Map((metrics?.items ?? []).map((m) => [`${m.namespace}/${m.name}`, m]));
   return {

@@ -1,15 +1,13 @@
 /**
  * The one place where a tool failure becomes an HTTP status. Tools throw ServiceError for expected
- * failures and zod reports bad input; anything else is a bug and becomes 500 without internals.
+ * failures and zod reports bad input; the router throws HttpError (RestError). Anything else is a bug:
+ * toHttpFailure leaves it to the app's error handler, which answers 500 saying so.
  */
 import { ZodError } from 'zod';
 import { isServiceError, type ServiceErrorCode } from '../base/errors.js';
+import { type ErrorAnswer, HttpError, httpErrorAnswer } from '../http/errors.js';
 
-export interface HttpFailure {
-  status: number;
-  body: { error: string; code: string; issues?: { path: string; message: string }[]; details?: Record<string, unknown> };
-  headers?: Record<string, string>;
-}
+export type HttpFailure = ErrorAnswer;
 
 const STATUS: Record<ServiceErrorCode, number> = {
   invalid: 400,
@@ -21,18 +19,8 @@ const STATUS: Record<ServiceErrorCode, number> = {
   cancelled: 409,
 };
 
-/** Thrown by the router itself (unknown route, disabled tool); carries its own status. */
-export class RestError extends Error {
-  override readonly name = 'RestError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-  }
-}
+/** The router's own errors (unknown route, disabled tool, unknown parameter): the shared HttpError. */
+export { HttpError as RestError };
 
 export function zodIssues(err: ZodError): { path: string; message: string }[] {
   return err.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
@@ -43,7 +31,7 @@ export function toHttpFailure(err: unknown): HttpFailure | undefined {
     const issues = zodIssues(err);
     return { status: 400, body: { error: `invalid input: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, code: 'invalid', issues } };
   }
-  if (err instanceof RestError) return { status: err.status, body: { error: err.message, code: err.code }, headers: err.headers };
+  if (err instanceof HttpError) return httpErrorAnswer(err);
   if (isServiceError(err)) {
     const retry = err.details?.retryAfterSeconds;
     return {

@@ -33,11 +33,12 @@ function parameterSchema(schema: z.ZodTypeAny): Json {
 
 const ErrorSchema = z.object({
   error: z.string().describe('what went wrong and how to correct it'),
-  code: z.string().describe('invalid, not_found, refused, cooldown, conflict, unavailable, unauthorized, not_implemented...'),
+  code: z.string().describe('invalid, not_found, refused, cooldown, conflict, unavailable, unauthorized, not_implemented, too_large, internal...'),
   issues: z
     .array(z.object({ path: z.string(), message: z.string() }))
     .optional()
     .describe('validation failures, one per field'),
+  accepted: z.array(z.string()).optional().describe('with an unknown parameter: the names this route accepts'),
   details: z.record(z.unknown()).optional(),
 });
 
@@ -79,15 +80,23 @@ function toolOperation(route: ToolRoute, tool: AnyTool | undefined, secured: boo
   op.parameters = parameters;
   if (route.method === 'POST') {
     const body = jsonSchema(route.fixed ? tool.input.omit(Object.fromEntries([...fixed].map((k) => [k, true]))) : tool.input);
+    const properties = body.properties as Record<string, Json>;
+    for (const field of pathFields) delete properties[field];
+    if (Array.isArray(body.required)) body.required = body.required.filter((f: string) => !pathFields.has(f));
+    // The seed's names are accepted in the body as in the query; anything else is refused (additionalProperties: false).
+    for (const field of Object.keys(properties))
+      for (const alias of aliasesOf(field)) properties[alias] = { ...properties[field], description: `the seed's name for \`${field}\`` };
     op.requestBody = {
       required: false,
-      description: 'the same fields as the query parameters, as JSON (the body wins)',
+      description: 'the same fields as the query parameters, as JSON (the body wins); an unknown key is a 400',
       content: { 'application/json': { schema: body } },
     };
   }
   const responses: Json = {
     200: { description: "the tool's result", content: { 'application/json': { schema: jsonSchema(route.response ?? tool.output) } } },
-    400: errorResponse('invalid input: the reason is in `error` and `issues`'),
+    400: errorResponse(
+      'invalid input, or a query parameter or body key this route does not accept: the reason is in `error` and `issues`, the accepted names in `accepted`',
+    ),
   };
   if (secured) responses[401] = errorResponse('missing or wrong bearer token');
   if (!tool.annotations.readOnlyHint) {
@@ -99,6 +108,11 @@ function toolOperation(route: ToolRoute, tool: AnyTool | undefined, secured: boo
   }
   responses[404] = errorResponse('not found');
   responses[503] = errorResponse('the cluster or metrics source is unavailable');
+  responses[500] = errorResponse('a bug: `error` names what failed; the server log has details');
+  if (route.method === 'POST') {
+    responses[413] = errorResponse('the body is larger than http.bodyLimitBytes');
+    responses[415] = errorResponse('a body not sent as application/json');
+  }
   op.responses = responses;
   return op;
 }

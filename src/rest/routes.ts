@@ -2,7 +2,9 @@
  * The REST face of the MCP tools, as data. Each route names the tool that does the work; the request's
  * query, JSON body and path parameters are merged (body over query), renamed through `aliases` so the
  * seed's parameter names keep working (`duration` → `durationSeconds`, `pod_name` → `pod`), coerced to
- * the tool's types and validated by the tool's own zod input. Nothing here re-implements a tool.
+ * the tool's types and validated by the tool's own zod input. A name the route does not accept is refused
+ * (400 naming the accepted ones), never dropped: a misspelt `dryrun` must not make a real change.
+ * Nothing here re-implements a tool.
  */
 import { z } from 'zod';
 import { NamespaceCostSchema, PricesSchema } from '../services/cost-report.js';
@@ -211,3 +213,22 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     aliases: SEED,
   },
 ];
+
+/** The `{name}` parameters of a route's path, in order. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+/**
+ * The names a route accepts in its query string or JSON body: the tool's input fields that the route
+ * neither fixes nor takes from the path, then the seed's aliases of those fields.
+ */
+export function acceptedNames(route: ToolRoute, inputFields: readonly string[]): string[] {
+  const fromPath = pathParams(route.path);
+  const taken = new Set([...Object.keys(route.fixed ?? {}), ...fromPath.map((n) => route.aliases?.[n] ?? n)]);
+  const fields = inputFields.filter((f) => !taken.has(f));
+  const aliases = Object.entries(route.aliases ?? {})
+    .filter(([from, to]) => fields.includes(to) && !fromPath.includes(from))
+    .map(([from]) => from);
+  return [...fields, ...aliases];
+}

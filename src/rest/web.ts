@@ -3,14 +3,14 @@
  * at / and the API docs at /docs. The pages and their static files are public (they hold no data and
  * must load before a token can be typed in); every /api/v1 call but the OpenAPI document needs the token.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dashboardHandler, isDashboardPath } from '../dashboard/assets.js';
+import { Hono } from 'hono';
+import { dashboardRoutes, isDashboardPath } from '../dashboard/assets.js';
 import { API_BASE, createRestApi, type RestApi, type RestApiOptions } from './api.js';
 
 export interface WebFace {
   api: RestApi;
-  /** pass as HttpAppOptions.extraRoutes (or call from a combined handler) */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** pass as HttpAppOptions.extraRoutes (or mount in a combined app) */
+  routes: Hono;
   /** pass as HttpAppOptions.isPublicPath */
   isPublicPath(pathname: string): boolean;
   start(): void;
@@ -19,10 +19,12 @@ export interface WebFace {
 
 export function createWebFace(opts: RestApiOptions): WebFace {
   const api = createRestApi(opts);
-  const pages = dashboardHandler();
+  const routes = new Hono({ strict: false });
+  routes.route('/', dashboardRoutes());
+  routes.route(API_BASE, api.routes);
   return {
     api,
-    handle: async (req, res, url) => pages(req, res, url) || (await api.handle(req, res, url)),
+    routes,
     isPublicPath: (pathname) => isDashboardPath(pathname) || pathname === `${API_BASE}/openapi.json`,
     start: () => api.start(),
     close: () => api.close(),

@@ -103,6 +103,7 @@ export const IncidentActionInputSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   reason: multiLine(2000).default(''),
+  at: z.string().datetime({ offset: true }).optional().describe('when the action was taken (ISO 8601, not in the future); default now'),
 });
 
 /** a namespace name, or "(cluster)" for node and cluster-wide incidents */
@@ -122,6 +123,11 @@ export const LogIncidentInputShape = {
   title: singleLine(200).optional(),
   summary: multiLine(4000).optional(),
   details: boundedRecord().optional(),
+  detectedAt: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .describe('new incidents: when the problem was first seen (ISO 8601, not in the future), e.g. a check before it was confirmed; default now'),
   outcome: z.enum(OUTCOMES).exclude(['open']).optional().describe('resolved sets resolvedAt; failed or escalated close or flag it'),
   action: IncidentActionInputSchema.optional().describe('an action taken on the incident; the first one acknowledges it'),
 };
@@ -133,6 +139,10 @@ export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incid
   const audit = (ok: boolean, target: string | undefined, after?: unknown, error?: string) =>
     ctx.store.audit.record({ caller: ctx.caller, tool: 'log_incident', target, arguments: { ...raw }, after, ok, error, at: ctx.clock.now() });
   try {
+    // Checked before anything is written: bad input changes nothing.
+    if (input.id && input.detectedAt) throw new ServiceError('invalid', 'detectedAt applies only when opening an incident (without id)');
+    const detectedAt = pastOrNow(ctx, 'detectedAt', input.detectedAt);
+    if (input.action) pastOrNow(ctx, 'action.at', input.action.at);
     if (input.id === undefined) {
       const missing = (['type', 'severity', 'namespace', 'target', 'title'] as const).filter((k) => !input[k]);
       if (missing.length) throw new ServiceError('invalid', `a new incident needs ${missing.join(', ')}; or pass id to update an existing incident`);
@@ -144,7 +154,7 @@ export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incid
         title: input.title!,
         summary: input.summary,
         details: input.details,
-        at: ctx.clock.now(),
+        at: detectedAt,
       });
       incident = applyChanges(ctx, incident.id, { ...input, severity: undefined, summary: undefined, details: undefined }) ?? incident;
       audit(true, `incident/${incident.id}`, { outcome: incident.outcome });
@@ -163,11 +173,20 @@ export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incid
 function applyChanges(ctx: ServiceContext, id: string, input: z.output<typeof LogIncidentInputSchema>): Incident | undefined {
   const now = ctx.clock.now();
   let incident: Incident | undefined;
-  if (input.action) incident = ctx.store.incidents.addAction(id, { ...input.action, at: now });
+  if (input.action) incident = ctx.store.incidents.addAction(id, { ...input.action, at: pastOrNow(ctx, 'action.at', input.action.at) });
   const outcome = input.outcome === 'resolved' ? undefined : input.outcome;
   if (input.severity || input.summary || input.details || outcome) {
     incident = ctx.store.incidents.update(id, { severity: input.severity, summary: input.summary, details: input.details, outcome });
   }
   if (input.outcome === 'resolved') incident = ctx.store.incidents.resolve(id, { at: now });
   return incident;
+}
+
+/** A time a caller reports (an action taken, a problem first seen) may be earlier than now, never later. */
+function pastOrNow(ctx: ServiceContext, field: string, iso: string | undefined): number {
+  const now = ctx.clock.now();
+  if (iso === undefined) return now;
+  const at = Date.parse(iso);
+  if (at > now) throw new ServiceError('invalid', `${field} ${iso} is in the future (server time ${new Date(now).toISOString()}); nothing was recorded`);
+  return at;
 }

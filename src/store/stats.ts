@@ -13,6 +13,8 @@ export function computeIncidentStats(incidents: readonly Incident[]): IncidentSt
   const mttrs: number[] = [];
   let successes = 0;
   let recurred = 0;
+  /** Incidents with an outcome (resolved, failed, escalated): an open one has not succeeded or failed yet. */
+  let ended = 0;
   const byKey = new Map<string, number[]>();
   for (const i of incidents) {
     const key = `${i.type}|${i.namespace}|${i.target}`;
@@ -23,6 +25,7 @@ export function computeIncidentStats(incidents: readonly Incident[]): IncidentSt
   for (const i of incidents) {
     byType[i.type] = (byType[i.type] ?? 0) + 1;
     byOutcome[i.outcome] = (byOutcome[i.outcome] ?? 0) + 1;
+    if (i.outcome !== 'open') ended++;
     if (i.outcome !== 'resolved' || !i.resolvedAt) continue;
     const resolved = Date.parse(i.resolvedAt);
     mttrs.push((resolved - Date.parse(i.detectedAt)) / 1000);
@@ -43,7 +46,8 @@ export function computeIncidentStats(incidents: readonly Incident[]): IncidentSt
       p95: percentile(mttrs, 95),
       count: mttrs.length,
     },
-    successRate: incidents.length ? round(successes / incidents.length, 4) : null,
+    // Over the incidents that ended, so it is null (not 0) until one has: an incident still open is neither.
+    successRate: ended ? round(successes / ended, 4) : null,
     recurred,
   };
 }

@@ -66,7 +66,12 @@ export const IncidentStatsSchema = z.object({
     p95: z.number().nullable(),
     count: z.number().int(),
   }),
-  successRate: z.number().nullable().describe('share of incidents resolved and not recurring (same type and target) within 10 minutes; null with no incidents'),
+  successRate: z
+    .number()
+    .nullable()
+    .describe(
+      'of the incidents that ended (resolved, failed or escalated), the share resolved and not recurring (same type and target) within 10 minutes; null until one has ended (open incidents are not counted)',
+    ),
   recurred: z.number().int(),
 });
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Monitor, aggregate, toDeploymentView, toPodView } from '../../src/agent/monitor.js';
-import type { ToolClient, ToolResult } from '../../src/agent/tool-client.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type ToolClient, ToolContractError, typedClient } from '../../src/agent/tool-client.js';
 import { deploymentFailure, nodeFailure, podFailure } from '../../src/agent/watch-trigger.js';
 
 const podRow = (o: Record<string, unknown> = {}) => ({
@@ -21,7 +22,9 @@ const podRow = (o: Record<string, unknown> = {}) => ({
   lastTerminationReason: null,
   scheduled: true,
   unschedulableMessage: null,
+  lastRunSeconds: null,
   images: ['nginx:1.27'],
+  podTemplateHash: null,
   ...o,
 });
 const depRow = {
@@ -33,6 +36,7 @@ const depRow = {
   availableReplicas: 2,
   revision: 3,
   previousRevision: 2,
+  revisionHashes: [],
   images: ['nginx:1.27'],
   rolloutStartedAt: '2026-01-01T00:00:00.000Z',
   conditions: [{ type: 'Available', status: 'True', reason: null, message: null }],
@@ -56,23 +60,43 @@ const usageRow = (name: string, cpu: number, withSample = true) => ({
   memoryUtilization: 50,
 });
 
-/** A scripted server: each call answers from the current world; records what was asked. */
+const nodeRow = {
+  name: 'node-1',
+  ready: true,
+  unschedulable: false,
+  roles: [],
+  pressure: [],
+  cpuAllocatableMillicores: 4000,
+  memoryAllocatableBytes: 8 * 2 ** 30,
+  cpuCapacityMillicores: 4000,
+  memoryCapacityBytes: 8 * 2 ** 30,
+  taints: [],
+  kubeletVersion: 'v1.31.0',
+  createdAt: null,
+};
+
+/**
+ * A scripted wire under the real typed client: each tools/call answers from the current world (held to the tools'
+ * output schemas like a server's answer); records what was asked.
+ */
 function scripted(world: { pods: Record<string, unknown>[]; usage: Record<string, unknown>[]; metricsDown?: boolean }) {
   const calls: string[] = [];
-  const client: ToolClient = {
-    async call(tool, args): Promise<ToolResult> {
+  const answer = (value: Record<string, unknown>): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value });
+  const refuse = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
+  const client: ToolClient = typedClient(
+    async (tool, args) => {
       calls.push(`${tool} ${JSON.stringify(args)}`);
-      if (tool === 'list_deployments') return { ok: true, value: { items: [depRow], truncated: false } };
-      if (tool === 'list_pods') return { ok: true, value: { items: world.pods, truncated: false } };
-      if (tool === 'list_nodes') return { ok: true, value: { items: [{ name: 'node-1', ready: true, unschedulable: false }], truncated: false } };
+      if (tool === 'list_deployments') return answer({ items: [depRow], truncated: false });
+      if (tool === 'list_pods') return answer({ items: world.pods, truncated: false });
+      if (tool === 'list_nodes') return answer({ items: [nodeRow], truncated: false });
       if (tool === 'get_metrics')
         return world.metricsDown
-          ? { ok: false, error: 'no metrics source answered' }
-          : { ok: true, value: { source: 'metrics-server', complete: true, scope: 'pod', items: world.usage } };
-      return { ok: false, error: `unexpected ${tool}` };
+          ? refuse('no metrics source answered')
+          : answer({ source: 'metrics-server', complete: true, scope: 'pod', items: world.usage });
+      return refuse(`unexpected ${tool}`);
     },
-    async close() {},
-  };
+    async () => {},
+  );
   return { client, calls };
 }
 
@@ -117,6 +141,14 @@ describe('monitor', () => {
   it('metrics pipeline down: the observation says so and carries no metrics', async () => {
     const obs = await new Monitor(scripted({ pods: [podRow()], usage: [], metricsDown: true }).client, { namespaces: [] }).observe(0);
     expect(obs).toMatchObject({ metricsAvailable: false, metrics: {} });
+  });
+
+  it('a pod row without a field the monitor reads fails the cycle naming tool and field, not an undefined restart count', async () => {
+    const { restarts: _gone, ...renamed } = { ...podRow(), restartCount: 0 };
+    const m = new Monitor(scripted({ pods: [renamed], usage: [] }).client, { namespaces: ['demo'] });
+    const err = await m.observe(0).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolContractError);
+    expect((err as Error).message).toMatch(/^list_pods answered output that does not match its output schema .*items\.0\.restarts: Required/);
   });
 
   it('partial samples make the aggregate incomplete; no request means no metrics', () => {

@@ -2,11 +2,12 @@
  * POST /alerts/alertmanager over real HTTP into a real SQLite file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alertmanagerHandler } from '../../src/alerts/http.js';
+import { alertmanagerRoutes } from '../../src/alerts/http.js';
+import { nodeServer } from '../../src/http/listen.js';
 import type { CycleRequest } from '../../src/alerts/ingest.js';
 import { RealClock } from '../../src/base/clock.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
@@ -52,7 +53,7 @@ describe('Alertmanager webhook', () => {
 
   beforeAll(async () => {
     store = Store.open(dbPath, clock);
-    const handler = alertmanagerHandler({
+    const routes = alertmanagerRoutes({
       incidents: store.incidents,
       triggerCycle: (req) => void cycles.push(req),
       ownerOfPod: async (_ns, pod) => (pod.startsWith('api-') ? 'api' : undefined),
@@ -60,9 +61,7 @@ describe('Alertmanager webhook', () => {
       metrics,
       bodyLimitBytes: 64 * 1024,
     });
-    server = createServer((req, res) => {
-      handler(req, res).then((handled) => handled || res.writeHead(404).end());
-    });
+    server = nodeServer(routes);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/alerts/alertmanager`;
   });

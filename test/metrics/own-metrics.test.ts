@@ -3,7 +3,7 @@
  * transport) calls tools on the real server, with incidents and the audit log in a real SQLite file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -13,7 +13,8 @@ import { ALL_TOOLS } from '../../tools/index.js';
 import { RealClock } from '../../src/base/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/base/log.js';
-import { metricsHandler } from '../../src/http/node-io.js';
+import { nodeServer } from '../../src/http/listen.js';
+import { metricsRoutes } from '../../src/http/metrics-route.js';
 import { instrumentTools } from '../../src/catalog/instrument-tools.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
 import { storeFacts } from '../../src/observability/store-facts.js';
@@ -34,8 +35,7 @@ describe('GET /metrics (SentinelOps itself)', () => {
 
   beforeAll(async () => {
     metrics.trackStore(storeFacts(store.db));
-    const route = metricsHandler(metrics);
-    http = createHttpServer((req, res) => void route(req, res).then((handled) => handled || res.writeHead(404).end()));
+    http = nodeServer(metricsRoutes(metrics));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(http.address() as { port: number }).port}/metrics`;
 

@@ -28,7 +28,7 @@ export async function mountRest(base: SimBackedDeps, patch: ConfigPatch = {}, op
   for (const [k, v] of Object.entries(patch)) (config as Record<string, unknown>)[k] = { ...(base.config as Record<string, object>)[k], ...v };
   const deps = { ...base.deps, config };
   const web = createWebFace({ deps, feedIntervalMs: opts.feedIntervalMs });
-  const app = createHttpApp({ deps, extraRoutes: web.handle, isPublicPath: web.isPublicPath });
+  const app = createHttpApp({ deps, extraRoutes: web.routes, isPublicPath: web.isPublicPath });
   const url = await app.listen();
   return {
     url,

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/base/clock.js';
 import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
@@ -23,11 +24,7 @@ beforeAll(async () => {
   base = await startSimDeps({ http: { port: 0, bodyLimitBytes: 64 * 1024 }, safety: { cooldownSeconds: 0 } });
   open = createHttpApp({
     deps: base.deps,
-    extraRoutes: (_req, res, url) => {
-      if (url.pathname !== '/api/v1/ping') return false;
-      res.end('pong');
-      return true;
-    },
+    extraRoutes: new Hono().get('/api/v1/ping', (c) => c.text('pong')),
   });
   openUrl = await open.listen();
   locked = createHttpApp({ deps: { ...base.deps, config: { ...base.config, http: { ...base.config.http, token: TOKEN } } } });
@@ -128,6 +125,24 @@ describe('HTTP transport', () => {
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(100 * 1024) } });
     expect((await raw(openUrl, { body: big })).status).toBe(413);
     expect((await raw(openUrl, { body: '{not json' })).status).toBe(400);
+  });
+
+  it('limits a chunked body (no Content-Length) as it arrives', async () => {
+    const u = new URL('/mcp', openUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      const chunk = 'x'.repeat(16 * 1024);
+      for (let i = 0; i < 8; i++) req.write(chunk);
+      req.end();
+    });
+    expect(status).toBe(413);
   });
 
   it('serves /healthz, /readyz and extra routes', async () => {
