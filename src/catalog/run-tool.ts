@@ -4,7 +4,7 @@
  * dropped: a misspelt `dry_run` must not make a real change), audit every refusal, then run the handler.
  * Messages are for a model or an operator: they name what is accepted and never echo a huge input back.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { clip } from '../base/redact.js';
 import { ServiceError, isServiceError } from '../base/errors.js';
 import type { Config } from '../config/schema.js';
@@ -99,7 +99,7 @@ export function parseToolArgs(tool: AnyTool, raw: unknown): Record<string, unkno
   }
   let parsed: z.SafeParseReturnType<unknown, Record<string, unknown>>;
   try {
-    parsed = tool.input.strict().safeParse(value);
+    parsed = strictInput(tool).safeParse(value);
   } catch {
     // zod recurses into nested values: a pathologically deep document can exhaust the stack.
     const message = `the arguments of ${tool.name} are nested too deeply to read. Nothing was changed.`;
@@ -145,6 +145,31 @@ function textProblem(args: Record<string, unknown>, multiLine: ReadonlySet<strin
     }
   }
   return undefined;
+}
+
+const strictInputs = new WeakMap<object, z.ZodTypeAny>();
+
+/** The tool's input with every object in it strict, nested ones included (built once per tool). */
+function strictInput(tool: AnyTool): z.ZodTypeAny {
+  let strict = strictInputs.get(tool.input);
+  if (!strict) {
+    strict = deepStrict(tool.input);
+    strictInputs.set(tool.input, strict);
+  }
+  return strict;
+}
+
+function deepStrict(s: z.ZodTypeAny): z.ZodTypeAny {
+  if (s instanceof z.ZodObject) {
+    const shape = Object.fromEntries(Object.entries(s.shape as z.ZodRawShape).map(([k, v]) => [k, deepStrict(v)]));
+    return new z.ZodObject({ ...s._def, shape: () => shape, unknownKeys: 'strict' });
+  }
+  if (s instanceof z.ZodOptional) return new z.ZodOptional({ ...s._def, innerType: deepStrict(s._def.innerType) });
+  if (s instanceof z.ZodNullable) return new z.ZodNullable({ ...s._def, innerType: deepStrict(s._def.innerType) });
+  if (s instanceof z.ZodDefault) return new z.ZodDefault({ ...s._def, innerType: deepStrict(s._def.innerType) });
+  if (s instanceof z.ZodEffects) return new z.ZodEffects({ ...s._def, schema: deepStrict(s._def.schema) });
+  if (s instanceof z.ZodArray) return new z.ZodArray({ ...s._def, type: deepStrict(s._def.type) });
+  return s;
 }
 
 function kindOf(value: unknown): string {

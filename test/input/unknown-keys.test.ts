@@ -92,4 +92,22 @@ describe('a misspelt dry-run flag changes nothing', () => {
     expect(lastAudit()).toMatchObject({ tool: 'restart_deployment', ok: false, caller: 'rest', arguments: { dry_run: true } });
     expect((await deployment()).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
   });
+
+  it('inside nested objects too', async () => {
+    expect(await mcp.fails('query_prometheus', { query: 'up', range: { sinceSeconds: 60, stepSeconds: 15, step: 5 } })).toBe(
+      "invalid arguments for query_prometheus: range: Unrecognized key(s) in object: 'step'. Nothing was changed.",
+    );
+    const before = base.deps.store.incidents.list({}).length;
+    expect(
+      await mcp.fails('log_incident', {
+        type: 'crash_loop',
+        severity: 'high',
+        namespace: NS,
+        target: DEP,
+        title: 't',
+        action: { tool: 'restart_deployment', ok: true, dry_run: true },
+      }),
+    ).toMatch(/^invalid arguments for log_incident: action: Unrecognized key\(s\) in object: 'dry_run'/);
+    expect(base.deps.store.incidents.list({}).length).toBe(before);
+  });
 });
