@@ -178,8 +178,13 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** Best effort: nothing was changed, so an unwritable store must not turn a clear refusal into a failure. */
 function auditRefusal(ctx: ServiceContext, tool: string, raw: unknown, error: string): void {
-  ctx.store.audit.record({ caller: ctx.caller, tool: clip(tool, 100), arguments: boundedArgs(raw), ok: false, error, at: ctx.clock.now() });
+  try {
+    ctx.store.audit.record({ caller: ctx.caller, tool: clip(tool, 100), arguments: boundedArgs(raw), ok: false, error, at: ctx.clock.now() });
+  } catch (err) {
+    ctx.logger.error({ err, tool }, 'could not audit a refused call');
+  }
 }
 
 /** The refused arguments as the audit row keeps them: a few keys, each value cut to a readable size. */
