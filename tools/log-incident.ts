@@ -11,5 +11,6 @@ export const logIncidentTool = defineTool({
   input: z.object(LogIncidentInputShape),
   output: z.object({ created: z.boolean(), incident: IncidentSchema }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  multiLineArgs: ['summary'],
   handler: (args, { ctx }) => logIncident(ctx, args),
 });

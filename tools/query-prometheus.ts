@@ -9,5 +9,6 @@ export const queryPrometheusTool = defineTool({
   input: QueryPrometheusInput,
   output: QueryPrometheusOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  multiLineArgs: ['query'],
   handler: (args, { ctx }) => queryPrometheus(ctx, args),
 });

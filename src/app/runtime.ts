@@ -36,7 +36,7 @@ export interface Runtime {
 export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const clock = opts.clock ?? new RealClock();
   const kc = loadKubeConfig({ ...config.cluster, simKubeconfigYaml: opts.simKubeconfigYaml });
-  const cluster = new ClusterClient(kc);
+  const cluster = new ClusterClient(kc, { requestTimeoutMs: config.cluster.requestTimeoutSeconds * 1000 });
   const metrics = selectMetricsSource(config, {
     metricsServer: new MetricsServerSource(cluster),
     prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock, metrics: defaultMetrics() }),

@@ -30,6 +30,11 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   input: z.ZodObject<I>;
   output: z.ZodObject<O>;
   annotations: ToolAnnotations;
+  /**
+   * Text arguments that may span lines (a PromQL query, an incident summary). Every other string
+   * argument must be one line: runTool refuses line breaks and other control characters in it.
+   */
+  multiLineArgs?: readonly (keyof I & string)[];
   handler: (args: z.output<z.ZodObject<I>>, call: ToolCall) => Promise<z.input<z.ZodObject<O>>> | z.input<z.ZodObject<O>>;
 }
 

@@ -1,9 +1,16 @@
 /**
  * The typed Kubernetes calls the services need, over @kubernetes/client-node (async, no kubectl). Every
- * failure is mapped to a ServiceError naming the object; callers never see ApiException.
+ * failure is mapped to a ServiceError naming the object; callers never see ApiException. Every call is
+ * bounded by `cluster.requestTimeoutSeconds`: an API server that accepts connections and never answers
+ * must not hold a tool, a health probe or the agent forever.
  */
 import {
   AppsV1Api,
+  type Configuration,
+  createConfiguration,
+  ServerConfiguration,
+  type RequestContext,
+  type ResponseContext,
   AutoscalingV2Api,
   CoreV1Api,
   type KubeConfig,
@@ -21,8 +28,17 @@ import {
   type CoreV1Event,
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import { isNotFound, mapK8sError, mapPodLogError } from './errors.js';
+import { ServiceError } from '../base/errors.js';
+import { redactUrlsIn } from '../base/redact.js';
+import { isNotFound, mapK8sError, mapPodLogError, type ObjectRef } from './errors.js';
 import { serverUrl } from './kubeconfig.js';
+
+export interface ClusterClientOptions {
+  /** every request is aborted after this long (default 15 s, the configuration's default) */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
 
 export interface ListOptions {
   labelSelector?: string;
@@ -53,12 +69,42 @@ export class ClusterClient {
   private readonly versionApi: VersionApi;
   private readonly metricsApi: Metrics;
 
-  constructor(readonly kubeConfig: KubeConfig) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.apps = kubeConfig.makeApiClient(AppsV1Api);
-    this.autoscaling = kubeConfig.makeApiClient(AutoscalingV2Api);
-    this.versionApi = kubeConfig.makeApiClient(VersionApi);
+  readonly requestTimeoutMs: number;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    opts: ClusterClientOptions = {},
+  ) {
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const config = boundedConfiguration(kubeConfig, this.requestTimeoutMs);
+    this.core = new CoreV1Api(config);
+    this.apps = new AppsV1Api(config);
+    this.autoscaling = new AutoscalingV2Api(config);
+    this.versionApi = new VersionApi(config);
     this.metricsApi = new Metrics(kubeConfig);
+  }
+
+  /** Maps a failure to a ServiceError: a timeout says so with the bound; no URL in it carries a secret. */
+  private fail(err: unknown, ref: ObjectRef, map: (err: unknown, ref: ObjectRef) => ServiceError = mapK8sError): ServiceError {
+    if (isTimeout(err)) {
+      const what = `${ref.kind}${ref.namespace ? ` ${ref.namespace}/` : ' '}${ref.name ?? ''}`.trim();
+      return new ServiceError(
+        'unavailable',
+        `the Kubernetes API did not answer within ${this.requestTimeoutMs / 1000}s (reading ${what}); check that the API server is up, or raise cluster.requestTimeoutSeconds`,
+      );
+    }
+    const mapped = map(err, ref);
+    const message = redactUrlsIn(mapped.message);
+    return message === mapped.message ? mapped : new ServiceError(mapped.code, message, mapped.details);
+  }
+
+  /** For calls that cannot take an abort signal (client-node's Metrics helper): stop waiting at the bound. */
+  private bounded<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError()), this.requestTimeoutMs);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
   get server(): string {
@@ -70,7 +116,7 @@ export class ClusterClient {
       const v = await this.versionApi.getCode();
       return v.gitVersion;
     } catch (err) {
-      throw mapK8sError(err, { kind: 'API server version' });
+      throw this.fail(err, { kind: 'API server version' });
     }
   }
 
@@ -78,7 +124,7 @@ export class ClusterClient {
     try {
       return (await this.core.listNamespace()).items;
     } catch (err) {
-      throw mapK8sError(err, { kind: 'namespaces' });
+      throw this.fail(err, { kind: 'namespaces' });
     }
   }
 
@@ -88,7 +134,7 @@ export class ClusterClient {
       const list = namespace ? await this.core.listNamespacedPod({ namespace, ...params }) : await this.core.listPodForAllNamespaces(params);
       return page(list);
     } catch (err) {
-      throw mapK8sError(err, { kind: 'pods in namespace', namespace, listTool: 'list_pods' });
+      throw this.fail(err, { kind: 'pods in namespace', namespace, listTool: 'list_pods' });
     }
   }
 
@@ -96,7 +142,7 @@ export class ClusterClient {
     try {
       return await this.core.readNamespacedPod({ namespace, name });
     } catch (err) {
-      throw mapK8sError(err, { kind: 'pod', namespace, name, listTool: 'list_pods' });
+      throw this.fail(err, { kind: 'pod', namespace, name, listTool: 'list_pods' });
     }
   }
 
@@ -104,7 +150,7 @@ export class ClusterClient {
     try {
       await this.core.deleteNamespacedPod({ namespace, name });
     } catch (err) {
-      throw mapK8sError(err, { kind: 'pod', namespace, name, listTool: 'list_pods' });
+      throw this.fail(err, { kind: 'pod', namespace, name, listTool: 'list_pods' });
     }
   }
 
@@ -112,13 +158,8 @@ export class ClusterClient {
     try {
       return await this.core.readNamespacedPodLog({ namespace, name, ...opts });
     } catch (err) {
-      throw mapPodLogError(err, {
-        kind: `logs of pod${opts.container ? ` (container ${opts.container})` : ''}`,
-        namespace,
-        name,
-        listTool: 'list_pods',
-        previous: opts.previous,
-      });
+      const ref = { kind: `logs of pod${opts.container ? ` (container ${opts.container})` : ''}`, namespace, name, listTool: 'list_pods' };
+      throw this.fail(err, ref, (e, r) => mapPodLogError(e, { ...r, previous: opts.previous }));
     }
   }
 
@@ -128,7 +169,7 @@ export class ClusterClient {
       const list = namespace ? await this.apps.listNamespacedDeployment({ namespace, ...params }) : await this.apps.listDeploymentForAllNamespaces(params);
       return page(list);
     } catch (err) {
-      throw mapK8sError(err, { kind: 'deployments in namespace', namespace, listTool: 'list_deployments' });
+      throw this.fail(err, { kind: 'deployments in namespace', namespace, listTool: 'list_deployments' });
     }
   }
 
@@ -136,7 +177,7 @@ export class ClusterClient {
     try {
       return await this.apps.readNamespacedDeployment({ namespace, name });
     } catch (err) {
-      throw mapK8sError(err, { kind: 'deployment', namespace, name, listTool: 'list_deployments' });
+      throw this.fail(err, { kind: 'deployment', namespace, name, listTool: 'list_deployments' });
     }
   }
 
@@ -145,7 +186,7 @@ export class ClusterClient {
     try {
       return await this.apps.patchNamespacedDeployment({ namespace, name, body }, MERGE_PATCH);
     } catch (err) {
-      throw mapK8sError(err, { kind: 'deployment', namespace, name, listTool: 'list_deployments' });
+      throw this.fail(err, { kind: 'deployment', namespace, name, listTool: 'list_deployments' });
     }
   }
 
@@ -153,7 +194,7 @@ export class ClusterClient {
     try {
       return (await this.apps.listNamespacedReplicaSet({ namespace, labelSelector })).items;
     } catch (err) {
-      throw mapK8sError(err, { kind: 'replicasets in namespace', namespace });
+      throw this.fail(err, { kind: 'replicasets in namespace', namespace });
     }
   }
 
@@ -161,7 +202,7 @@ export class ClusterClient {
     try {
       return page(await this.core.listNode(listParams(opts)));
     } catch (err) {
-      throw mapK8sError(err, { kind: 'nodes', listTool: 'list_nodes' });
+      throw this.fail(err, { kind: 'nodes', listTool: 'list_nodes' });
     }
   }
 
@@ -171,7 +212,7 @@ export class ClusterClient {
       const list = namespace ? await this.core.listNamespacedEvent({ namespace, ...params }) : await this.core.listEventForAllNamespaces(params);
       return page(list);
     } catch (err) {
-      throw mapK8sError(err, { kind: 'events in namespace', namespace });
+      throw this.fail(err, { kind: 'events in namespace', namespace });
     }
   }
 
@@ -184,28 +225,57 @@ export class ClusterClient {
       return list.items;
     } catch (err) {
       if (isNotFound(err)) return undefined;
-      throw mapK8sError(err, { kind: 'horizontalpodautoscalers', namespace });
+      throw this.fail(err, { kind: 'horizontalpodautoscalers', namespace });
     }
   }
 
   /** metrics.k8s.io pod metrics; undefined when the metrics API is not served. */
   async podMetrics(namespace?: string): Promise<PodMetric[] | undefined> {
     try {
-      return (await this.metricsApi.getPodMetrics(namespace)).items;
+      return (await this.bounded(this.metricsApi.getPodMetrics(namespace))).items;
     } catch (err) {
       if (metricsUnavailable(err)) return undefined;
-      throw mapK8sError(err, { kind: 'pod metrics (metrics.k8s.io)', namespace });
+      throw this.fail(err, { kind: 'pod metrics (metrics.k8s.io)', namespace });
     }
   }
 
   async nodeMetrics(): Promise<NodeMetric[] | undefined> {
     try {
-      return (await this.metricsApi.getNodeMetrics()).items;
+      return (await this.bounded(this.metricsApi.getNodeMetrics())).items;
     } catch (err) {
       if (metricsUnavailable(err)) return undefined;
-      throw mapK8sError(err, { kind: 'node metrics (metrics.k8s.io)' });
+      throw this.fail(err, { kind: 'node metrics (metrics.k8s.io)' });
     }
   }
+}
+
+/** client-node's own configuration (as makeApiClient builds it) plus a per-request abort signal. */
+function boundedConfiguration(kc: KubeConfig, timeoutMs: number): Configuration {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('no cluster in the kubeconfig');
+  return createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [
+      {
+        pre: async (ctx: RequestContext) => {
+          ctx.setSignal(AbortSignal.timeout(timeoutMs));
+          return ctx;
+        },
+        post: async (res: ResponseContext) => res,
+      },
+    ],
+  });
+}
+
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** Our own bound (TimeoutError) or the request's abort signal firing (fetch reports AbortError). */
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; type?: string } | undefined;
+  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.type === 'aborted';
 }
 
 function listParams(opts: ListOptions) {

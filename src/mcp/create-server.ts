@@ -7,6 +7,8 @@ import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
+  ErrorCode,
+  McpError,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolResult,
@@ -23,6 +25,8 @@ import type { IncidentEvent } from '../store/index.js';
 import type { AnyTool } from '../catalog/define-tool.js';
 import type { PromptDefinition, ResourceDefinition } from '../catalog/define-resource.js';
 import { filterTools } from '../catalog/filter-tools.js';
+import { refuseDisabledTool, runTool, unexpectedFailureMessage } from '../catalog/run-tool.js';
+import { clip } from '../base/redact.js';
 import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
 import type { ServerDeps } from '../catalog/deps.js';
 
@@ -53,6 +57,7 @@ export function createServer(deps: ServerDeps): CreatedServer {
 
   const tools = filterTools(toolList ?? ALL_TOOLS, deps.config);
   for (const tool of tools) registerTool(server, tool, context, deps);
+  takeOverToolCalls(server, tools, context, deps);
   for (const r of resources) registerResource(server, r, context);
   for (const p of prompts) registerPrompt(server, p, context);
   const detach = enableSubscriptions(server, deps, resources);
@@ -71,11 +76,15 @@ function jsonResult(value: unknown): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> };
 }
 
+/** longest error text a tool answers with */
+const MAX_ERROR_CHARS = 2000;
+
 function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
 
 function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceContext, deps: ServerDeps): void {
+  // The SDK lists the tool (its JSON schema comes from tool.input); tools/call is answered by callTool.
   server.registerTool(
     tool.name,
     {
@@ -85,25 +94,49 @@ function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceCo
       outputSchema: tool.output,
       annotations: { title: tool.title, ...tool.annotations },
     },
-    async (args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
-      const ctx = context();
-      try {
-        if (tool.annotations.destructiveHint && deps.config.safety.confirmDestructive && args.dryRun !== true) {
-          const declined = await confirmWithUser(server, tool, args);
-          if (declined) {
-            ctx.store.audit.record({ caller: ctx.caller, tool: tool.name, arguments: args, ok: false, error: declined, at: ctx.clock.now() });
-            return errorResult(declined);
-          }
-        }
-        const value = await tool.handler(args, { ctx, progress: progressSender(extra), signal: extra.signal });
-        return jsonResult(value);
-      } catch (err) {
-        if (isServiceError(err)) return errorResult(err.message);
-        ctx.logger.error({ err, tool: tool.name }, 'tool failed unexpectedly');
-        return errorResult(`${tool.name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}. This is a bug; the server log has details.`);
-      }
-    },
+    (args: Record<string, unknown>, extra: Extra) => callTool(server, tool, args, context(), deps, extra),
   );
+}
+
+/** Runs one tool call through runTool (as REST does) and turns every failure into an isError result. */
+async function callTool(server: McpServer, tool: AnyTool, raw: unknown, ctx: ServiceContext, deps: ServerDeps, extra: Extra): Promise<CallToolResult> {
+  const confirm =
+    tool.annotations.destructiveHint && deps.config.safety.confirmDestructive
+      ? (args: Record<string, unknown>) => (args.dryRun === true ? Promise.resolve(undefined) : confirmWithUser(server, tool, args))
+      : undefined;
+  try {
+    return jsonResult(await runTool(tool, raw, { ctx, progress: progressSender(extra), signal: extra.signal }, { confirm }));
+  } catch (err) {
+    // A service message may quote what it was given (a PromQL error quotes the query): keep answers short.
+    return errorResult(clip(isServiceError(err) ? err.message : unexpectedFailureMessage(ctx, tool.name, err), MAX_ERROR_CHARS));
+  }
+}
+
+/**
+ * Takes tools/call over from the SDK. The SDK's own handler validates with the raw zod report (echoing
+ * the input), drops unknown keys, audits nothing, and answers a non-object `arguments` with a protocol
+ * error before any tool code runs. Ours gives every bad call one readable isError answer through
+ * runTool, and audits calls to a tool the configuration disabled.
+ */
+function takeOverToolCalls(server: McpServer, tools: readonly AnyTool[], context: () => ServiceContext, deps: ServerDeps): void {
+  const exposed = new Map(tools.map((t) => [t.name, t]));
+  const known = new Set((deps.tools ?? ALL_TOOLS).map((t) => t.name));
+  const sdkFallback = server.server.fallbackRequestHandler;
+  server.server.removeRequestHandler('tools/call');
+  // A fallback handler sees the request before any schema: the only way to answer a malformed one ourselves.
+  server.server.fallbackRequestHandler = async (request, extra) => {
+    if (request.method !== 'tools/call') {
+      if (sdkFallback) return sdkFallback(request, extra);
+      throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
+    }
+    const params = (request.params ?? {}) as { name?: unknown; arguments?: unknown };
+    const name = typeof params.name === 'string' ? params.name : undefined;
+    const tool = name === undefined ? undefined : exposed.get(name);
+    if (tool) return callTool(server, tool, params.arguments, context(), deps, extra as Extra);
+    if (name !== undefined && known.has(name)) return errorResult(refuseDisabledTool(context(), name, params.arguments, deps.config).message);
+    const shown = name === undefined ? 'tools/call needs a tool name (a string)' : `tool "${clip(name, 60)}" not found`;
+    return errorResult(`${shown}; tools/list shows the tools this server offers`);
+  };
 }
 
 /** Forwards progress only when the client sent a progressToken; otherwise a no-op. */

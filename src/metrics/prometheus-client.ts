@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RealClock, type Clock } from '../base/clock.js';
+import { redactUrl, redactUrlsIn } from '../base/redact.js';
 
 export interface PrometheusAuth {
   bearerToken?: string;
@@ -91,7 +92,11 @@ export interface RangeParams {
 }
 
 export class PrometheusClient {
+  /** for messages and tool output: no user info, query-string values masked */
   readonly url: string;
+  /** where requests go: the base URL without its query string, which `search` carries to every request */
+  private readonly base: string;
+  private readonly search: string;
   private readonly timeoutMs: number;
   private readonly clock: Clock;
   private readonly authHeader: string | undefined;
@@ -101,14 +106,19 @@ export class PrometheusClient {
     try {
       parsed = new URL(opts.url);
     } catch {
-      throw new PrometheusError('bad_query', `Prometheus URL "${opts.url}" is not a valid URL`);
+      throw new PrometheusError('bad_query', `Prometheus URL "${redactUrl(opts.url)}" is not a valid URL`);
     }
     // Credentials in the URL (http://user:pass@host) become basic auth: fetch refuses such URLs, and
-    // `url` appears in messages and tool output, which must never carry a secret.
+    // `url` appears in messages and tool output, which must never carry a secret. A query string (a
+    // proxy's ?access_token=...) goes with every request but shows masked.
     const fromUrl = parsed.username ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
     parsed.username = '';
     parsed.password = '';
-    this.url = parsed.toString().replace(/\/+$/, '');
+    this.search = parsed.search;
+    parsed.search = '';
+    parsed.hash = '';
+    this.base = parsed.toString().replace(/\/+$/, '');
+    this.url = redactUrl(this.base + this.search);
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.clock = opts.clock ?? new RealClock();
     const basic = opts.basicAuth ?? fromUrl;
@@ -152,7 +162,7 @@ export class PrometheusClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(this.url + path, {
+      res = await fetch(this.base + path + this.search, {
         method: form ? 'POST' : 'GET',
         headers,
         body: form ? new URLSearchParams(form).toString() : undefined,
@@ -161,7 +171,7 @@ export class PrometheusClient {
       text = await res.text();
     } catch (err) {
       if (controller.signal.aborted) throw new PrometheusError('timeout', `Prometheus at ${this.url} did not answer within ${this.timeoutMs} ms`);
-      throw new PrometheusError('unreachable', `Prometheus at ${this.url} is unreachable (${causeOf(err)})`);
+      throw new PrometheusError('unreachable', `Prometheus at ${this.url} is unreachable (${redactUrlsIn(causeOf(err))})`);
     } finally {
       this.clock.clearTimeout(timer);
     }

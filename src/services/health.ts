@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ServiceContext } from './context.js';
 import { isServiceError } from '../base/errors.js';
+import { redactUrl } from '../base/redact.js';
 import { summarizeNode } from './nodes.js';
 import { isUnhealthy, summarizePod } from './pod-summary.js';
 
@@ -41,6 +42,8 @@ const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 export async function clusterHealth(ctx: ServiceContext, input: { namespace?: string }): Promise<Health> {
   const started = ctx.clock.now();
+  // A kubeconfig server URL may carry user:password@; the answer shows where, never who.
+  const server = redactUrl(ctx.cluster.server);
   let version: string;
   try {
     version = await ctx.cluster.version();
@@ -48,12 +51,12 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     const message = isServiceError(err) ? err.message : String(err);
     return {
       status: 'unhealthy',
-      apiServer: { reachable: false, url: ctx.cluster.server, version: null, latencyMs: null, error: message },
+      apiServer: { reachable: false, url: server, version: null, latencyMs: null, error: message },
       metrics: { source: null, available: false },
       nodes: { total: 0, ready: 0, notReady: [] },
       pods: { total: 0, byPhase: {}, unhealthy: 0 },
       deployments: { total: 0, degraded: 0 },
-      problems: [{ severity: 'critical', kind: 'APIServer', namespace: null, name: ctx.cluster.server, reason: 'Unreachable', message }],
+      problems: [{ severity: 'critical', kind: 'APIServer', namespace: null, name: server, reason: 'Unreachable', message }],
       problemsTruncated: false,
     };
   }
@@ -118,7 +121,7 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   const status = problems.some((p) => p.severity === 'critical') ? 'unhealthy' : problems.length ? 'degraded' : 'healthy';
   return {
     status,
-    apiServer: { reachable: true, url: ctx.cluster.server, version, latencyMs, error: null },
+    apiServer: { reachable: true, url: server, version, latencyMs, error: null },
     metrics: { source: sample?.source ?? null, available: sample !== undefined },
     nodes: {
       total: nodeSummaries.length,

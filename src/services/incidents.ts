@@ -45,24 +45,84 @@ export function incidentStats(ctx: ServiceContext, input: { sinceSeconds?: numbe
   );
 }
 
+/**
+ * Incident text lands on the dashboard, in Slack-like feeds and in terminals: single-line fields refuse
+ * line breaks, NUL and other control characters, and the bidirectional overrides that can make a
+ * title read differently from what it says; multi-line fields allow only newlines and tabs.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
+const NOT_SINGLE_LINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
+const NOT_MULTI_LINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+const singleLine = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((v) => !NOT_SINGLE_LINE.test(v), 'must be one line without control or bidirectional-override characters');
+const multiLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !NOT_MULTI_LINE.test(v), 'must not contain control characters (other than newline and tab) or bidirectional overrides');
+
+/** Free-form JSON kept with an incident, bounded so one call cannot bloat the store or every reader. */
+export const MAX_DETAILS_DEPTH = 32;
+export const MAX_DETAILS_BYTES = 64 * 1024;
+const boundedRecord = () =>
+  z.record(z.unknown()).superRefine((value, ctx) => {
+    const problem = jsonBoundsProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Why `value` is too deep or too large, or undefined. Iterative: a 5,000-deep document must not blow the stack. */
+export function jsonBoundsProblem(value: unknown): string | undefined {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 1 }];
+  let nodes = 0;
+  while (stack.length) {
+    const { v, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_DETAILS_DEPTH) return `is nested deeper than ${MAX_DETAILS_DEPTH} levels`;
+    if (++nodes > MAX_DETAILS_BYTES) break;
+    for (const child of Object.values(v)) stack.push({ v: child, depth: depth + 1 });
+  }
+  const size = Buffer.byteLength(JSON.stringify(value) ?? '');
+  return size > MAX_DETAILS_BYTES ? `is ${size} bytes as JSON; at most ${MAX_DETAILS_BYTES} are kept` : undefined;
+}
+
 export const IncidentActionInputSchema = z.object({
-  tool: z.string().min(1),
-  arguments: z.record(z.unknown()).default({}),
+  tool: singleLine(64),
+  arguments: boundedRecord().default({}),
   ok: z.boolean(),
-  result: z.unknown().optional(),
-  reason: z.string().default(''),
+  result: z
+    .unknown()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = jsonBoundsProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  reason: multiLine(2000).default(''),
   at: z.string().datetime({ offset: true }).optional().describe('when the action was taken (ISO 8601, not in the future); default now'),
 });
 
+/** a namespace name, or "(cluster)" for node and cluster-wide incidents */
+const NAMESPACE_OR_CLUSTER = /^(\(cluster\)|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+
 export const LogIncidentInputShape = {
-  id: z.string().optional().describe('an existing incident (inc-<number>) to update; omit to open a new one'),
-  type: z.string().min(1).max(64).optional().describe('new incidents: e.g. cpu_overload, crash_loop, image_pull, unschedulable, oom_killed, node_not_ready'),
+  id: singleLine(64).optional().describe('an existing incident (inc-<number>) to update; omit to open a new one'),
+  type: singleLine(64).optional().describe('new incidents: e.g. cpu_overload, crash_loop, image_pull, unschedulable, oom_killed, node_not_ready'),
   severity: z.enum(SEVERITIES).optional(),
-  namespace: z.string().min(1).optional(),
-  target: z.string().min(1).optional().describe('new incidents: the affected object, usually a deployment name'),
-  title: z.string().min(1).max(200).optional(),
-  summary: z.string().max(4000).optional(),
-  details: z.record(z.unknown()).optional(),
+  namespace: z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(NAMESPACE_OR_CLUSTER, 'namespace must be a lowercase DNS label, e.g. "demo" (or "(cluster)" for cluster-wide incidents)')
+    .optional(),
+  target: singleLine(253).optional().describe('new incidents: the affected object, usually a deployment name'),
+  title: singleLine(200).optional(),
+  summary: multiLine(4000).optional(),
+  details: boundedRecord().optional(),
   detectedAt: z
     .string()
     .datetime({ offset: true })
@@ -83,7 +143,7 @@ export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incid
     if (input.id && input.detectedAt) throw new ServiceError('invalid', 'detectedAt applies only when opening an incident (without id)');
     const detectedAt = pastOrNow(ctx, 'detectedAt', input.detectedAt);
     if (input.action) pastOrNow(ctx, 'action.at', input.action.at);
-    if (!input.id) {
+    if (input.id === undefined) {
       const missing = (['type', 'severity', 'namespace', 'target', 'title'] as const).filter((k) => !input[k]);
       if (missing.length) throw new ServiceError('invalid', `a new incident needs ${missing.join(', ')}; or pass id to update an existing incident`);
       let incident = ctx.store.incidents.open({

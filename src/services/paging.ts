@@ -8,7 +8,7 @@ import type { Page } from '../k8s/client.js';
 
 export const PagingInput = {
   limit: z.number().int().positive().optional().describe('most items to return (capped by the server)'),
-  continue: z.string().optional().describe('the `continue` token of a previous truncated result'),
+  continue: z.string().max(4096).optional().describe('the `continue` token of a previous truncated result'),
 };
 
 export const PagingOutput = {

@@ -196,7 +196,12 @@ describe('actions', () => {
     const auditBefore = base.deps.store.audit.list({}).length;
     expect400(await call(url, 'POST', '/api/v1/scale', { query: { deployment: 'nginx-demo', replicas: 'five' } }), 'replicas');
     expect400(await call(url, 'POST', '/api/v1/scale', { query: { replicas: 4 } }), 'deployment');
-    expect(base.deps.store.audit.list({}).length).toBe(auditBefore);
+    // Refused before the tool runs, and audited as refusals (issue 19).
+    expect(base.deps.store.audit.list({}).slice(0, 2)).toMatchObject([
+      { tool: 'scale_deployment', ok: false },
+      { tool: 'scale_deployment', ok: false },
+    ]);
+    expect(base.deps.store.audit.list({}).length).toBe(auditBefore + 2);
     const tooMany = await call(url, 'POST', '/api/v1/scale', { query: { deployment: 'nginx-demo', replicas: 50 } });
     expect(tooMany.status).toBe(403);
     expect(tooMany.json.error).toMatch(/outside the allowed range 2\.\.10/);

@@ -21,7 +21,11 @@ describe('modes', () => {
     const names = (await h.client.listTools()).tools.map((t) => t.name);
     expect(names).toContain('list_pods');
     for (const n of ['scale_deployment', 'restart_deployment', 'delete_pod', 'rollback_deployment', 'log_incident']) expect(names).not.toContain(n);
-    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 })).toMatch(/not found/i);
+    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 })).toBe(
+      'scale_deployment is disabled by the configuration (read-only mode); nothing was changed',
+    );
+    expect(h.deps.store.audit.list({ limit: 1 })[0]).toMatchObject({ tool: 'scale_deployment', ok: false, error: expect.stringMatching(/read-only mode/) });
+    expect(await h.fails('no_such_tool')).toMatch(/tool "no_such_tool" not found; tools\/list shows/);
   });
 
   it('cooldown: the same change to the same deployment within the window is refused with a retry time; another remedy is not', async () => {

@@ -108,12 +108,16 @@ describe('act', () => {
   it('bad input is an isError result and changes nothing', async () => {
     const before = await replicas();
     const auditCount = h.deps.store.audit.list({ limit: 1000 }).length;
-    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: -1 })).toMatch(/Input validation error/);
+    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: -1 })).toBe(
+      'invalid arguments for scale_deployment: replicas: Number must be greater than or equal to 0. Nothing was changed.',
+    );
     expect(await h.fails('scale_deployment', { namespace: NS, deployment: 'Bad_Name', replicas: 3 })).toMatch(/lowercase Kubernetes name/);
-    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 'three' })).toMatch(/Input validation error/);
+    expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 'three' })).toMatch(/replicas: Expected number, received string/);
     expect(await replicas()).toBe(before);
-    // Protocol-level validation happens before the tool runs: nothing to audit.
-    expect(h.deps.store.audit.list({ limit: 1000 })).toHaveLength(auditCount);
+    // Refused before the tool runs, each with an audit row of its own.
+    const refusals = h.deps.store.audit.list({ limit: 1000 }).slice(0, 3);
+    expect(refusals.map((r) => [r.tool, r.ok])).toEqual(Array(3).fill(['scale_deployment', false]));
+    expect(h.deps.store.audit.list({ limit: 1000 })).toHaveLength(auditCount + 3);
   });
 
   it('refuses replicas outside min/max, unknown deployments and protected namespaces, auditing each refusal', async () => {
