@@ -21,9 +21,10 @@ import {
   kube,
   kubeconfigPath,
   textOf,
-  metricsServerRunning,
+  metricsServer,
   nginxDeployment,
   readyPods,
+  realCluster,
   SETTLE_MS,
   toolCaller,
   uniqueNamespace,
@@ -31,6 +32,7 @@ import {
   type Kube,
   type ToolCaller,
 } from './helpers.js';
+import { describeWith, itWith } from '../helpers/prerequisite.js';
 
 const ROOT = resolve(__dirname, '../..');
 const NS = uniqueNamespace('e2e-mcp');
@@ -77,7 +79,7 @@ async function serve(safety: Record<string, unknown> = {}): Promise<Served> {
   };
 }
 
-describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_KUBECONFIG)', () => {
+describeWith(realCluster, 'MCP server on a real cluster (SENTINELOPS_E2E_KUBECONFIG)', () => {
   let k: Kube;
   let s: Served;
   let t: ToolCaller;
@@ -86,7 +88,7 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
   const lastAudit = () => s.deps.store.audit.list({ limit: 1 })[0]!;
 
   beforeAll(async () => {
-    k = kube(kubeconfigPath as string);
+    k = kube(kubeconfigPath);
     await k.core.createNamespace({ body: { metadata: { name: NS } } });
     await k.apps.createNamespacedDeployment({ namespace: NS, body: nginxDeployment(DEP, 3) });
     await waitRolledOut(k, NS, DEP, 3);
@@ -112,7 +114,7 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
       expect(h.nodes.total).toBeGreaterThan(0);
       expect(h.nodes.ready).toBe(h.nodes.total);
       expect(h.pods.byPhase.Running).toBe(3);
-      if (metricsServerRunning) expect(h.metrics).toEqual({ source: 'metrics-server', available: true });
+      expect(h.metrics).toEqual(metricsServer.missing ? { source: null, available: false } : { source: 'metrics-server', available: true });
     });
 
     it('list_pods, list_deployments and list_nodes describe what client-node sees', async () => {
@@ -173,7 +175,8 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
     });
 
     // metrics-server needs two scrapes 15 s apart before it reports a new pod's CPU: ~35 s on a fresh pod.
-    it.skipIf(!metricsServerRunning)(
+    itWith(
+      metricsServer,
       "get_metrics reads metrics-server: kwok's annotated usage as % of request",
       async () => {
         const row = await eventually(
@@ -391,7 +394,7 @@ describe.skipIf(!kubeconfigPath)('MCP server on a real cluster (SENTINELOPS_E2E_
             'tsx',
             join(ROOT, 'src/cli.ts'),
             '--kubeconfig',
-            kubeconfigPath as string,
+            kubeconfigPath,
             '--db',
             join(mkdtempSync(join(tmpdir(), 'sentinelops-e2e-stdio-')), 'x.db'),
           ],
