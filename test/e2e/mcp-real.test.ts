@@ -149,7 +149,24 @@ describeWith(realCluster, 'MCP server on a real cluster (SENTINELOPS_E2E_KUBECON
         return e.items.some((i) => i.reason === 'Scheduled') && e.items.some((i) => i.reason === 'ScalingReplicaSet') ? e : undefined;
       }, SETTLE_MS);
       expect(events.items.every((i) => i.type === 'Normal' || i.type === 'Warning')).toBe(true);
-      const warnings = await t.ok<{ items: { type: string }[] }>('list_events', { namespace: NS, type: 'Warning' });
+      // A healthy namespace may have no Warning at all: write one, so the type filter has something to keep and to drop.
+      const now = new Date();
+      await k.core.createNamespacedEvent({
+        namespace: NS,
+        body: {
+          metadata: { name: 'e2e-warning' },
+          involvedObject: { kind: 'Deployment', namespace: NS, name: DEP },
+          reason: 'E2eWarning',
+          message: 'written by the e2e test',
+          type: 'Warning',
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+          source: { component: 'sentinelops-e2e' },
+        },
+      });
+      const warnings = await t.ok<{ items: { type: string; reason: string }[] }>('list_events', { namespace: NS, type: 'Warning' });
+      expect(warnings.items.map((i) => i.reason)).toContain('E2eWarning');
       expect(warnings.items.every((i) => i.type === 'Warning')).toBe(true);
     });
 
@@ -254,7 +271,7 @@ describeWith(realCluster, 'MCP server on a real cluster (SENTINELOPS_E2E_KUBECON
         expect(result.isError).toBeFalsy();
         const out = result.structuredContent as { after: { restartedAt: string; rollout: { done: boolean; updated: number; desired: number } } };
         expect(out.after.rollout).toMatchObject({ done: true, updated: 4, desired: 4 });
-        expect(progress.length).toBeGreaterThan(0);
+        expect(progress.at(-1)).toBe('rolled out: 4/4 available');
         const after = await rsNames();
         const created = after.filter((n) => !before.includes(n));
         expect(created).toHaveLength(1);

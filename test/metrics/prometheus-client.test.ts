@@ -90,8 +90,7 @@ describeWith(prometheusPrerequisite, 'PrometheusClient against a real Prometheus
   it('runs range queries', async () => {
     const end = Date.now() / 1000;
     const { data } = await client.queryRange('container_memory_working_set_bytes{pod="bare"}', { start: end - 5, end, stepSeconds: 1 });
-    expect(data.resultType).toBe('matrix');
-    if (data.resultType !== 'matrix') return;
+    if (data.resultType !== 'matrix') throw new Error(`expected a matrix, got ${data.resultType}`);
     expect(data.result).toHaveLength(1);
     expect(data.result[0]!.values.length).toBeGreaterThanOrEqual(3);
     expect(data.result[0]!.values.every(([, v]) => v === '5000000')).toBe(true);
