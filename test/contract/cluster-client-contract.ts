@@ -204,7 +204,8 @@ export function clusterClientContract(opts: ContractOptions, makeTarget: () => P
         body: {
           metadata: { name: 'web-hpa' },
           spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'scaled' },
+            // A target that does not exist: a real HPA controller then leaves the other tests' deployments alone.
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hpa-target' },
             minReplicas: 1,
             maxReplicas: 4,
             metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
@@ -212,7 +213,7 @@ export function clusterClientContract(opts: ContractOptions, makeTarget: () => P
         },
       });
       const hpas = await cluster.listHpas(ns);
-      expect(hpas?.map((h) => [h.metadata?.name, h.spec?.scaleTargetRef.name, h.spec?.maxReplicas])).toEqual([['web-hpa', 'scaled', 4]]);
+      expect(hpas?.map((h) => [h.metadata?.name, h.spec?.scaleTargetRef.name, h.spec?.maxReplicas])).toEqual([['web-hpa', 'hpa-target', 4]]);
     });
 
     if (opts.metricsApi) {
