@@ -19,12 +19,12 @@ export interface Prerequisite {
 }
 
 /** CI services set CI=true; `.ci/run` runs under it. */
-export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
+function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return /^(true|1)$/i.test(env.CI ?? '');
 }
 
 /** One line naming what is missing, why, and how to provide it. */
-export function describeMissing(p: Prerequisite): string {
+function describeMissing(p: Prerequisite): string {
   return `needs ${p.need}: ${p.missing}; ${p.provide}`;
 }
 
@@ -37,15 +37,11 @@ function mode(p: Prerequisite, title: string): Mode {
   return 'skip';
 }
 
-/** `describe(title, body)` for a suite that cannot run without every prerequisite in `ps`. */
-export function describeWith(ps: Prerequisite | Prerequisite[], title: string, body: () => void): void {
-  const missing = [ps].flat().filter((p) => p.missing !== undefined);
-  const modes = missing.map((p) => mode(p, title));
-  if (modes.length === 0) describe(title, body);
-  else if (modes.includes('fail'))
-    describe(title, () => {
-      for (const p of missing) it(`has its prerequisite: ${p.need}`, () => failMissing(p));
-    });
+/** `describe(title, body)` for a suite that cannot run without `p`. */
+export function describeWith(p: Prerequisite, title: string, body: () => void): void {
+  const m = mode(p, title);
+  if (m === 'run') describe(title, body);
+  else if (m === 'fail') describe(title, () => it(`has its prerequisite: ${p.need}`, () => failMissing(p)));
   else describe.skip(title, body);
 }
 
