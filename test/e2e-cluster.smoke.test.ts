@@ -1,12 +1,12 @@
 // Smoke test of a real cluster (test/cluster/up.sh, or kind/minikube): the nodes are Ready and a
-// Deployment goes through create → Ready pods → scale → delete. Runs only when
-// SENTINELOPS_E2E_KUBECONFIG names a kubeconfig; SENTINELOPS_E2E_NODES (default 3) is the node count
-// to expect.
+// Deployment goes through create → Ready pods → scale → delete. Needs SENTINELOPS_E2E_KUBECONFIG naming a
+// kubeconfig (fails without it under CI, skips with the reason elsewhere); SENTINELOPS_E2E_NODES (default 3) is
+// the node count to expect.
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { describeWith, E2E_KUBECONFIG, realCluster } from './helpers/prerequisite.js';
 
-const kubeconfigPath = process.env.SENTINELOPS_E2E_KUBECONFIG;
 const expectedNodes = Number(process.env.SENTINELOPS_E2E_NODES ?? '3');
 const namespace = `smoke-${randomBytes(3).toString('hex')}`;
 const app = 'smoke-web';
@@ -16,13 +16,13 @@ function isReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-describe.skipIf(!kubeconfigPath)('real cluster smoke (SENTINELOPS_E2E_KUBECONFIG)', () => {
+describeWith(realCluster, 'real cluster smoke (SENTINELOPS_E2E_KUBECONFIG)', () => {
   let core: CoreV1Api;
   let apps: AppsV1Api;
 
   beforeAll(async () => {
     const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath as string);
+    kc.loadFromFile(E2E_KUBECONFIG as string);
     core = kc.makeApiClient(CoreV1Api);
     apps = kc.makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });

@@ -5,6 +5,18 @@ const ready = (usage: number | undefined, request = 100): PodUsage => ({ ready: 
 const unready = (usage: number | undefined, request = 100): PodUsage => ({ ready: false, usage, request });
 const pending = (request = 100): PodUsage => ({ ready: false, usage: undefined, request, pending: true });
 
+/** What each reason's message states: the measured utilization and the outcome, or why there is none. */
+const SAYS: Record<string, (want: number, target: number) => RegExp> = {
+  Calculated: (w, t) => new RegExp(`^utilization \\d+\\.\\d% of request \\(target ${t}%\\) over \\d+ ready pods → ${w}$`),
+  CalculatedConservatively: (w, t) =>
+    new RegExp(`^utilization \\d+\\.\\d% of request \\(target ${t}%\\); with \\d+ pod\\(s\\) missing metrics and \\d+ unready counted pessimistically → ${w}$`),
+  WithinTolerance: (_, t) => new RegExp(`^utilization \\d+\\.\\d% of request \\(target ${t}%\\) is within tolerance 0\\.1$`),
+  ConservativeNoChange: (_, t) => new RegExp(`^utilization \\d+\\.\\d% of request \\(target ${t}%\\)[,;] `),
+  NoPods: () => /^no pods to take metrics from$/,
+  MissingRequest: () => /^some pods have no resource request, so utilization is undefined$/,
+  NoMetrics: () => /^no ready pod has a metrics sample$/,
+};
+
 describe('calcReplicas (after replica_calculator_test.go)', () => {
   it.each([
     { name: 'scale up', pods: [ready(160), ready(160), ready(160)], target: 80, want: 6, reason: 'Calculated' },
@@ -73,7 +85,7 @@ describe('calcReplicas (after replica_calculator_test.go)', () => {
       const r = calcReplicas({ currentReplicas: current ?? pods.length, pods, targetUtilization: target, tolerance: 0.1 });
       expect(r.value).toBe(want);
       expect(r.reason).toBe(reason);
-      expect(r.message.length).toBeGreaterThan(0);
+      expect(r.message).toMatch(SAYS[reason]!(want, target));
     },
   );
 });

@@ -155,8 +155,10 @@ describe('leak vs demand: memory-driven scale-up', () => {
     expect(done.map(line)).toEqual(acted);
     const scaling = log.filter((d) => d.scaling && (d.scaling.memoryUtilization ?? 0) > 85 && d.action === 'none');
     expect(scaling.map((d) => `${d.t}:${d.reason}`)).toEqual(holds);
-    const up = done.find((d) => d.action === 'scale');
-    if (up) expect(up.scaling).toMatchObject({ current: 3, desired: 5, steps: { calculate: { reason: 'MemoryAboveThreshold' } } });
+    // Each scale-up in `acted` is memory-driven, 3 → 5 (none in the leak row).
+    const ups = done.filter((d) => d.action === 'scale').map((d) => d.scaling);
+    const upsWanted = acted.filter((a) => a.includes(':scale:ScaleUp'));
+    expect(ups).toMatchObject(upsWanted.map(() => ({ current: 3, desired: 5, steps: { calculate: { reason: 'MemoryAboveThreshold' } } })));
   });
 
   it.each<{ name: string; step: number; highAt: number[]; acted: string[]; unconfirmedAt: number[] }>([
@@ -221,20 +223,33 @@ describe('memory-driven scaling, one cycle', () => {
     ...(leakKnown ? { leaks: { 'demo/web': { since: sec(300), lastSeenAt: sec(540) } } } : {}),
   });
 
-  it.each<{ name: string; opened?: number; leak: boolean; want: string }>([
-    { name: 'memory high, pods never watched before → hold', leak: false, want: 'none:MemoryTrendUnknown' },
-    { name: 'memory high for the first time → hold', opened: 0, leak: false, want: 'none:MemoryHighUnconfirmed' },
-    { name: 'memory high for 59 s → hold', opened: 59, leak: false, want: 'none:MemoryHighUnconfirmed' },
-    { name: 'memory high for 60 s → scale up on memory', opened: 60, leak: false, want: 'scale:ScaleUp' },
-    { name: 'memory high for 60 s of a known leaker → memory ignored, CPU (50 %) scales it down', opened: 60, leak: true, want: 'scale:ScaleDown' },
-    { name: 'memory high for an hour of a known leaker → memory ignored, CPU scales it down', opened: 3600, leak: true, want: 'scale:ScaleDown' },
-  ])('$name', ({ opened, leak, want }) => {
+  const onMemory = { current: 4, desired: 8, steps: { calculate: { reason: 'MemoryAboveThreshold' } } };
+  const onCpu = { current: 4, desired: 3 };
+  it.each<{ name: string; opened?: number; leak: boolean; want: string; scaling: object }>([
+    { name: 'memory high, pods never watched before → hold', leak: false, want: 'none:MemoryTrendUnknown', scaling: { current: 4, desired: 4 } },
+    { name: 'memory high for the first time → hold', opened: 0, leak: false, want: 'none:MemoryHighUnconfirmed', scaling: { current: 4, desired: 4 } },
+    { name: 'memory high for 59 s → hold', opened: 59, leak: false, want: 'none:MemoryHighUnconfirmed', scaling: { current: 4, desired: 4 } },
+    { name: 'memory high for 60 s → scale up on memory', opened: 60, leak: false, want: 'scale:ScaleUp', scaling: onMemory },
+    {
+      name: 'memory high for 60 s of a known leaker → memory ignored, CPU (50 %) scales it down',
+      opened: 60,
+      leak: true,
+      want: 'scale:ScaleDown',
+      scaling: onCpu,
+    },
+    {
+      name: 'memory high for an hour of a known leaker → memory ignored, CPU scales it down',
+      opened: 3600,
+      leak: true,
+      want: 'scale:ScaleDown',
+      scaling: onCpu,
+    },
+  ])('$name', ({ opened, leak, want, scaling }) => {
     const history = opened === undefined ? emptyHistory() : withPressure(opened, leak);
     const { decisions } = cycle(obs(), DEFAULT_POLICY, history, sec(600));
     const s = decisions.find((d) => d.scaling)!;
     expect(`${s.action}:${s.reason}`).toBe(want);
-    if (want === 'scale:ScaleUp') expect(s.scaling).toMatchObject({ current: 4, desired: 8, steps: { calculate: { reason: 'MemoryAboveThreshold' } } });
-    if (want === 'scale:ScaleDown') expect(s.scaling).toMatchObject({ current: 4, desired: 3 });
+    expect(s.scaling).toMatchObject(scaling);
   });
 });
 

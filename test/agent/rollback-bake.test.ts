@@ -36,19 +36,22 @@ function world(crashAt: number) {
   };
 }
 
+const ROLLBACK = { namespace: 'demo', deployment: 'web', toRevision: 1 };
+
 describe('revision bake before a new revision counts as healthy', () => {
   it.each([
-    { name: 'crashing 5 minutes after the rollout → rolled back to revision 1', crashAt: 600, want: 'rollback' },
-    { name: 'crashing 9 minutes after the rollout → still rolled back', crashAt: 300 + REVISION_BAKE_SECONDS - 60, want: 'rollback' },
+    { name: 'crashing 5 minutes after the rollout → rolled back to revision 1', crashAt: 600, want: 'rollback', args: ROLLBACK },
+    { name: 'crashing 9 minutes after the rollout → still rolled back', crashAt: 300 + REVISION_BAKE_SECONDS - 60, want: 'rollback', args: ROLLBACK },
     {
       name: 'crashing after the new revision ran clean for the whole bake → it is the healthy one now: restart, no rollback',
       crashAt: 300 + REVISION_BAKE_SECONDS + 120,
       want: 'restart',
+      args: { namespace: 'demo', deployment: 'web' },
     },
-  ])('$name', ({ crashAt, want }) => {
+  ])('$name', ({ crashAt, want, args }) => {
     const { acted } = run(world(crashAt), crashAt + 180);
     const mutations = acted.filter((d) => d.action === 'rollback' || d.action === 'restart');
     expect(mutations[0]).toMatchObject({ action: want, t: crashAt });
-    if (want === 'rollback') expect(mutations[0]!.arguments).toMatchObject({ toRevision: 1 });
+    expect(mutations[0]!.arguments).toEqual(args);
   });
 });

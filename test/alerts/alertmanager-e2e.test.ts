@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CycleRequest } from '../../src/alerts/ingest.js';
 import { RealClock } from '../../src/base/clock.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -15,15 +15,13 @@ import { observabilityRoutes } from '../../src/app/observability-routes.js';
 import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
 import { MetricsServerSource } from '../../src/metrics/metrics-server-source.js';
 import { Store } from '../../src/store/index.js';
-import { alertmanagerSkipReason, startAlertmanager, type TestAlertmanager } from '../helpers/prometheus.js';
+import { alertmanagerPrerequisite, startAlertmanager, type TestAlertmanager } from '../helpers/prometheus.js';
+import { describeWith } from '../helpers/prerequisite.js';
 import { unreachableCluster } from '../helpers/unreachable-cluster.js';
-
-const skip = alertmanagerSkipReason();
-if (skip) process.stderr.write(`[skip] Alertmanager end-to-end suite: ${skip}\n`);
 
 const TOKEN = 'test-token-0123456789abcdef';
 
-describe.skipIf(skip)('Alertmanager → POST /alerts/alertmanager on the SentinelOps HTTP server', () => {
+describeWith(alertmanagerPrerequisite, 'Alertmanager → POST /alerts/alertmanager on the SentinelOps HTTP server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentinelops-am-e2e-'));
   const clock = new RealClock();
   const store = Store.open(join(dir, 'sentinelops.db'), clock);

@@ -1,10 +1,11 @@
 /**
- * The cluster contract: every Kubernetes API behaviour SentinelOps relies on, driven only through
- * @kubernetes/client-node from a kubeconfig. The same suite runs against the simulator
- * (sim.contract.test.ts) and, unchanged, against a real control plane (real.contract.test.ts), so a
- * difference between the two is a failing test rather than a surprise in production.
+ * The cluster contract: every Kubernetes API behaviour SentinelOps relies on, driven through
+ * @kubernetes/client-node from a kubeconfig, and then through the project's own ClusterClient
+ * (cluster-client-contract.ts). The same suites run against the simulator (sim.contract.test.ts) and,
+ * unchanged, against a real control plane (real.contract.test.ts), so a difference between the two is a
+ * failing test rather than a surprise in production.
  *
- * Each run works in its own namespace and deletes it at the end.
+ * Each suite works in its own namespace and deletes it at the end.
  */
 import {
   ApiException,
@@ -16,17 +17,11 @@ import {
   PatchStrategy,
   Watch,
   setHeaderOptions,
-  type V1Deployment,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-export interface ContractTarget {
-  /** A kubeconfig whose current context reaches the cluster under test. */
-  kubeconfigYaml: string;
-  /** Releases what makeTarget started (the simulator); nothing for an external cluster. */
-  close(): Promise<void>;
-}
+import { clusterClientContract } from './cluster-client-contract.js';
+import { type ContractOptions, type ContractTarget, deployment, uniqueNamespace, until } from './shared.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const STRATEGIC = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
@@ -52,49 +47,19 @@ function safeJson(s: string): any {
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Registers both contract suites in the current describe block. */
+export function runContract(opts: ContractOptions, makeTarget: () => Promise<ContractTarget>): void {
+  clientNodeContract(opts, makeTarget);
+  clusterClientContract(opts, makeTarget);
 }
 
-function deployment(name: string, image: string, replicas = 2): V1Deployment {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [{ name: 'web', image, resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } } }],
-          terminationGracePeriodSeconds: 0,
-        },
-      },
-    },
-  };
-}
-
-export function runContract(name: string, makeTarget: () => Promise<ContractTarget>): void {
-  describe(`cluster contract: ${name}`, () => {
+function clientNodeContract(opts: ContractOptions, makeTarget: () => Promise<ContractTarget>): void {
+  describe('through @kubernetes/client-node', () => {
     let target: ContractTarget;
     let core: CoreV1Api;
     let apps: AppsV1Api;
     let kc: KubeConfig;
-    const ns = `contract-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+    const ns = uniqueNamespace('contract');
 
     beforeAll(async () => {
       target = await makeTarget();
@@ -285,23 +250,31 @@ export function runContract(name: string, makeTarget: () => Promise<ContractTarg
       expect(reused.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
     });
 
-    it('serves metrics.k8s.io pod metrics when the cluster has them', async () => {
-      const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
-      if (!groups.groups.some((g) => g.name === 'metrics.k8s.io')) return; // no metrics-server on this target
-      await apps.createNamespacedDeployment({ namespace: ns, body: deployment('measured', 'nginx:1.27', 1) });
-      const metrics = new Metrics(kc);
-      const podMetrics = await until(
-        'pod metrics',
-        async () => {
-          const list = await metrics.getPodMetrics(ns);
-          const mine = list.items.filter((m) => m.metadata.name.startsWith('measured-'));
-          return mine.length > 0 && mine;
-        },
-        120_000,
-      );
-      expect(podMetrics[0]!.containers[0]!.name).toBe('web');
-      expect(podMetrics[0]!.containers[0]!.usage.cpu).toMatch(/^\d+(n|u|m)?$/);
-      expect(podMetrics[0]!.containers[0]!.usage.memory).toMatch(/^\d+(Ki|Mi|Gi)?$/);
-    }, 150_000); // metrics-server needs about 35 s (two 15 s resolutions) before a new pod has CPU usage
+    const metricsGroupServed = async () => (await kc.makeApiClient(ApisApi).getAPIVersions()).groups.some((g) => g.name === 'metrics.k8s.io');
+
+    // The target declares whether it runs metrics-server; the test asserts that, so a lost metrics API fails.
+    if (!opts.metricsApi) {
+      it('does not serve metrics.k8s.io (declared without metrics-server)', async () => {
+        expect(await metricsGroupServed()).toBe(false);
+      });
+    } else {
+      it('serves metrics.k8s.io pod metrics', async () => {
+        expect(await metricsGroupServed()).toBe(true);
+        await apps.createNamespacedDeployment({ namespace: ns, body: deployment('measured', 'nginx:1.27', 1) });
+        const metrics = new Metrics(kc);
+        const podMetrics = await until(
+          'pod metrics',
+          async () => {
+            const list = await metrics.getPodMetrics(ns);
+            const mine = list.items.filter((m) => m.metadata.name.startsWith('measured-'));
+            return mine.length > 0 && mine;
+          },
+          120_000,
+        );
+        expect(podMetrics[0]!.containers[0]!.name).toBe('web');
+        expect(podMetrics[0]!.containers[0]!.usage.cpu).toMatch(/^\d+(n|u|m)?$/);
+        expect(podMetrics[0]!.containers[0]!.usage.memory).toMatch(/^\d+(Ki|Mi|Gi)?$/);
+      }, 150_000); // metrics-server needs about 35 s (two 15 s resolutions) before a new pod has CPU usage
+    }
   });
 }

@@ -4,24 +4,23 @@
  * the crash button crashes a pod, and the incident the agent opens appears and resolves on the page.
  * Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AgentRunner, runnerOptionsFromConfig } from '../../src/agent/runner.js';
 import type { ToolClient } from '../../src/agent/tool-client.js';
 import { connectInProcess } from '../../src/app/agent-link.js';
 import { silentLogger } from '../../src/base/log.js';
 import type { SimBackedDeps } from '../server/harness.js';
 import { call, mountRest, startRestBase, TOKEN, type RestServer } from '../rest/harness.js';
+import { describeWith, programPrerequisite } from '../helpers/prerequisite.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const CHROMIUM = '/usr/bin/chromium';
-// On a laptop without Debian's chromium the suite is skipped with its reason; in CI (.ci/run installs it) a
-// missing browser is a failure, never a silent skip.
-const SKIP = !existsSync(CHROMIUM) && !process.env.CI;
-if (SKIP) process.stderr.write(`dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)\n`);
+// .ci/run installs it; elsewhere the suite says why it skips.
+const chromiumPrerequisite = programPrerequisite('Chromium', CHROMIUM, 'apt-get install chromium');
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -41,7 +40,7 @@ let page: Page;
 let profile: string;
 
 beforeAll(async () => {
-  if (SKIP) return;
+  if (chromiumPrerequisite.missing) return;
   base = await startRestBase({ chaos: { enabled: true }, agent: { intervalSeconds: 2, leaderElection: { enabled: false } } });
   client = await connectInProcess(base.deps);
   runner = new AgentRunner({ client, clock: base.deps.clock, logger: silentLogger(), ...runnerOptionsFromConfig(base.config), summary: null });
@@ -69,7 +68,7 @@ afterAll(async () => {
   await base?.close();
 });
 
-describe.skipIf(SKIP)('dashboard in Chromium', () => {
+describeWith(chromiumPrerequisite, 'dashboard in Chromium', () => {
   const pageErrors: string[] = [];
 
   it('asks for the token once, then shows deployments, nodes and charts', async () => {

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinationV1Api, type V1Deployment } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { CycleReport } from '../../src/agent/runner.js';
 import { type StartedAgent, startAgent } from '../../src/app/start-agent.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
@@ -21,13 +21,15 @@ import {
   isReady,
   kube,
   kubeconfigPath,
-  metricsServerRunning,
+  metricsServer,
   nginxDeployment,
   readyPods,
+  realCluster,
   uniqueNamespace,
   waitRolledOut,
   type Kube,
 } from './helpers.js';
+import { describeWith, itWith } from '../helpers/prerequisite.js';
 
 const DEP = 'web';
 const GOOD_IMAGE = 'nginx:1.27';
@@ -66,8 +68,9 @@ async function agentUntil<T>(a: Agent, what: string, fn: () => Promise<T | undef
 
 const allResults = (a: Agent) => a.cycles.flatMap((c) => c.results);
 
-describe.skipIf(!kubeconfigPath)('agent on a real cluster (SENTINELOPS_E2E_KUBECONFIG)', () => {
-  const k: Kube = kubeconfigPath ? kube(kubeconfigPath) : (undefined as never);
+describeWith(realCluster, 'agent on a real cluster (SENTINELOPS_E2E_KUBECONFIG)', () => {
+  // The body is collected even when the suite is skipped: read the kubeconfig only when it is there.
+  const k: Kube = realCluster.missing ? (undefined as never) : kube(kubeconfigPath);
   const agents: Agent[] = [];
   const namespaces: string[] = [];
 
@@ -201,7 +204,8 @@ describe.skipIf(!kubeconfigPath)('agent on a real cluster (SENTINELOPS_E2E_KUBEC
     expect(a.runtime.deps.store.audit.list({ tool: 'rollback_deployment' })).toMatchObject([{ caller: 'agent', ok: true, dryRun: false }]);
   }, 150_000);
 
-  it.skipIf(!metricsServerRunning)(
+  itWith(
+    metricsServer,
     'scale up on high CPU, then down after the stabilization window when it drops',
     async () => {
       const ns = await namespaceWith('e2e-agent-scale', 2, '300m');

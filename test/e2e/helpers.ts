@@ -5,13 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { E2E_KUBECONFIG, metricsServer, realCluster } from '../helpers/prerequisite.js';
 import { eventually, textOf, toolCaller as sharedToolCaller, type ToolCaller } from '../server/harness.js';
 
 export { eventually, textOf, type ToolCaller };
 
-export const kubeconfigPath = process.env.SENTINELOPS_E2E_KUBECONFIG;
-/** test/cluster/up.sh runs metrics-server unless SENTINELOPS_METRICS_SERVER=0. */
-export const metricsServerRunning = process.env.SENTINELOPS_METRICS_SERVER !== '0';
+/** The real cluster's kubeconfig; suites register through describeWith(realCluster, ...), so it is set when they run. */
+export const kubeconfigPath = E2E_KUBECONFIG as string;
+export { metricsServer, realCluster };
 /** kwok moves pods to Ready in about a second; controllers add their own latency. */
 export const SETTLE_MS = 60_000;
 

@@ -4,23 +4,21 @@
  * system instance on :9090/:9093. `stop()` kills exactly the child it started and removes the directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { programPrerequisite } from './prerequisite.js';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 
-/** Why the Prometheus suites skip, or undefined when the binary is there. */
-export function prometheusSkipReason(): string | undefined {
-  return existsSync(PROMETHEUS_BIN) ? undefined : `${PROMETHEUS_BIN} is absent (install Debian's prometheus package)`;
-}
-
-export function alertmanagerSkipReason(): string | undefined {
-  return existsSync(ALERTMANAGER_BIN) ? undefined : `${ALERTMANAGER_BIN} is absent (install Debian's prometheus-alertmanager package)`;
-}
+export const prometheusPrerequisite = programPrerequisite('Prometheus', PROMETHEUS_BIN, "install Debian's prometheus package, or set PROMETHEUS_BIN");
+export const alertmanagerPrerequisite = programPrerequisite(
+  'Alertmanager',
+  ALERTMANAGER_BIN,
+  "install Debian's prometheus-alertmanager package, or set ALERTMANAGER_BIN",
+);
 
 export interface ScrapeTarget {
   /** host:port */

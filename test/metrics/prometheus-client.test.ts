@@ -9,10 +9,8 @@ import { ServiceError } from '../../src/base/errors.js';
 import type { PodUsage } from '../../src/ports/metrics-source.js';
 import { PrometheusMetricsSource } from '../../src/metrics/prometheus-source.js';
 import { SentinelMetrics } from '../../src/observability/metrics.js';
-import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
-
-const skip = prometheusSkipReason();
-if (skip) process.stderr.write(`[skip] prometheus-client suite: ${skip}\n`);
+import { prometheusPrerequisite, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { describeWith } from '../helpers/prerequisite.js';
 
 /** Three pods (250 m, 500 m and 100 m CPU), with cAdvisor's pod-level and pause series that must not count. */
 function exposition(elapsedSeconds: number): string {
@@ -39,7 +37,7 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-describe.skipIf(skip)('PrometheusClient against a real Prometheus', () => {
+describeWith(prometheusPrerequisite, 'PrometheusClient against a real Prometheus', () => {
   const t0 = Date.now();
   const exporter = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition((Date.now() - t0) / 1000));
@@ -92,8 +90,7 @@ describe.skipIf(skip)('PrometheusClient against a real Prometheus', () => {
   it('runs range queries', async () => {
     const end = Date.now() / 1000;
     const { data } = await client.queryRange('container_memory_working_set_bytes{pod="bare"}', { start: end - 5, end, stepSeconds: 1 });
-    expect(data.resultType).toBe('matrix');
-    if (data.resultType !== 'matrix') return;
+    if (data.resultType !== 'matrix') throw new Error(`expected a matrix, got ${data.resultType}`);
     expect(data.result).toHaveLength(1);
     expect(data.result[0]!.values.length).toBeGreaterThanOrEqual(3);
     expect(data.result[0]!.values.every(([, v]) => v === '5000000')).toBe(true);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/base/log.js';
 import type { PrometheusMetricsSource } from '../../src/metrics/prometheus-source.js';
@@ -21,10 +21,8 @@ import { prometheusSourceFromConfig } from '../../src/metrics/from-config.js';
 import { createServer } from '../../src/mcp/create-server.js';
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
-import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
-
-const skip = prometheusSkipReason();
-if (skip) process.stderr.write(`[skip] Prometheus-against-simulator suite: ${skip}\n`);
+import { prometheusPrerequisite, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { describeWith } from '../helpers/prerequisite.js';
 
 interface Row {
   kind: string;
@@ -45,7 +43,7 @@ interface Metrics {
 const cpuClose = (actual: number, expected: number) => Math.abs(actual - expected) <= expected * 0.03 + 1;
 const memClose = (actual: number, expected: number) => Math.abs(actual - expected) <= expected * 0.001;
 
-describe.skipIf(skip)('Prometheus as the metrics source, against the simulator', () => {
+describeWith(prometheusPrerequisite, 'Prometheus as the metrics source, against the simulator', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sentinelops-promsim-'));
   let sim: Simulator;
   let prom: TestPrometheus;

@@ -7,16 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealClock } from '../../src/base/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import { QueryPrometheusInput, queryPrometheus } from '../../src/services/prometheus-query.js';
-import { prometheusSkipReason, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
-
-const skip = prometheusSkipReason();
-if (skip) process.stderr.write(`[skip] query_prometheus suite: ${skip}\n`);
+import { prometheusPrerequisite, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { describeWith } from '../helpers/prerequisite.js';
 
 const clock = new RealClock();
 const ctxFor = (prometheusUrl?: string) => ({ clock, config: parseConfig({ metrics: { prometheusUrl } }) });
 const args = (a: unknown) => QueryPrometheusInput.parse(a);
 
-describe.skipIf(skip)('query_prometheus against a real Prometheus', () => {
+describeWith(prometheusPrerequisite, 'query_prometheus against a real Prometheus', () => {
   // 60 series of a gauge, so capping has something to cut.
   const exporter = createServer((_q, res) => {
     const lines = ['# TYPE shop_queue_depth gauge'];

@@ -63,8 +63,11 @@ describe('service endpoints', () => {
     expect(r.json.deployments.find((d: { name: string }) => d.name === 'nginx-demo')).toMatchObject({ namespace: 'demo', replicas: expect.any(Number) });
     expect(r.json.series.deployments.map((d: { name: string }) => d.name)).toContain('nginx-demo');
     expect(r.json.stats).toMatchObject({ total: expect.any(Number) });
-    const scoped = await call(url, 'GET', '/api/v1/dashboard/stats', { query: { namespace: 'kube-system' } });
-    expect(scoped.json.deployments.every((d: { namespace: string }) => d.namespace === 'kube-system')).toBe(true);
+    // Scoped to a namespace: its deployments only (the simulator's kube-system has none, so demo's must not show there).
+    const scoped = await call(url, 'GET', '/api/v1/dashboard/stats', { query: { namespace: 'demo' } });
+    expect(scoped.json.deployments.map((d: { namespace: string; name: string }) => `${d.namespace}/${d.name}`)).toContain('demo/nginx-demo');
+    expect(scoped.json.deployments.every((d: { namespace: string }) => d.namespace === 'demo')).toBe(true);
+    expect((await call(url, 'GET', '/api/v1/dashboard/stats', { query: { namespace: 'kube-system' } })).json.deployments).toEqual([]);
     expect400(await call(url, 'GET', '/api/v1/dashboard/stats', { query: { namespace: 'BAD NS' } }), /namespace/);
   });
 

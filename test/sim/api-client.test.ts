@@ -69,7 +69,7 @@ describe('client-node against the simulator', () => {
     const metrics = new Metrics(kc);
     const pods = await metrics.getPodMetrics('demo');
     expect(pods.items).toHaveLength(3);
-    expect(pods.items[0]!.containers[0]!.usage.cpu).toBeTruthy();
+    expect(pods.items[0]!.containers[0]!.usage.cpu).toMatch(/^\d+(n|u|m)?$/);
     const name = pods.items[0]!.metadata.name;
     const one = (await fetch(`${sim.url}/apis/metrics.k8s.io/v1beta1/namespaces/demo/pods/${name}`).then((r) => r.json())) as {
       kind: string;

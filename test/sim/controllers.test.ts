@@ -193,7 +193,7 @@ describe('Deployment and ReplicaSet controllers', () => {
     s.store.delete(R.deployments, 'default', 'web');
     await s.step(1000);
     expect(rss(s)).toHaveLength(0);
-    expect(pods(s).every((p) => p.metadata.deletionTimestamp)).toBe(true);
+    expect(pods(s).map((p) => Boolean(p.metadata.deletionTimestamp))).toEqual([true, true, true]);
     await s.step(5000);
     expect(pods(s)).toHaveLength(0);
   });
