@@ -371,7 +371,9 @@ describeWith(realCluster, 'MCP server on a real cluster (SENTINELOPS_E2E_KUBECON
       expect(await t.fails('scale_deployment', { namespace: NS, deployment: 'ghost', replicas: 3 })).toMatch(
         new RegExp(`deployment ${NS}/ghost not found; list_deployments shows what exists`),
       );
-      expect(await t.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: -1 })).toMatch(/Input validation error/);
+      expect(await t.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: -1 })).toMatch(
+        /invalid arguments for scale_deployment: replicas: Number must be greater than or equal to 0. Nothing was changed/,
+      );
       const dry = await t.ok<{ dryRun: boolean; message: string }>('scale_deployment', { namespace: NS, deployment: DEP, replicas: 2, dryRun: true });
       expect(dry.message).toMatch(new RegExp(`dry run: would scale deployment ${NS}/${DEP} from ${before} to 2 replicas`));
       expect(await specReplicas()).toBe(before);
