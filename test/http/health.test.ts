@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../src/k8s/client.js';
 import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
 import { startSimDeps, type SimBackedDeps } from '../server/harness.js';
+import { BUSY_TIMEOUT_MS } from '../../src/store/db.js';
 
 let base: SimBackedDeps;
 
@@ -75,7 +76,7 @@ describe('health endpoints', () => {
       await app.close();
     }
     // The probe restored the store's own busy timeout: writes wait for a lock again rather than failing.
-    expect(base.deps.store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(base.deps.store.db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
   });
 
   it('a Kubernetes API that never answers makes /readyz 503 within http.readyTimeoutSeconds, not hang', async () => {
