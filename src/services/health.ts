@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ServiceContext } from './context.js';
 import { isServiceError } from '../base/errors.js';
 import { summarizeNode } from './nodes.js';
-import { isUnhealthy, summarizePod } from './pod-summary.js';
+import { isUnhealthy, type PodSummary, summarizePod } from './pod-summary.js';
 
 export const ProblemSchema = z.object({
   severity: z.enum(['low', 'medium', 'high', 'critical']),
@@ -77,9 +77,24 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   const byPhase: Record<string, number> = {};
   for (const p of podSummaries) byPhase[p.phase] = (byPhase[p.phase] ?? 0) + 1;
   const unhealthy = podSummaries.filter(isUnhealthy);
+  const now = ctx.clock.now();
+  const starting = new Set<string>();
   for (const p of unhealthy) {
     if (p.reason === 'Terminating') continue;
     const severe = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'OOMKilled'].includes(p.reason ?? '');
+    if (!severe && isStarting(p, now)) {
+      // A pod seconds old that is scheduled and creating its containers is starting, not failing.
+      if (p.ownerDeployment) starting.add(`${p.namespace}/${p.ownerDeployment}`);
+      problems.push({
+        severity: 'low',
+        kind: 'Pod',
+        namespace: p.namespace,
+        name: p.name,
+        reason: 'Starting',
+        message: `pod is starting (${p.reason ?? p.phase})`,
+      });
+      continue;
+    }
     problems.push({
       severity: severe ? 'high' : 'medium',
       kind: 'Pod',
@@ -95,6 +110,20 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     const ready = d.status?.readyReplicas ?? 0;
     if (ready >= want) continue;
     degraded++;
+    const key = `${d.metadata?.namespace ?? ''}/${d.metadata?.name ?? ''}`;
+    const stillStarting =
+      starting.has(key) && !podSummaries.some((p) => `${p.namespace}/${p.ownerDeployment}` === key && isUnhealthy(p) && !isStarting(p, now));
+    if (stillStarting) {
+      problems.push({
+        severity: 'low',
+        kind: 'Deployment',
+        namespace: d.metadata?.namespace ?? null,
+        name: d.metadata?.name ?? '',
+        reason: 'Starting',
+        message: `${ready}/${want} replicas ready; the others are starting`,
+      });
+      continue;
+    }
     problems.push({
       severity: ready === 0 && want > 0 ? 'critical' : 'medium',
       kind: 'Deployment',
@@ -130,4 +159,14 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     problems: problems.slice(0, MAX_PROBLEMS),
     problemsTruncated: problems.length > MAX_PROBLEMS,
   };
+}
+
+/** Within this long of creation, a scheduled pod still creating its containers counts as starting. */
+const STARTING_GRACE_MS = 120_000;
+
+function isStarting(p: PodSummary, now: number): boolean {
+  if (!p.scheduled || !p.createdAt || p.restarts > 0) return false;
+  // No reason: running but not ready yet (readiness pending); other reasons (pull errors, crashes) are failures.
+  if (p.reason !== null && p.reason !== 'ContainerCreating' && p.reason !== 'PodInitializing') return false;
+  return now - Date.parse(p.createdAt) < STARTING_GRACE_MS;
 }
