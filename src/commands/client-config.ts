@@ -68,9 +68,8 @@ export async function run(argv: string[]): Promise<void> {
   const name = typeof parsed.values.name === 'string' ? parsed.values.name : 'sentinelops';
   const entry = cliEntry();
   if (!entry.built) {
-    process.stderr.write(`sentinelops-mcp config: ${entry.path} does not exist yet; run \`npm run build\` in the checkout first\n`);
-    process.exitCode = 1;
-    return;
+    // Still printed or written: the entry is right once the checkout is built, and the build is one command.
+    process.stderr.write(`note: ${entry.path} does not exist yet; run \`npm run build\` in the checkout before the client starts it\n`);
   }
   // The absolute node binary: Claude Desktop starts servers without the user's shell PATH.
   const doc = clientEntry(client, name, process.execPath, [entry.path, ...serverArgs]);
