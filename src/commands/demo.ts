@@ -44,6 +44,11 @@ export const DEMO: CommandSpec = {
 
 const DEPLOYMENT = { namespace: 'demo', name: 'nginx-demo' };
 
+/** A curl line that POSTs `body` as JSON: the demo prints these for the user to inject faults themselves. */
+export function curlPost(url: string, body: Record<string, unknown>): string {
+  return `curl -X POST ${url} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+}
+
 export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommand(argv, DEMO);
   if (!parsed) return;
@@ -132,7 +137,7 @@ async function play(
     say(`  agent              a cycle every ${interval}s, and at once when a watch sees a failure`);
     say(
       config.chaos.enabled
-        ? `  chaos              on: the dashboard's chaos buttons, or curl -X POST ${url}/api/v1/simulate/crash -H 'content-type: application/json' -d '{"namespace":"demo","deployment":"nginx-demo"}'`
+        ? `  chaos              on: the dashboard's chaos buttons, or ${curlPost(`${url}/api/v1/simulate/crash`, { namespace: DEPLOYMENT.namespace, deployment: DEPLOYMENT.name })}`
         : '  chaos              off (SENTINELOPS_CHAOS_ENABLED=true, or chaos.enabled in --config, adds the dashboard buttons)',
     );
     say('  Every agent action and hold is printed below as it happens ([m:ss] is demo time).');
@@ -153,10 +158,8 @@ async function play(
     say(`${narrator.stamp()} Demo script done. Everything the agent did is in the audit log and the incidents:`);
     say(`       curl -s ${url}/api/v1/incidents | jq     (or the dashboard: ${url}/)`);
     if (!v.once) {
-      say(
-        `Still running: inject your own faults (curl -X POST ${sim.url}/sim/v1/faults -H 'content-type: application/json' ` +
-          `-d '{"fault":"crashloop","deployment":"demo/nginx-demo"}'), Ctrl+C to stop.`,
-      );
+      say('Still running (Ctrl+C to stop). Inject your own faults, e.g. a crash loop:');
+      say(`       ${curlPost(`${sim.url}/sim/v1/faults`, { fault: 'crashloop', deployment: 'demo/nginx-demo', durationSeconds: 60 })}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -270,10 +273,11 @@ async function playCrash(sim: Sim, feed: CycleFeed, clock: Clock, say: Say, narr
   say(`${narrator.stamp()} 1/2  Pod crash`);
   const mark = feed.cycles.length;
   const start = clock.now();
-  const fault = sim.faults.inject({ fault: 'crash-pod', deployment: 'demo/nginx-demo' });
+  const crash = { fault: 'crash-pod', deployment: 'demo/nginx-demo' };
+  const fault = sim.faults.inject(crash);
   const pod = (fault.detail?.pods as string[] | undefined)?.[0] ?? fault.target;
   say(`       crashed ${pod}; do it yourself any time with:`);
-  say(`       curl -X POST ${sim.url}/sim/v1/faults -H 'content-type: application/json' -d '{"fault":"crash-pod","deployment":"demo/nginx-demo"}'`);
+  say(`       ${curlPost(`${sim.url}/sim/v1/faults`, crash)}`);
   const detector = await waitFor(clock, 120_000, () => feed.since(mark).find((c) => c.incidents?.opened.length));
   const opened = detector?.incidents?.opened[0];
   if (opened) say(`       detected ${t(clock, start)} after the crash (cycle #${detector?.cycle}, trigger: ${detector?.trigger})`);
