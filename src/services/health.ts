@@ -111,8 +111,12 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     if (ready >= want) continue;
     degraded++;
     const key = `${d.metadata?.namespace ?? ''}/${d.metadata?.name ?? ''}`;
-    const stillStarting =
-      starting.has(key) && !podSummaries.some((p) => `${p.namespace}/${p.ownerDeployment}` === key && isUnhealthy(p) && !isStarting(p, now));
+    const failing = podSummaries.some(
+      (p) => `${p.namespace}/${p.ownerDeployment}` === key && isUnhealthy(p) && p.reason !== 'Terminating' && !isStarting(p, now),
+    );
+    const created = d.metadata?.creationTimestamp ? new Date(d.metadata.creationTimestamp).getTime() : Number.NaN;
+    // Pods starting, or a deployment too young to have pods yet: a fresh cluster is starting, not unavailable.
+    const stillStarting = !failing && (starting.has(key) || now - created < STARTING_GRACE_MS);
     if (stillStarting) {
       problems.push({
         severity: 'low',
