@@ -24,8 +24,8 @@ export interface CommandSpec {
   flags?: readonly OwnFlag[];
   /** Config key paths offered as flags (their `flag` name from the schema). */
   config?: readonly string[];
-  /** Offer --config <file> (YAML or JSON, or SENTINELOPS_CONFIG). */
-  configFile?: boolean;
+  /** Offer --config <file> (YAML or JSON); 'flag-only' when the command does not read SENTINELOPS_CONFIG. */
+  configFile?: boolean | 'flag-only';
   /** The command's own defaults for config keys (shown in the usage), as passed to loadConfig. */
   defaults?: Record<string, unknown>;
   /** How many positional arguments the command takes (default none). */
@@ -46,8 +46,13 @@ export interface ParsedCommand {
 const HELP_FLAG: OwnFlag = { name: 'help', type: 'boolean', short: 'h', help: 'this help' };
 const CONFIG_FLAG: OwnFlag = { name: 'config', type: 'string', arg: '<file>', help: 'YAML or JSON config file (env SENTINELOPS_CONFIG)' };
 
+function configFlag(spec: CommandSpec): OwnFlag[] {
+  if (!spec.configFile) return [];
+  return [spec.configFile === 'flag-only' ? { ...CONFIG_FLAG, help: 'YAML or JSON config file' } : CONFIG_FLAG];
+}
+
 function ownFlags(spec: CommandSpec): OwnFlag[] {
-  return [...(spec.flags ?? []), ...(spec.configFile ? [CONFIG_FLAG] : []), HELP_FLAG];
+  return [...(spec.flags ?? []), ...configFlag(spec), HELP_FLAG];
 }
 
 function keysOf(spec: CommandSpec): ConfigKey[] {
@@ -86,7 +91,7 @@ export function usageText(spec: CommandSpec): string {
     const help = k.flagSets === false ? `turn off: ${k.help}` : describeKey(k, spec.defaults);
     rows.push([flagCol(k.flag!, k.kind === 'boolean' ? undefined : (k.arg ?? '<value>')), help]);
   }
-  if (spec.configFile) rows.push([flagCol(CONFIG_FLAG.name, CONFIG_FLAG.arg), CONFIG_FLAG.help]);
+  for (const f of configFlag(spec)) rows.push([flagCol(f.name, f.arg), f.help]);
   rows.push([flagCol('help', undefined, 'h'), HELP_FLAG.help]);
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   const lines = rows.map(([f, h]) => `  ${f.padEnd(width)}${h}`);

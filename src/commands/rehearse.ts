@@ -28,7 +28,7 @@ export const REHEARSE: CommandSpec = {
     { name: 'json', type: 'boolean', help: 'print the JSON report (docs/scenarios.md) instead of the readable one' },
     { name: 'verbose', type: 'boolean', help: "print every agent cycle's summary to stderr while it runs" },
   ],
-  configFile: true,
+  configFile: 'flag-only',
   positionals: { min: 1, max: 1, what: 'scenario file' },
 };
 
