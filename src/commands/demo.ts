@@ -39,7 +39,7 @@ export const DEMO: CommandSpec = {
   ],
   config: ['agent.intervalSeconds', 'http.port', 'store.path', 'log.level'],
   configFile: true,
-  defaults: { agent: { intervalSeconds: 15 }, store: { path: '(a fresh temporary file)' }, log: { level: 'warn' } },
+  defaults: { agent: { intervalSeconds: 15 }, store: { path: 'a fresh temporary file' }, log: { level: 'warn' } },
 };
 
 const DEPLOYMENT = { namespace: 'demo', name: 'nginx-demo' };
