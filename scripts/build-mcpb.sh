@@ -26,7 +26,14 @@ node -e '
   m.compatibility = { ...m.compatibility, platforms: [process.platform] };
   fs.writeFileSync(out, JSON.stringify(m, null, 2) + "\n");
 ' "$ROOT/mcpb/manifest.json" "$ROOT/package.json" "$WORK/bundle/manifest.json"
-(cd "$WORK/bundle" && npm install --omit=dev --no-audit --no-fund --loglevel=error)
+# The packed package.json still names the build scripts (prepare would run tsc, a devDependency): the bundle
+# is already built, so drop them before installing its production dependencies.
+(cd "$WORK/bundle" && node -e '
+  const fs = require("node:fs");
+  const p = JSON.parse(fs.readFileSync("package.json", "utf8"));
+  delete p.scripts;
+  fs.writeFileSync("package.json", JSON.stringify(p, null, 2) + "\n");
+' && npm install --omit=dev --no-audit --no-fund --loglevel=error)
 mcpb validate "$WORK/bundle/manifest.json"
 mkdir -p "$ROOT/dist"
 mcpb pack "$WORK/bundle" "$ROOT/dist/sentinelops.mcpb"
