@@ -10,6 +10,10 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<{ run(arg
   sim: { describe: 'embedded simulated Kubernetes cluster with a kubeconfig for kubectl', load: () => import('./commands/sim.js') },
   demo: { describe: "the newcomer's demo: simulator + server + agent + dashboard, playing the seed's live demo", load: () => import('./commands/demo.js') },
   rehearse: { describe: 'run a scenario on the simulator under virtual time and print a report', load: () => import('./commands/rehearse.js') },
+  config: {
+    describe: 'print or write the MCP client entry (claude-desktop, claude-code, vscode) for this installation',
+    load: () => import('./commands/client-config.js'),
+  },
 };
 
 function usage(): string {
@@ -20,7 +24,7 @@ function usage(): string {
 async function main(argv: string[]): Promise<void> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
-    process.stderr.write(usage());
+    process.stdout.write(usage());
     return;
   }
   const name = first && !first.startsWith('-') ? first : 'serve';
@@ -35,7 +39,8 @@ async function main(argv: string[]): Promise<void> {
   await mod.run(args);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`sentinelops-mcp: ${err instanceof Error ? err.message : String(err)}\n`);
+main(process.argv.slice(2)).catch(async (err: unknown) => {
+  const { explainStartError } = await import('./commands/start-errors.js');
+  process.stderr.write(`sentinelops-mcp: ${explainStartError(err)}\n`);
   process.exitCode = 1;
 });

@@ -14,7 +14,7 @@ export interface LogOptions {
 
 export function createLogger(opts: LogOptions = {}): Logger {
   const destination = opts.file ? pino.destination({ dest: opts.file, mkdir: true, sync: false }) : pino.destination(2);
-  return pino({ name: opts.name ?? 'sentinelops', level: opts.level ?? process.env.LOG_LEVEL ?? 'info' }, destination);
+  return pino({ name: opts.name ?? 'sentinelops', level: opts.level ?? 'info' }, destination);
 }
 
 /** A logger that drops everything: for tests and library use. */

@@ -5,91 +5,50 @@
  */
 import type { PolicyName } from '../policy/settings.js';
 import { startAgent } from '../app/start-agent.js';
-import { ConfigError, loadConfig, setPath } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { loadKubeConfig } from '../k8s/kubeconfig.js';
+import type { ClusterClient } from '../k8s/client.js';
+import { DEFAULT_KUBECONFIG, loadKubeConfig } from '../k8s/kubeconfig.js';
 import { createLogger } from '../base/log.js';
 import { resolveToken } from '../http/security.js';
 import { createRuntime } from '../app/runtime.js';
-import { parseFlagsOrUsage } from './parse-flags.js';
-import { CONFIG_FLAG_OPTIONS, flagsToOverrides } from './serve.js';
-
-const USAGE = `Usage: sentinelops-mcp agent [flags]
-
-  --server <url>           act through a remote SentinelOps server (Streamable HTTP, …/mcp) instead of in-process
-  --token-file <path>      bearer token for --server (or SENTINELOPS_TOKEN)
-  --interval <seconds>     seconds between cycles (default 60; DECISION_LOOP_INTERVAL)
-  --dry-run                recommend only: "would have done" records, no changes (agent.dryRun)
-  --policy <name>          sentinelops (default), threshold (the seed's rules), hpa, none
-  --namespaces a,b         namespaces to watch (default: the default namespace)
-  --once                   run one cycle and exit (exit code 1 when it failed)
-  --no-leader-election     do not take the Lease (only when a single agent runs)
-  --no-watch               poll only; no watch-triggered cycles
-  --identity <name>        leader-election identity (default hostname-pid)
-  --quiet                  no readable cycle summary on stderr (structured logs only)
-  --config <file>          YAML or JSON config file (or SENTINELOPS_CONFIG)
-  --cluster <mode>         kubeconfig (default), in-cluster, or sim (embedded simulator with the demo app)
-  --kubeconfig <file>      kubeconfig path
-  --context <name>         kubeconfig context
-  --namespace <ns>         default namespace (K8S_NAMESPACE)
-  --db <path>              SQLite file for incidents and audit
-  --log-level <level>      fatal, error, warn, info, debug, trace, silent
-  --log-file <path>        write logs to a file instead of stderr
-`;
-
-const OPTIONS = {
-  server: { type: 'string' },
-  'token-file': { type: 'string' },
-  interval: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-  policy: { type: 'string' },
-  namespaces: { type: 'string' },
-  once: { type: 'boolean' },
-  'no-leader-election': { type: 'boolean' },
-  'no-watch': { type: 'boolean' },
-  identity: { type: 'string' },
-  quiet: { type: 'boolean' },
-  ...CONFIG_FLAG_OPTIONS,
-  help: { type: 'boolean', short: 'h' },
-} as const;
+import { type CommandSpec, parseCommand, usageText } from './cli-flags.js';
+import { CLUSTER_KEYS, STORE_LOG_KEYS } from './serve.js';
 
 const POLICIES: readonly PolicyName[] = ['sentinelops', 'threshold', 'hpa', 'none'];
 
-export function agentOverrides(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
-  const { 'dry-run': _dryRun, ...common } = values;
-  const out = flagsToOverrides(common);
-  if (values.interval !== undefined) {
-    const n = Number(values.interval);
-    if (!(n > 0)) throw new ConfigError(`--interval: expected a positive number of seconds, got "${values.interval}"`);
-    setPath(out, 'agent.intervalSeconds', n);
-  }
-  if (values['dry-run']) setPath(out, 'agent.dryRun', true);
-  if (typeof values.namespaces === 'string')
-    setPath(
-      out,
-      'agent.namespaces',
-      values.namespaces
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-  if (values['no-leader-election']) setPath(out, 'agent.leaderElection.enabled', false);
-  return out;
-}
+export const AGENT: CommandSpec = {
+  synopsis: 'sentinelops-mcp agent [flags]',
+  about:
+    'The headless autonomous agent: monitor -> analyze -> decide -> act -> verify -> log, through the MCP tools of an\n' +
+    'in-process server (or a remote one with --server). Exit code 1 when the cluster cannot be reached or a --once cycle fails.',
+  flags: [
+    { name: 'server', type: 'string', arg: '<url>', help: 'act through a remote SentinelOps server (Streamable HTTP, …/mcp) instead of in-process' },
+    { name: 'policy', type: 'string', arg: '<name>', help: `${POLICIES.join('|')} (default sentinelops; threshold = the seed's rules)` },
+    { name: 'once', type: 'boolean', help: 'run one cycle and exit (exit code 1 when it failed)' },
+    { name: 'no-watch', type: 'boolean', help: 'poll only; no watch-triggered cycles' },
+    { name: 'identity', type: 'string', arg: '<name>', help: 'leader-election identity (default hostname-pid)' },
+    { name: 'quiet', type: 'boolean', help: 'no readable cycle summary on stderr (structured logs only)' },
+  ],
+  config: ['agent.intervalSeconds', 'agent.dryRun', 'agent.namespaces', 'agent.leaderElection.enabled', 'http.tokenFile', ...CLUSTER_KEYS, ...STORE_LOG_KEYS],
+  configFile: true,
+};
 
 export async function run(argv: string[]): Promise<void> {
-  const v = parseFlagsOrUsage(argv, OPTIONS, USAGE);
-  if (!v) return;
+  const parsed = parseCommand(argv, AGENT);
+  if (!parsed) return;
+  const v = parsed.values;
   if (v.policy !== undefined && !POLICIES.includes(v.policy as PolicyName)) {
-    process.stderr.write(`--policy: expected one of ${POLICIES.join(', ')}, got "${v.policy}"\n`);
+    process.stderr.write(`--policy: expected one of ${POLICIES.join(', ')}, got "${v.policy}"\n\n${usageText(AGENT)}`);
     process.exitCode = 2;
     return;
   }
+  const server = typeof v.server === 'string' ? v.server : undefined;
   let config: Config;
   let token: string | undefined;
   try {
-    config = loadConfig({ configFile: v.config, overrides: agentOverrides(v) });
-    token = v.server ? resolveToken(config.http) : undefined;
+    config = loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides });
+    token = server ? resolveToken(config.http) : undefined;
   } catch (err) {
     process.stderr.write(`sentinelops-mcp agent: ${(err as Error).message}\n`);
     process.exitCode = 2;
@@ -102,32 +61,47 @@ export async function run(argv: string[]): Promise<void> {
   };
   try {
     let simKubeconfigYaml: string | undefined;
-    if (config.cluster.mode === 'sim' && !v.server) {
+    if (config.cluster.mode === 'sim' && !server) {
       const { startSimulator } = await import('../sim/cluster.js');
       const sim = await startSimulator({ demo: true });
       simKubeconfigYaml = sim.kubeconfigYaml();
       stops.push(() => sim.stop());
       logger.info({ url: sim.url }, 'embedded simulator started');
     }
-    const runtime = v.server ? undefined : createRuntime(config, { logger, simKubeconfigYaml });
+    const runtime = server ? undefined : createRuntime(config, { logger, simKubeconfigYaml });
     if (runtime) stops.unshift(() => runtime.close());
+    if (runtime) {
+      // Checked before the Lease: an unreachable API would otherwise surface as "not the leader".
+      const unreachable = await probeCluster(runtime.deps.cluster, config);
+      if (unreachable) {
+        if (v.once) {
+          process.stderr.write(`sentinelops-mcp agent: ${unreachable}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stderr.write(`sentinelops-mcp agent: warning: ${unreachable}\n  (the agent keeps trying every ${config.agent.intervalSeconds}s)\n`);
+      }
+    }
     const kubeConfig = runtime?.deps.cluster.kubeConfig ?? tryKubeConfig(config, logger);
     const agent = await startAgent({
       config,
       logger,
       deps: runtime?.deps,
-      remote: v.server ? { url: v.server, token } : undefined,
+      remote: server ? { url: server, token } : undefined,
       kubeConfig,
       policy: v.policy as PolicyName | undefined,
       watch: !v['no-watch'],
-      identity: v.identity,
+      identity: typeof v.identity === 'string' ? v.identity : undefined,
       summary: v.quiet ? null : undefined,
       noLoop: v.once === true,
     });
     stops.unshift(() => agent.stop());
     if (v.once) {
       const report = await agent.runner.runCycle({ trigger: 'once' });
-      if (report.error) process.exitCode = 1;
+      if (report.error) {
+        process.stderr.write(`sentinelops-mcp agent: the cycle failed: ${report.error}\n`);
+        process.exitCode = 1;
+      }
     } else {
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
@@ -139,6 +113,37 @@ export async function run(argv: string[]): Promise<void> {
     process.exitCode = 1;
   } finally {
     await shutdown();
+  }
+}
+
+/** Undefined when the API server answers; otherwise what failed, which kubeconfig and context were tried, and what next. */
+async function probeCluster(cluster: ClusterClient, config: Config): Promise<string | undefined> {
+  const timeoutMs = config.cluster.requestTimeoutSeconds * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      cluster.version(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${config.cluster.requestTimeoutSeconds}s`)), timeoutMs);
+      }),
+    ]);
+    return undefined;
+  } catch (err) {
+    const c = config.cluster;
+    const source =
+      c.mode === 'in-cluster'
+        ? "the pod's service account"
+        : c.mode === 'sim'
+          ? 'the embedded simulator'
+          : `kubeconfig ${c.kubeconfig ?? DEFAULT_KUBECONFIG}, context ${cluster.kubeConfig.getCurrentContext()}`;
+    const cause = ((err as Error).message ?? String(err)).replace(/; check the kubeconfig.*$/, '');
+    return [
+      `the cluster is unreachable: ${cluster.server} (${source})`,
+      `  ${cause}`,
+      '  Is the cluster running and the context right? Choose another with --kubeconfig/--context, or try the simulated cluster: --cluster sim',
+    ].join('\n');
+  } finally {
+    clearTimeout(timer);
   }
 }
 

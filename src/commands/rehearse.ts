@@ -3,7 +3,6 @@
  * virtual time with the real agent loop and prints the report (docs/scenarios.md): readable by default, the JSON
  * report with --json. Same file and seed → same report (except wallSeconds).
  */
-import { parseArgs } from 'node:util';
 import type { PolicyName } from '../policy/settings.js';
 import { rehearse } from '../rehearsal/rehearse.js';
 import type { RehearsalReport } from '../rehearsal/report.js';
@@ -11,56 +10,42 @@ import { ScenarioError, loadScenarioFile } from '../rehearsal/scenario.js';
 import { formatDuration } from '../base/duration.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../base/log.js';
-
-const USAGE = `Usage: sentinelops-mcp rehearse <scenario.yaml> [flags]
-
-  --policy <name>     sentinelops (default), threshold (the seed's rules), hpa (Kubernetes HPA defaults), none
-  --json              print the JSON report (docs/scenarios.md) instead of the readable one
-  --verbose           print every agent cycle's summary to stderr while it runs
-  --config <file>     configuration the scenario's agent section is merged over (or SENTINELOPS_CONFIG)
-`;
+import { type CommandSpec, parseCommand, usageText } from './cli-flags.js';
 
 const POLICIES: readonly PolicyName[] = ['sentinelops', 'threshold', 'hpa', 'none'];
 
+export const REHEARSE: CommandSpec = {
+  synopsis: 'sentinelops-mcp rehearse <scenario.yaml> [flags]',
+  about:
+    'Plays a scenario on the embedded simulator in virtual time with the real agent loop and prints the report.\nThe environment is not read, so the same file and seed give the same report.',
+  flags: [
+    {
+      name: 'policy',
+      type: 'string',
+      arg: '<name>',
+      help: `${POLICIES.join('|')} (default sentinelops; threshold = the seed's rules, hpa = Kubernetes HPA defaults)`,
+    },
+    { name: 'json', type: 'boolean', help: 'print the JSON report (docs/scenarios.md) instead of the readable one' },
+    { name: 'verbose', type: 'boolean', help: "print every agent cycle's summary to stderr while it runs" },
+  ],
+  configFile: 'flag-only',
+  positionals: { min: 1, max: 1, what: 'scenario file' },
+};
+
 export async function run(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        policy: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  const { values: v, positionals } = parsed;
-  if (v.help) {
-    process.stderr.write(USAGE);
-    return;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`rehearse needs exactly one scenario file (got ${positionals.length})\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
+  const parsed = parseCommand(argv, REHEARSE);
+  if (!parsed) return;
+  const v = parsed.values;
+  const positionals = parsed.positionals;
   const policy = (v.policy ?? 'sentinelops') as PolicyName;
   if (!POLICIES.includes(policy)) {
-    process.stderr.write(`--policy: expected one of ${POLICIES.join(', ')}, got "${v.policy}"\n`);
+    process.stderr.write(`--policy: expected one of ${POLICIES.join(', ')}, got "${String(v.policy)}"\n\n${usageText(REHEARSE)}`);
     process.exitCode = 2;
     return;
   }
   try {
     const scenario = await loadScenarioFile(positionals[0]!);
-    const config = loadConfig({ configFile: v.config, env: {} });
+    const config = loadConfig({ configFile: parsed.configFile, env: {} });
     const logger = createLogger({ level: v.verbose ? 'info' : 'silent', name: 'sentinelops-rehearse' });
     const { report } = await rehearse(scenario, {
       policy,

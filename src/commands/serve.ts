@@ -2,108 +2,55 @@
  * `sentinelops-mcp [serve] [flags]`: the MCP server on stdio (default) or Streamable HTTP (--http),
  * against a kubeconfig cluster, the in-cluster service account, or the embedded simulator (--cluster sim).
  */
-import { ConfigError, loadConfig, setPath } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../base/log.js';
 import { checkHttpSecurity } from '../http/security.js';
 import { createRuntime } from '../app/runtime.js';
 import { serveStdio } from '../mcp/stdio.js';
 import { startReplicaSampler } from '../services/replica-sampler.js';
-import { parseFlagsOrUsage } from './parse-flags.js';
+import { type CommandSpec, parseCommand } from './cli-flags.js';
+import { simKubeconfigFor, writeSimKubeconfig } from './sim-kubeconfig.js';
 
-const USAGE = `Usage: sentinelops-mcp [serve] [flags]
+/** Cluster, store and log keys every cluster-facing command offers as flags. */
+export const CLUSTER_KEYS = ['cluster.mode', 'cluster.kubeconfig', 'cluster.context', 'cluster.defaultNamespace'] as const;
+export const STORE_LOG_KEYS = ['store.path', 'log.level', 'log.file'] as const;
 
-  --http                   serve Streamable HTTP at /mcp instead of stdio
-  --agent                  run the autonomous agent in this process too (agent_status, agent_run_cycle)
-  --host <addr>            HTTP bind address (default 127.0.0.1; anything else needs a token)
-  --port <n>               HTTP port (default 8000)
-  --token-file <path>      bearer token file (or SENTINELOPS_TOKEN)
-  --config <file>          YAML or JSON config file (or SENTINELOPS_CONFIG)
-  --cluster <mode>         kubeconfig (default), in-cluster, or sim (embedded simulator)
-  --kubeconfig <file>      kubeconfig path (default KUBECONFIG or ~/.kube/config)
-  --context <name>         kubeconfig context
-  --namespace <ns>         default namespace for tools (K8S_NAMESPACE)
-  --allowed-namespaces a,b namespaces mutating tools may touch (default: all but protected)
-  --read-only              register only read-only tools
-  --non-destructive        do not register destructive tools
-  --dry-run                mutations return their plan and change nothing
-  --db <path>              SQLite file (default ~/.sentinelops/sentinelops.db)
-  --log-level <level>      fatal, error, warn, info, debug, trace, silent
-  --log-file <path>        write logs to a file instead of stderr
-`;
-
-/** Config-file, cluster, store and log flags, read by flagsToOverrides; `serve` and `agent` both take them. */
-export const CONFIG_FLAG_OPTIONS = {
-  config: { type: 'string' },
-  cluster: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  namespace: { type: 'string' },
-  db: { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-file': { type: 'string' },
-} as const;
-
-const OPTIONS = {
-  http: { type: 'boolean' },
-  agent: { type: 'boolean' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'token-file': { type: 'string' },
-  ...CONFIG_FLAG_OPTIONS,
-  'allowed-namespaces': { type: 'string' },
-  'read-only': { type: 'boolean' },
-  'non-destructive': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** Flag values as a config override (flags win over file and environment). */
-export function flagsToOverrides(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const set = (path: string, v: unknown) => v !== undefined && setPath(out, path, v);
-  set('http.host', values.host);
-  if (values.port !== undefined) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port)) throw new ConfigError(`--port: expected a number, got "${values.port}"`);
-    set('http.port', port);
-  }
-  set('http.tokenFile', values['token-file']);
-  set('cluster.mode', values.cluster);
-  set('cluster.kubeconfig', values.kubeconfig);
-  set('cluster.context', values.context);
-  set('cluster.defaultNamespace', values.namespace);
-  if (typeof values['allowed-namespaces'] === 'string') {
-    set(
-      'safety.allowedNamespaces',
-      values['allowed-namespaces']
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-  }
-  if (values['read-only']) set('safety.readOnly', true);
-  if (values['non-destructive']) set('safety.nonDestructive', true);
-  if (values['dry-run']) set('safety.dryRun', true);
-  set('store.path', values.db);
-  set('log.level', values['log-level']);
-  set('log.file', values['log-file']);
-  return out;
-}
+export const SERVE: CommandSpec = {
+  synopsis: 'sentinelops-mcp [serve] [flags]',
+  about: 'The MCP server: on stdio (what MCP clients launch) unless --http.',
+  flags: [
+    { name: 'http', type: 'boolean', help: 'serve Streamable HTTP at /mcp, REST at /api/v1 and the dashboard at / instead of stdio' },
+    { name: 'agent', type: 'boolean', help: 'run the autonomous agent in this process too (agent_status, agent_run_cycle)' },
+  ],
+  config: [
+    'http.host',
+    'http.port',
+    'http.tokenFile',
+    ...CLUSTER_KEYS,
+    'safety.allowedNamespaces',
+    'safety.readOnly',
+    'safety.nonDestructive',
+    'safety.dryRun',
+    ...STORE_LOG_KEYS,
+  ],
+  configFile: true,
+  footer: 'Every key can also come from the config file or the environment: docs in README.md#configuration.',
+};
 
 export async function run(argv: string[]): Promise<void> {
-  const values = parseFlagsOrUsage(argv, OPTIONS, USAGE);
-  if (!values) return;
+  const parsed = parseCommand(argv, SERVE);
+  if (!parsed) return;
   let config: Config;
   try {
-    config = loadConfig({ configFile: values.config, overrides: flagsToOverrides(values) });
+    config = loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides });
   } catch (err) {
     process.stderr.write(`sentinelops-mcp: ${(err as Error).message}\n`);
     process.exitCode = 2;
     return;
   }
   const logger = createLogger({ level: config.log.level, file: config.log.file, name: 'sentinelops' });
-  await serve(config, logger, values.http === true, values.agent === true);
+  await serve(config, logger, parsed.values.http === true, parsed.values.agent === true);
 }
 
 async function serve(config: Config, logger: Logger, http: boolean, withAgent = false): Promise<void> {
@@ -121,7 +68,10 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       const sim = await startSimulator({ demo: true, port: 0 });
       stops.push(() => sim.stop());
       simKubeconfigYaml = sim.kubeconfigYaml();
-      logger.info({ url: sim.url }, 'embedded simulator started');
+      const kubeconfig = simKubeconfigFor(config.store.path);
+      await writeSimKubeconfig(kubeconfig, simKubeconfigYaml);
+      // Logs go to stderr (or --log-file), never stdout: in stdio mode stdout is the protocol.
+      logger.info({ url: sim.url, kubeconfig }, `embedded simulator started; watch it with: kubectl --kubeconfig ${kubeconfig} get pods -n demo`);
     }
     const runtime = createRuntime(config, { logger, simKubeconfigYaml });
     stops.push(() => runtime.close());

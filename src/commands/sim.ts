@@ -3,75 +3,77 @@
  * (or a scenario's objects and script), writes a kubeconfig, prints how to use it, and stops cleanly on
  * Ctrl+C / SIGTERM. Output goes to stderr; stdout stays unused.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { loadScenarioFile } from '../rehearsal/scenario.js';
 import { createLogger } from '../base/log.js';
 import { startSimulator } from '../sim/cluster.js';
 import { playScenario } from '../rehearsal/scenario-player.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { type CommandSpec, parseCommand, usageText } from './cli-flags.js';
 
-const HELP = `Usage: sentinelops-mcp sim [flags]
+import { SIM_KUBECONFIG, writeSimKubeconfig } from './sim-kubeconfig.js';
 
-Starts an embedded simulated Kubernetes cluster (namespace demo, deployment nginx-demo) and writes a kubeconfig.
+export const SIM: CommandSpec = {
+  synopsis: 'sentinelops-mcp sim [flags]',
+  about: 'Starts an embedded simulated Kubernetes cluster (namespace demo, deployment nginx-demo) and writes a kubeconfig for kubectl.',
+  flags: [
+    { name: 'port', type: 'string', arg: '<n>', help: 'API port (default 0: a free port)' },
+    { name: 'host', type: 'string', arg: '<addr>', help: 'address to bind (default 127.0.0.1)' },
+    { name: 'kubeconfig', type: 'string', arg: '<path>', help: `where to write the kubeconfig (default ${SIM_KUBECONFIG})` },
+    { name: 'nodes', type: 'string', arg: '<n>', help: 'number of nodes (default 3)' },
+    { name: 'seed', type: 'string', arg: '<s>', help: 'random seed (default 1)' },
+    { name: 'scenario', type: 'string', arg: '<file>', help: 'play a rehearsal scenario (docs/scenarios.md) in real time instead of the demo' },
+  ],
+  config: ['log.level'],
+  defaults: { log: { level: 'warn' } },
+};
 
-Flags:
-  --port N           API port (default 0: a free port)
-  --host H           address to bind (default 127.0.0.1)
-  --kubeconfig PATH  where to write the kubeconfig (default ~/.sentinelops/sim-kubeconfig.yaml)
-  --nodes N          number of nodes (default 3)
-  --seed S           random seed (default 1)
-  --scenario FILE    play a rehearsal scenario (docs/scenarios.md) in real time instead of the demo
-  -h, --help         this help
-`;
-
-function intFlag(name: string, v: string | undefined, min: number): number | undefined {
+function intFlag(name: string, v: string | boolean | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new FlagError(`--${name} must be an integer >= ${min}, got "${String(v)}"`);
   return n;
 }
 
+class FlagError extends Error {}
+
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      kubeconfig: { type: 'string' },
-      nodes: { type: 'string' },
-      seed: { type: 'string' },
-      scenario: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stderr.write(HELP);
+  const parsed = parseCommand(argv, SIM);
+  if (!parsed) return;
+  const values = parsed.values as Record<string, string | undefined>;
+  let port: number | undefined;
+  let nodes: number | undefined;
+  let seed: number | undefined;
+  let config: Config;
+  try {
+    port = intFlag('port', values.port, 0);
+    if (port !== undefined && port > 65535) throw new FlagError(`--port must be at most 65535, got "${values.port}"`);
+    nodes = intFlag('nodes', values.nodes, 1);
+    seed = intFlag('seed', values.seed, 0);
+    config = loadConfig({ defaults: SIM.defaults, overrides: parsed.overrides });
+  } catch (err) {
+    process.stderr.write(`sentinelops-mcp sim: ${(err as Error).message}\n${err instanceof FlagError ? `\n${usageText(SIM)}` : ''}`);
+    process.exitCode = 2;
     return;
   }
-  const port = intFlag('port', values.port, 0);
-  if (port !== undefined && port > 65535) throw new Error(`--port must be at most 65535, got "${values.port}"`);
   const scenario = values.scenario ? await loadScenarioFile(values.scenario) : undefined;
-  const logger = createLogger({ name: 'sim', level: process.env.LOG_LEVEL ?? 'warn' });
-  const kubeconfigPath = resolve(values.kubeconfig ?? join(homedir(), '.sentinelops', 'sim-kubeconfig.yaml'));
+  const logger = createLogger({ name: 'sim', level: config.log.level });
+  const kubeconfigPath = resolve(values.kubeconfig ?? SIM_KUBECONFIG);
 
   const sim = await startSimulator({
     host: values.host,
     port,
-    nodes: intFlag('nodes', values.nodes, 1) ?? scenario?.spec.cluster.nodes,
+    nodes: nodes ?? scenario?.spec.cluster.nodes,
     nodeCpu: scenario?.spec.cluster.nodeCpu !== undefined ? String(scenario.spec.cluster.nodeCpu) : undefined,
     nodeMemory: scenario?.spec.cluster.nodeMemory !== undefined ? String(scenario.spec.cluster.nodeMemory) : undefined,
-    seed: intFlag('seed', values.seed, 0) ?? scenario?.spec.seed,
+    seed: seed ?? scenario?.spec.seed,
     demo: !scenario,
     logger,
   });
   const player = scenario ? playScenario(sim, scenario, logger) : undefined;
 
-  await mkdir(dirname(kubeconfigPath), { recursive: true });
-  await writeFile(kubeconfigPath, sim.kubeconfigYaml(), { mode: 0o600 });
-  await chmod(kubeconfigPath, 0o600);
+  await writeSimKubeconfig(kubeconfigPath, sim.kubeconfigYaml());
   const ns = scenario ? (scenario.spec.objects.find((o) => o.metadata.namespace)?.metadata.namespace ?? 'default') : 'demo';
   process.stderr.write(
     [

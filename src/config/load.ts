@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ZodIssue } from 'zod';
-import { ConfigSchema, type Config } from './schema.js';
+import { type ZodIssue, z } from 'zod';
+import { ConfigSchema, type Config, type KeyMeta, keyMeta } from './schema.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -15,49 +15,66 @@ export class ConfigError extends Error {
 
 type Kind = 'string' | 'number' | 'boolean' | 'list';
 
-/** Environment variables: the seed's names first, then SENTINELOPS_* ones. */
-export const ENV_VARS: Record<string, { path: string; kind: Kind }> = {
-  K8S_NAMESPACE: { path: 'cluster.defaultNamespace', kind: 'string' },
-  PROMETHEUS_URL: { path: 'metrics.prometheusUrl', kind: 'string' },
-  CPU_HIGH_THRESHOLD: { path: 'agent.thresholds.cpuHigh', kind: 'number' },
-  CPU_LOW_THRESHOLD: { path: 'agent.thresholds.cpuLow', kind: 'number' },
-  MEMORY_HIGH_THRESHOLD: { path: 'agent.thresholds.memoryHigh', kind: 'number' },
-  MIN_REPLICAS: { path: 'safety.minReplicas', kind: 'number' },
-  MAX_REPLICAS: { path: 'safety.maxReplicas', kind: 'number' },
-  DECISION_LOOP_INTERVAL: { path: 'agent.intervalSeconds', kind: 'number' },
-  SENTINELOPS_CLUSTER: { path: 'cluster.mode', kind: 'string' },
-  SENTINELOPS_KUBECONFIG: { path: 'cluster.kubeconfig', kind: 'string' },
-  SENTINELOPS_CONTEXT: { path: 'cluster.context', kind: 'string' },
-  SENTINELOPS_NAMESPACE: { path: 'cluster.defaultNamespace', kind: 'string' },
-  SENTINELOPS_READ_ONLY: { path: 'safety.readOnly', kind: 'boolean' },
-  SENTINELOPS_NON_DESTRUCTIVE: { path: 'safety.nonDestructive', kind: 'boolean' },
-  SENTINELOPS_DRY_RUN: { path: 'safety.dryRun', kind: 'boolean' },
-  SENTINELOPS_ALLOWED_NAMESPACES: { path: 'safety.allowedNamespaces', kind: 'list' },
-  SENTINELOPS_PROTECTED_NAMESPACES: { path: 'safety.protectedNamespaces', kind: 'list' },
-  SENTINELOPS_MIN_REPLICAS: { path: 'safety.minReplicas', kind: 'number' },
-  SENTINELOPS_MAX_REPLICAS: { path: 'safety.maxReplicas', kind: 'number' },
-  SENTINELOPS_COOLDOWN_SECONDS: { path: 'safety.cooldownSeconds', kind: 'number' },
-  SENTINELOPS_CONFIRM_DESTRUCTIVE: { path: 'safety.confirmDestructive', kind: 'boolean' },
-  SENTINELOPS_DB: { path: 'store.path', kind: 'string' },
-  SENTINELOPS_HTTP_HOST: { path: 'http.host', kind: 'string' },
-  SENTINELOPS_HTTP_PORT: { path: 'http.port', kind: 'number' },
-  SENTINELOPS_TOKEN: { path: 'http.token', kind: 'string' },
-  SENTINELOPS_TOKEN_FILE: { path: 'http.tokenFile', kind: 'string' },
-  SENTINELOPS_ALLOWED_ORIGINS: { path: 'http.allowedOrigins', kind: 'list' },
-  SENTINELOPS_ALLOWED_HOSTS: { path: 'http.allowedHosts', kind: 'list' },
-  SENTINELOPS_METRICS_SOURCE: { path: 'metrics.source', kind: 'string' },
-  SENTINELOPS_PROMETHEUS_URL: { path: 'metrics.prometheusUrl', kind: 'string' },
-  SENTINELOPS_PROMETHEUS_TOKEN: { path: 'metrics.prometheusBearerToken', kind: 'string' },
-  SENTINELOPS_COST_CPU_HOURLY: { path: 'cost.cpuHourly', kind: 'number' },
-  SENTINELOPS_COST_GB_HOURLY: { path: 'cost.gbHourly', kind: 'number' },
-  SENTINELOPS_CHAOS_ENABLED: { path: 'chaos.enabled', kind: 'boolean' },
-  SENTINELOPS_CHAOS_ALLOWED_NAMESPACES: { path: 'chaos.allowedNamespaces', kind: 'list' },
-  SENTINELOPS_COST_BASELINE_REPLICAS: { path: 'cost.baselineReplicas', kind: 'number' },
-  SENTINELOPS_AGENT_INTERVAL: { path: 'agent.intervalSeconds', kind: 'number' },
-  SENTINELOPS_AGENT_DRY_RUN: { path: 'agent.dryRun', kind: 'boolean' },
-  SENTINELOPS_LOG_LEVEL: { path: 'log.level', kind: 'string' },
-  SENTINELOPS_LOG_FILE: { path: 'log.file', kind: 'string' },
-};
+/** One configuration key as the outside world sees it, read off the schema (`key(...)` in schema.ts). */
+export interface ConfigKey extends KeyMeta {
+  /** Dotted path, e.g. `http.port`. */
+  path: string;
+  kind: Kind;
+  /** The schema default, when there is one. */
+  default?: unknown;
+  /** Allowed values of an enum key. */
+  choices?: readonly string[];
+}
+
+/** Every key of the schema that has outside names, in schema order. */
+export const CONFIG_KEYS: readonly ConfigKey[] = collectKeys(ConfigSchema, []);
+
+function collectKeys(schema: z.ZodTypeAny, path: string[]): ConfigKey[] {
+  const meta = keyMeta(schema);
+  const inner = unwrap(schema);
+  if (meta) {
+    const leaf = inner.schema;
+    const kind: Kind = leaf instanceof z.ZodBoolean ? 'boolean' : leaf instanceof z.ZodNumber ? 'number' : leaf instanceof z.ZodArray ? 'list' : 'string';
+    const choices = leaf instanceof z.ZodEnum ? (leaf.options as string[]) : undefined;
+    return [{ ...meta, path: path.join('.'), kind, ...(inner.hasDefault ? { default: inner.default } : {}), ...(choices ? { choices } : {}) }];
+  }
+  if (inner.schema instanceof z.ZodObject) {
+    return Object.entries(inner.schema.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => collectKeys(v, [...path, k]));
+  }
+  return [];
+}
+
+/** Peels defaults, optionals and refinements off a schema, keeping the default value. */
+function unwrap(schema: z.ZodTypeAny): { schema: z.ZodTypeAny; hasDefault: boolean; default?: unknown } {
+  let s = schema;
+  let found: { value: unknown } | undefined;
+  for (;;) {
+    if (s instanceof z.ZodDefault) {
+      found ??= { value: s._def.defaultValue() };
+      s = s._def.innerType;
+    } else if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s._def.innerType;
+    else if (s instanceof z.ZodEffects) s = s._def.schema;
+    else return { schema: s, hasDefault: found !== undefined, default: found?.value };
+  }
+}
+
+/** Environment variable name -> key, generated from CONFIG_KEYS. */
+export const ENV_VARS: Readonly<Record<string, { path: string; kind: Kind }>> = Object.fromEntries(
+  CONFIG_KEYS.flatMap((k) => (k.env ?? []).map((name) => [name, { path: k.path, kind: k.kind }])),
+);
+
+/** The key of `path`, for commands that offer it as a flag; throws on a path with no outside names. */
+export function configKey(path: string): ConfigKey {
+  const k = CONFIG_KEYS.find((c) => c.path === path);
+  if (!k) throw new Error(`no configuration key ${path} with outside names (see key(...) in src/config/schema.ts)`);
+  return k;
+}
+
+/** A flag's value as the key's type; `--port abc` is a ConfigError naming the flag. */
+export function flagValue(k: ConfigKey, raw: string | boolean): unknown {
+  if (k.kind === 'boolean') return raw === true ? (k.flagSets ?? true) : raw;
+  return coerce(`--${k.flag}`, String(raw), k.kind);
+}
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -65,18 +82,22 @@ export interface LoadOptions {
   configFile?: string;
   /** Values from command-line flags, highest precedence. */
   overrides?: Record<string, unknown>;
+  /** A command's own defaults (the demo's simulator, sim's quieter logs), below file and environment. */
+  defaults?: Record<string, unknown>;
 }
 
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
   const origin = new Map<string, string>();
+  const defaults = opts.defaults ?? {};
+  markOrigin(defaults, [], "the command's defaults", origin);
   const file = opts.configFile ?? env.SENTINELOPS_CONFIG;
   const fromFile = file ? readConfigFile(file) : {};
   markOrigin(fromFile, [], file ? `file ${file}` : '', origin);
   const fromEnv = configFromEnv(env, origin);
   const overrides = opts.overrides ?? {};
   markOrigin(overrides, [], 'command-line flag', origin);
-  return parseConfig(deepMerge(deepMerge(fromFile, fromEnv), overrides), origin);
+  return parseConfig(deepMerge(deepMerge(deepMerge(defaults, fromFile), fromEnv), overrides), origin);
 }
 
 /** Validates a merged object; `origin` maps dotted key paths to the source that set them. */
@@ -110,26 +131,27 @@ export function configFromEnv(env: NodeJS.ProcessEnv, origin?: Map<string, strin
   for (const [name, { path, kind }] of Object.entries(ENV_VARS)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    setPath(out, path, coerce(name, raw, kind));
+    setPath(out, path, coerce(`environment variable ${name}`, raw, kind));
     origin?.set(path, `environment variable ${name}`);
   }
   return out;
 }
 
-function coerce(name: string, raw: string, kind: Kind): unknown {
+/** `source` names where the text came from: "environment variable X" or "--flag". */
+function coerce(source: string, raw: string, kind: Kind): unknown {
   switch (kind) {
     case 'string':
       return raw;
     case 'number': {
       const n = Number(raw);
-      if (!Number.isFinite(n)) throw new ConfigError(`environment variable ${name}: expected a number, got "${raw}"`);
+      if (!Number.isFinite(n)) throw new ConfigError(`${source}: expected a number, got "${raw}"`);
       return n;
     }
     case 'boolean': {
       const v = raw.trim().toLowerCase();
       if (['1', 'true', 'yes', 'on'].includes(v)) return true;
       if (['0', 'false', 'no', 'off'].includes(v)) return false;
-      throw new ConfigError(`environment variable ${name}: expected true or false, got "${raw}"`);
+      throw new ConfigError(`${source}: expected true or false, got "${raw}"`);
     }
     case 'list':
       return raw

@@ -1,9 +1,37 @@
 /**
- * The one configuration schema. Every default lives here; file, env and flags are merged into a plain
- * object and parsed once by `parseConfig`, then the typed result is passed down (nothing reads
- * process.env deeper in the code).
+ * The one configuration schema. Every default lives here, and so do the environment variable and flag names
+ * of each key (`key(...)`); file, env and flags are merged into a plain object and parsed once by
+ * `parseConfig`, then the typed result is passed down (nothing reads process.env deeper in the code).
  */
 import { z } from 'zod';
+
+/**
+ * How a key is reached from outside the file: environment variable names (when several are set, the later one
+ * wins: the seed's name first, then SENTINELOPS_*), a command-line flag, and the help line. Flags, environment
+ * variables and every command's usage text are generated from this (src/config/load.ts `CONFIG_KEYS`).
+ */
+export interface KeyMeta {
+  help: string;
+  env?: readonly string[];
+  /** Flag name without dashes; a command chooses which keys it offers as flags. */
+  flag?: string;
+  /** Placeholder in the usage text, e.g. `<n>`; booleans take none. */
+  arg?: string;
+  /** For a boolean key: the value the (argument-less) flag sets; default true. */
+  flagSets?: boolean;
+}
+
+const KEY_META = new WeakMap<z.ZodTypeAny, KeyMeta>();
+
+/** Attaches outside names to a key's schema; returns the schema unchanged. */
+function key<T extends z.ZodTypeAny>(schema: T, meta: KeyMeta): T {
+  KEY_META.set(schema, meta);
+  return schema;
+}
+
+export function keyMeta(schema: z.ZodTypeAny): KeyMeta | undefined {
+  return KEY_META.get(schema);
+}
 
 const namespaceList = z.array(z.string().min(1));
 
@@ -13,11 +41,31 @@ export const BUILTIN_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', '
 export const ClusterConfigSchema = z
   .object({
     /** kubeconfig: KUBECONFIG / --kubeconfig / ~/.kube/config; in-cluster: service account; sim: embedded simulator. */
-    mode: z.enum(['kubeconfig', 'in-cluster', 'sim']).default('kubeconfig'),
-    kubeconfig: z.string().min(1).optional(),
-    context: z.string().min(1).optional(),
+    mode: key(z.enum(['kubeconfig', 'in-cluster', 'sim']).default('kubeconfig'), {
+      help: "where the cluster is: a kubeconfig, the pod's service account, or the embedded simulator with the demo app",
+      env: ['SENTINELOPS_CLUSTER'],
+      flag: 'cluster',
+      arg: '<mode>',
+    }),
+    kubeconfig: key(z.string().min(1).optional(), {
+      help: 'kubeconfig file, or a list as in KUBECONFIG; default ~/.kube/config',
+      env: ['KUBECONFIG', 'SENTINELOPS_KUBECONFIG'],
+      flag: 'kubeconfig',
+      arg: '<file>',
+    }),
+    context: key(z.string().min(1).optional(), {
+      help: "kubeconfig context; default: the kubeconfig's current one",
+      env: ['SENTINELOPS_CONTEXT'],
+      flag: 'context',
+      arg: '<name>',
+    }),
     /** The namespace tools use when the caller names none (the seed's K8S_NAMESPACE). */
-    defaultNamespace: z.string().min(1).default('demo'),
+    defaultNamespace: key(z.string().min(1).default('demo'), {
+      help: 'namespace tools use when the caller names none',
+      env: ['K8S_NAMESPACE', 'SENTINELOPS_NAMESPACE'],
+      flag: 'namespace',
+      arg: '<ns>',
+    }),
     /** Per-request timeout against the Kubernetes API. */
     requestTimeoutSeconds: z.number().positive().default(15),
   })
@@ -26,31 +74,58 @@ export const ClusterConfigSchema = z
 export const SafetyConfigSchema = z
   .object({
     /** Mutating tools (readOnlyHint not true) are not registered at all. */
-    readOnly: z.boolean().default(false),
+    readOnly: key(z.boolean().default(false), { help: 'register only read-only tools', env: ['SENTINELOPS_READ_ONLY'], flag: 'read-only' }),
     /** Destructive tools (destructiveHint true) are not registered. */
-    nonDestructive: z.boolean().default(false),
+    nonDestructive: key(z.boolean().default(false), {
+      help: 'do not register destructive tools',
+      env: ['SENTINELOPS_NON_DESTRUCTIVE'],
+      flag: 'non-destructive',
+    }),
     /** Empty means every namespace that is not protected. */
-    allowedNamespaces: namespaceList.default([]),
+    allowedNamespaces: key(namespaceList.default([]), {
+      help: 'namespaces mutating tools may touch; empty: all but the protected ones',
+      env: ['SENTINELOPS_ALLOWED_NAMESPACES'],
+      flag: 'allowed-namespaces',
+      arg: '<a,b>',
+    }),
     /** Added to BUILTIN_PROTECTED_NAMESPACES, never replacing them; after parsing: the effective list. */
-    protectedNamespaces: namespaceList.default([]),
+    protectedNamespaces: key(namespaceList.default([]), {
+      help: 'namespaces never touched, in addition to kube-system, kube-public and kube-node-lease',
+      env: ['SENTINELOPS_PROTECTED_NAMESPACES'],
+    }),
     /** Explicit opt-out: built-in protected namespaces tools may change after all (warned about at start). */
-    unprotectNamespaces: namespaceList.default([]),
+    unprotectNamespaces: key(namespaceList.default([]), {
+      help: 'built-in protected namespaces to unprotect after all (logged as a warning at every start)',
+      env: ['SENTINELOPS_UNPROTECT_NAMESPACES'],
+    }),
     /**
      * Per-deployment disruption budget: pods of one deployment deleted or crashed (delete_pod, chaos) within
      * disruptionWindowSeconds, whatever the tool or how the pod was named, stay within maxDisruptedShare of
      * its replicas (at least one pod); chaos is held to chaos.maxShare / maxPods over the same window. 0 = off.
      */
-    disruptionWindowSeconds: z.number().min(0).default(300),
-    maxDisruptedShare: z.number().gt(0).max(1).default(0.5),
+    disruptionWindowSeconds: key(z.number().min(0).default(300), {
+      help: 'window over which pod disruptions of one deployment add up (0: off)',
+      env: ['SENTINELOPS_DISRUPTION_WINDOW_SECONDS'],
+    }),
+    maxDisruptedShare: key(z.number().gt(0).max(1).default(0.5), {
+      help: "largest share of a deployment's pods delete_pod may disrupt within the window",
+      env: ['SENTINELOPS_MAX_DISRUPTED_SHARE'],
+    }),
     /** scale_deployment refuses to go below/above these (the seed's MIN_REPLICAS / MAX_REPLICAS). */
-    minReplicas: z.number().int().min(0).default(2),
-    maxReplicas: z.number().int().min(1).default(10),
+    minReplicas: key(z.number().int().min(0).default(2), {
+      help: 'fewest replicas scale_deployment allows',
+      env: ['MIN_REPLICAS', 'SENTINELOPS_MIN_REPLICAS'],
+    }),
+    maxReplicas: key(z.number().int().min(1).default(10), { help: 'most replicas scale_deployment allows', env: ['MAX_REPLICAS', 'SENTINELOPS_MAX_REPLICAS'] }),
     /** Minimum time between two mutations of the same target (namespace/name). */
-    cooldownSeconds: z.number().min(0).default(60),
+    cooldownSeconds: key(z.number().min(0).default(60), { help: 'seconds between two changes of one target', env: ['SENTINELOPS_COOLDOWN_SECONDS'] }),
     /** Every mutation returns its plan and changes nothing. */
-    dryRun: z.boolean().default(false),
+    dryRun: key(z.boolean().default(false), { help: 'mutations return their plan and change nothing', env: ['SENTINELOPS_DRY_RUN'], flag: 'dry-run' }),
     /** Ask the client (MCP elicitation) to confirm destructive calls when it supports elicitation. */
-    confirmDestructive: z.boolean().default(false),
+    confirmDestructive: key(z.boolean().default(false), {
+      help: 'ask the user (MCP elicitation) before destructive calls',
+      env: ['SENTINELOPS_CONFIRM_DESTRUCTIVE'],
+    }),
     /** Largest number of items a list tool returns before it marks the result truncated. */
     maxListItems: z.number().int().positive().default(200),
   })
@@ -72,21 +147,39 @@ export const SafetyConfigSchema = z
 export const StoreConfigSchema = z
   .object({
     /** SQLite file; `:memory:` for throwaway runs. A leading ~ is the home directory. */
-    path: z.string().min(1).default('~/.sentinelops/sentinelops.db'),
+    path: key(z.string().min(1).default('~/.sentinelops/sentinelops.db'), {
+      help: 'SQLite file for incidents and audit',
+      env: ['SENTINELOPS_DB'],
+      flag: 'db',
+      arg: '<path>',
+    }),
   })
   .strict();
 
 export const HttpConfigSchema = z
   .object({
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535).default(8000),
+    host: key(z.string().min(1).default('127.0.0.1'), {
+      help: 'HTTP bind address; anything but loopback needs a token',
+      env: ['SENTINELOPS_HTTP_HOST'],
+      flag: 'host',
+      arg: '<addr>',
+    }),
+    port: key(z.number().int().min(0).max(65535).default(8000), {
+      help: 'HTTP port; 0 picks a free one',
+      env: ['SENTINELOPS_HTTP_PORT'],
+      flag: 'port',
+      arg: '<n>',
+    }),
     /** Bearer token; required whenever host is not loopback. Prefer SENTINELOPS_TOKEN or tokenFile. */
-    token: z.string().min(16, 'token must be at least 16 characters').optional(),
-    tokenFile: z.string().min(1).optional(),
+    token: key(z.string().min(16, 'token must be at least 16 characters').optional(), {
+      help: 'bearer token (at least 16 characters)',
+      env: ['SENTINELOPS_TOKEN'],
+    }),
+    tokenFile: key(z.string().min(1).optional(), { help: 'file holding the bearer token', env: ['SENTINELOPS_TOKEN_FILE'], flag: 'token-file', arg: '<path>' }),
     /** Extra allowed Origin values (loopback origins are always allowed). */
-    allowedOrigins: z.array(z.string().min(1)).default([]),
+    allowedOrigins: key(z.array(z.string().min(1)).default([]), { help: 'extra allowed Origin values', env: ['SENTINELOPS_ALLOWED_ORIGINS'] }),
     /** Extra allowed Host header values (host[:port]); loopback names are always allowed. */
-    allowedHosts: z.array(z.string().min(1)).default([]),
+    allowedHosts: key(z.array(z.string().min(1)).default([]), { help: 'extra allowed Host header values', env: ['SENTINELOPS_ALLOWED_HOSTS'] }),
     bodyLimitBytes: z.number().int().positive().default(1_048_576),
     /** An MCP session with no request for this long is closed (clients that vanish without DELETE). */
     sessionIdleSeconds: z.number().positive().default(1800),
@@ -102,11 +195,14 @@ export const HttpConfigSchema = z
 export const MetricsConfigSchema = z
   .object({
     /** auto: metrics.k8s.io when served, else Prometheus when a URL is configured. */
-    source: z.enum(['auto', 'metrics-server', 'prometheus']).default('auto'),
-    prometheusUrl: z.string().url().optional(),
+    source: key(z.enum(['auto', 'metrics-server', 'prometheus']).default('auto'), {
+      help: 'where CPU and memory usage come from',
+      env: ['SENTINELOPS_METRICS_SOURCE'],
+    }),
+    prometheusUrl: key(z.string().url().optional(), { help: 'Prometheus base URL', env: ['PROMETHEUS_URL', 'SENTINELOPS_PROMETHEUS_URL'] }),
     prometheusTimeoutSeconds: z.number().positive().default(5),
     /** Bearer token or basic-auth credentials for Prometheus; never shown in tool output. */
-    prometheusBearerToken: z.string().min(1).optional(),
+    prometheusBearerToken: key(z.string().min(1).optional(), { help: 'Prometheus bearer token', env: ['SENTINELOPS_PROMETHEUS_TOKEN'] }),
     prometheusUsername: z.string().min(1).optional(),
     prometheusPassword: z.string().optional(),
     /** Range window for Prometheus rate() queries. */
@@ -120,11 +216,14 @@ export const MetricsConfigSchema = z
 export const CostConfigSchema = z
   .object({
     /** OpenCost's default prices. */
-    cpuHourly: z.number().min(0).default(0.031611),
-    gbHourly: z.number().min(0).default(0.004237),
+    cpuHourly: key(z.number().min(0).default(0.031611), { help: 'price of one CPU core per hour', env: ['SENTINELOPS_COST_CPU_HOURLY'] }),
+    gbHourly: key(z.number().min(0).default(0.004237), { help: 'price of one GiB of memory per hour', env: ['SENTINELOPS_COST_GB_HOURLY'] }),
     hoursPerMonth: z.number().positive().default(730),
     /** cost_savings' static baseline (the seed's "10 static replicas"); unset: the most replicas observed. */
-    baselineReplicas: z.number().int().positive().optional(),
+    baselineReplicas: key(z.number().int().positive().optional(), {
+      help: 'static replica baseline for cost_savings',
+      env: ['SENTINELOPS_COST_BASELINE_REPLICAS'],
+    }),
     /** Right-sizing: recommended request = observed usage (p95) × headroom, never below the floors. */
     headroom: z.number().min(1).max(10).default(1.3),
     minCpuMillicores: z.number().int().positive().default(10),
@@ -138,8 +237,8 @@ export const CostConfigSchema = z
 
 export const ChaosConfigSchema = z
   .object({
-    enabled: z.boolean().default(false),
-    allowedNamespaces: namespaceList.default(['demo']),
+    enabled: key(z.boolean().default(false), { help: 'register the chaos tools', env: ['SENTINELOPS_CHAOS_ENABLED'] }),
+    allowedNamespaces: key(namespaceList.default(['demo']), { help: 'namespaces chaos may touch', env: ['SENTINELOPS_CHAOS_ALLOWED_NAMESPACES'] }),
     /** Most pods one experiment may touch. */
     maxPods: z.number().int().positive().default(3),
     /** Largest share of a deployment's pods one experiment may touch. */
@@ -154,16 +253,25 @@ export const ChaosConfigSchema = z
 
 export const AgentConfigSchema = z
   .object({
-    intervalSeconds: z.number().positive().default(60),
+    intervalSeconds: key(z.number().positive().default(60), {
+      help: 'seconds between agent cycles',
+      env: ['DECISION_LOOP_INTERVAL', 'SENTINELOPS_AGENT_INTERVAL'],
+      flag: 'interval',
+      arg: '<seconds>',
+    }),
     /** Record "would have done" instead of acting. */
-    dryRun: z.boolean().default(false),
+    dryRun: key(z.boolean().default(false), {
+      help: 'recommend only: "would have done" records, no changes',
+      env: ['SENTINELOPS_AGENT_DRY_RUN'],
+      flag: 'dry-run',
+    }),
     /** Namespaces the agent watches; empty = the cluster's default namespace. */
-    namespaces: namespaceList.default([]),
+    namespaces: key(namespaceList.default([]), { help: 'namespaces the agent watches; empty: the default namespace', flag: 'namespaces', arg: '<a,b>' }),
     thresholds: z
       .object({
-        cpuHigh: z.number().min(0).max(1000).default(80),
-        cpuLow: z.number().min(0).max(1000).default(30),
-        memoryHigh: z.number().min(0).max(1000).default(85),
+        cpuHigh: key(z.number().min(0).max(1000).default(80), { help: 'CPU % of request above which to scale up', env: ['CPU_HIGH_THRESHOLD'] }),
+        cpuLow: key(z.number().min(0).max(1000).default(30), { help: 'CPU % of request below which to scale down', env: ['CPU_LOW_THRESHOLD'] }),
+        memoryHigh: key(z.number().min(0).max(1000).default(85), { help: 'memory % of limit that counts as pressure', env: ['MEMORY_HIGH_THRESHOLD'] }),
       })
       .strict()
       .default({}),
@@ -182,7 +290,11 @@ export const AgentConfigSchema = z
     containerCreatingTimeoutSeconds: z.number().positive().default(300),
     leaderElection: z
       .object({
-        enabled: z.boolean().default(true),
+        enabled: key(z.boolean().default(true), {
+          help: 'leader election on a Lease, so one agent acts at a time (only a single agent may run without it)',
+          flag: 'no-leader-election',
+          flagSets: false,
+        }),
         leaseName: z.string().min(1).default('sentinelops-agent'),
         leaseNamespace: z.string().min(1).default('default'),
         leaseDurationSeconds: z.number().positive().default(15),
@@ -199,9 +311,19 @@ export const AgentConfigSchema = z
 
 export const LogConfigSchema = z
   .object({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    level: key(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
+      help: 'structured log level',
+      env: ['LOG_LEVEL', 'SENTINELOPS_LOG_LEVEL'],
+      flag: 'log-level',
+      arg: '<level>',
+    }),
     /** A file path; stderr when absent. */
-    file: z.string().min(1).optional(),
+    file: key(z.string().min(1).optional(), {
+      help: 'write logs to this file instead of stderr',
+      env: ['SENTINELOPS_LOG_FILE'],
+      flag: 'log-file',
+      arg: '<path>',
+    }),
   })
   .strict();
 

@@ -28,9 +28,20 @@ export function apiStatusMessage(body: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * "deployment demo/web", "pods in namespace demo", "pods in all namespaces", "API server version": a list
+ * (kind ending in "in namespace") names its namespace, or all of them, never "in namespace demo/".
+ */
+export function describeRef(ref: ObjectRef): string {
+  const list = ref.kind.endsWith(' in namespace');
+  if (list) return ref.namespace ? `${ref.kind} ${ref.namespace}` : `${ref.kind.slice(0, -' in namespace'.length)} in all namespaces`;
+  if (ref.name) return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  return ref.namespace ? `${ref.kind} in namespace ${ref.namespace}` : ref.kind;
+}
+
 export function mapK8sError(err: unknown, ref: ObjectRef): ServiceError {
   if (err instanceof ServiceError) return err;
-  const what = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? ''}`.trim();
+  const what = describeRef(ref);
   if (err instanceof ApiException) {
     const code = err.code as number;
     const detail = apiStatusMessage(err.body);

@@ -2,6 +2,9 @@
  * Where cluster credentials come from: a kubeconfig file (KUBECONFIG or --kubeconfig, optional context),
  * the pod's service account, or a simulator's generated kubeconfig.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config/schema.js';
 
@@ -24,8 +27,7 @@ export function loadKubeConfig(src: KubeConfigSource): KubeConfig {
       kc.loadFromString(src.simKubeconfigYaml);
       break;
     case 'kubeconfig':
-      if (src.kubeconfig) kc.loadFromFile(src.kubeconfig);
-      else kc.loadFromDefault();
+      loadKubeconfigFiles(kc, src.kubeconfig);
       break;
   }
   if (src.context) {
@@ -42,6 +44,33 @@ export function loadKubeConfig(src: KubeConfigSource): KubeConfig {
   // verify; kubectl accepts them. The simulator (and local test clusters) serve plain http on loopback.
   kc.clusters = kc.clusters.map((c) => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c));
   return kc;
+}
+
+/** The default kubeconfig path, for messages. */
+export const DEFAULT_KUBECONFIG = join(homedir(), '.kube', 'config');
+
+/**
+ * A KUBECONFIG-style list (path-delimiter separated; the first file's current context wins), or ~/.kube/config.
+ * No file at all is an error with the next step: client-node would otherwise fall back to http://localhost:8080,
+ * and every call would then fail far from the cause.
+ */
+function loadKubeconfigFiles(kc: KubeConfig, list: string | undefined): void {
+  const files = (list ?? DEFAULT_KUBECONFIG).split(delimiter).filter(Boolean);
+  const present = files.filter((f) => existsSync(f));
+  if (present.length === 0) {
+    throw new Error(
+      `no kubeconfig found (looked for ${files.join(', ')}); pass --kubeconfig FILE (or set KUBECONFIG), use --cluster in-cluster inside a pod, or try the simulated cluster with --cluster sim`,
+    );
+  }
+  for (const [i, file] of present.entries()) {
+    const one = i === 0 ? kc : new KubeConfig();
+    try {
+      one.loadFromFile(file);
+    } catch (err) {
+      throw new Error(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
+    }
+    if (one !== kc) kc.mergeConfig(one, true);
+  }
 }
 
 /** The API server URL, for health output (never credentials). */

@@ -7,7 +7,7 @@ import type { ServiceContext } from './context.js';
 import { isServiceError } from '../base/errors.js';
 import { redactUrl } from '../base/redact.js';
 import { summarizeNode } from './nodes.js';
-import { isUnhealthy, summarizePod } from './pod-summary.js';
+import { isUnhealthy, type PodSummary, summarizePod } from './pod-summary.js';
 
 export const ProblemSchema = z.object({
   severity: z.enum(['low', 'medium', 'high', 'critical']),
@@ -80,9 +80,24 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   const byPhase: Record<string, number> = {};
   for (const p of podSummaries) byPhase[p.phase] = (byPhase[p.phase] ?? 0) + 1;
   const unhealthy = podSummaries.filter(isUnhealthy);
+  const now = ctx.clock.now();
+  const starting = new Set<string>();
   for (const p of unhealthy) {
     if (p.reason === 'Terminating') continue;
     const severe = ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'OOMKilled'].includes(p.reason ?? '');
+    if (!severe && isStarting(p, now)) {
+      // A pod seconds old that is scheduled and creating its containers is starting, not failing.
+      if (p.ownerDeployment) starting.add(`${p.namespace}/${p.ownerDeployment}`);
+      problems.push({
+        severity: 'low',
+        kind: 'Pod',
+        namespace: p.namespace,
+        name: p.name,
+        reason: 'Starting',
+        message: `pod is starting (${p.reason ?? p.phase})`,
+      });
+      continue;
+    }
     problems.push({
       severity: severe ? 'high' : 'medium',
       kind: 'Pod',
@@ -98,6 +113,24 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     const ready = d.status?.readyReplicas ?? 0;
     if (ready >= want) continue;
     degraded++;
+    const key = `${d.metadata?.namespace ?? ''}/${d.metadata?.name ?? ''}`;
+    const failing = podSummaries.some(
+      (p) => `${p.namespace}/${p.ownerDeployment}` === key && isUnhealthy(p) && p.reason !== 'Terminating' && !isStarting(p, now),
+    );
+    const created = d.metadata?.creationTimestamp ? new Date(d.metadata.creationTimestamp).getTime() : Number.NaN;
+    // Pods starting, or a deployment too young to have pods yet: a fresh cluster is starting, not unavailable.
+    const stillStarting = !failing && (starting.has(key) || now - created < STARTING_GRACE_MS);
+    if (stillStarting) {
+      problems.push({
+        severity: 'low',
+        kind: 'Deployment',
+        namespace: d.metadata?.namespace ?? null,
+        name: d.metadata?.name ?? '',
+        reason: 'Starting',
+        message: `${ready}/${want} replicas ready; the others are starting`,
+      });
+      continue;
+    }
     problems.push({
       severity: ready === 0 && want > 0 ? 'critical' : 'medium',
       kind: 'Deployment',
@@ -133,4 +166,14 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     problems: problems.slice(0, MAX_PROBLEMS),
     problemsTruncated: problems.length > MAX_PROBLEMS,
   };
+}
+
+/** Within this long of creation, a scheduled pod still creating its containers counts as starting. */
+const STARTING_GRACE_MS = 120_000;
+
+function isStarting(p: PodSummary, now: number): boolean {
+  if (!p.scheduled || !p.createdAt || p.restarts > 0) return false;
+  // No reason: running but not ready yet (readiness pending); other reasons (pull errors, crashes) are failures.
+  if (p.reason !== null && p.reason !== 'ContainerCreating' && p.reason !== 'PodInitializing') return false;
+  return now - Date.parse(p.createdAt) < STARTING_GRACE_MS;
 }

@@ -30,7 +30,9 @@ export function startReplicaSampler(deps: { cluster: ClusterClient; store: Store
     try {
       await sampleReplicas(deps);
     } catch (err) {
-      deps.logger.warn({ err }, 'replica sample failed');
+      // A sample cut short by shutdown (the cluster or the store closing under it, e.g. a stdio client that
+      // disconnects at once) is not a cluster problem: saying "cannot reach the Kubernetes API" would mislead.
+      if (!stopped) deps.logger.warn({ err }, 'replica sample failed');
     }
     if (!stopped) timer = deps.clock.setTimeout(() => void tick(), intervalSeconds * 1000);
   };
