@@ -59,6 +59,12 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
   const shutdown = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
+  // Listening from the first moment: a SIGTERM during start-up (a pod deleted while it starts) still drains and
+  // closes the store instead of killing the process mid-write.
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   try {
     if (http) checkHttpSecurity(config.http);
     let simKubeconfigYaml: string | undefined;
@@ -83,7 +89,9 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       stops.push(() => agent.stop());
     }
     if (!http) {
-      await serveStdio(runtime.deps);
+      const ended = await Promise.race([serveStdio(runtime.deps).then(() => 'eof' as const), signalled.then(() => 'signal' as const)]);
+      // stdin would keep the event loop (and the process) alive after a signal.
+      if (ended === 'signal') process.stdin.destroy();
       return;
     }
     // REST API (/api/v1), dashboard (/), API docs (/docs), /metrics and the Alertmanager webhook beside /mcp.
@@ -92,10 +100,7 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
     stops.push(() => surface.close());
     const url = await surface.listen();
     logger.info({ url: `${url}/` }, 'dashboard and REST API (/api/v1) listening');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await signalled;
   } finally {
     await shutdown();
   }

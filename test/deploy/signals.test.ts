@@ -15,7 +15,8 @@ async function runUntil(args: string[], ready: RegExp[]): Promise<{ child: Child
   const db = join(mkdtempSync(join(tmpdir(), 'sentinelops-signals-')), 'sentinelops.db');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args, '--cluster', 'sim', '--db', db, '--log-level', 'info'], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // stdin stays open (a pipe nobody writes to), as an MCP client's would: the stdio server must not take it as EOF.
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -47,7 +48,6 @@ describe('SIGTERM with node as PID 1 (the image has no init)', () => {
   const CYCLE = /"cycle":\d+,"trigger"/;
   it.each([
     ['agent', ['agent', '--interval', '1', '--quiet'], [CYCLE]],
-    // serve installs its SIGTERM handler once HTTP listens; a SIGTERM before that is not drained.
     ['serve --http --agent', ['serve', '--http', '--agent', '--port', '0'], [CYCLE, /listening/]],
   ])(
     '%s drains, closes the store and exits 0',
@@ -63,4 +63,12 @@ describe('SIGTERM with node as PID 1 (the image has no init)', () => {
     },
     180_000,
   );
+
+  it('the stdio server (stdin still open) exits 0 on SIGTERM and closes the store', async () => {
+    const run = await runUntil(['serve'], [/MCP server ready/]);
+    const r = await terminate(run.child);
+    expect(r, run.log().slice(-2000)).toMatchObject({ code: 0, signal: null });
+    expect(r.ms).toBeLessThan(30_000);
+    expect(existsSync(`${run.db}-wal`), 'the store was not closed').toBe(false);
+  }, 180_000);
 });
