@@ -13,7 +13,13 @@ export const getMetricsTool = defineTool({
     deployment: objectName('deployment').optional().describe('only this deployment (needs namespace)'),
     scope: z.enum(METRIC_SCOPES).optional().describe('pod, deployment (default) or namespace'),
   }),
-  output: z.object({ source: z.string(), complete: z.boolean(), scope: z.enum(METRIC_SCOPES), items: z.array(MetricRowSchema) }),
+  output: z.object({
+    source: z.string(),
+    complete: z.boolean(),
+    scope: z.enum(METRIC_SCOPES),
+    items: z.array(MetricRowSchema),
+    note: z.string().optional().describe('why the answer is incomplete when nothing could be measured yet (pods starting, not scraped yet)'),
+  }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: (args, { ctx }) => getMetrics(ctx, args),
 });

@@ -42,6 +42,8 @@ export interface MetricsResult {
   complete: boolean;
   scope: MetricScope;
   items: MetricRow[];
+  /** why the answer is incomplete when nothing could be measured yet */
+  note?: string;
 }
 
 interface PodFigures {
@@ -73,26 +75,26 @@ export async function getMetrics(ctx: ServiceContext, input: GetMetricsInput): P
   const usage = new Map(sample.pods.map((u) => [`${u.namespace}/${u.pod}`, u]));
   const running = pods.items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
   const figures = running.map((p) => podFigures(p, usage)).filter((f) => !input.deployment || f.deployment === input.deployment);
-  notScrapedYet(pods.items, running, figures, input.namespace);
+  const note = notScrapedYet(pods.items, running, figures, input.namespace);
   const rows = aggregate(figures, scope);
-  return { source: sample.source, complete: figures.every((f) => f.usage !== undefined), scope, items: rows };
+  const complete = note === undefined && figures.every((f) => f.usage !== undefined);
+  return { source: sample.source, complete, scope, items: rows, ...(note ? { note } : {}) };
 }
 
 /**
  * "Nothing measured yet" is not an empty, complete answer: pods that exist but do not run yet, or running pods
- * the metrics source has not scraped yet (metrics-server scrapes every ~15 s), get an `unavailable` saying so.
+ * the metrics source has not scraped yet (metrics-server scrapes every ~15 s), make the answer incomplete with a
+ * note saying so. Not an error: the pipeline works, it has not caught up, and a caller (the agent) must not take a
+ * young cluster for a metrics outage.
  */
-function notScrapedYet(all: V1Pod[], running: V1Pod[], figures: PodFigures[], namespace: string | undefined): void {
+function notScrapedYet(all: V1Pod[], running: V1Pod[], figures: PodFigures[], namespace: string | undefined): string | undefined {
   const where = namespace ? `namespace ${namespace}` : 'the cluster';
-  if (running.length === 0 && all.length > 0) {
-    throw new ServiceError('unavailable', `no pod in ${where} is running yet (${all.length} starting): no metrics until they run; retry in a few seconds`);
-  }
+  if (running.length === 0 && all.length > 0)
+    return `no pod in ${where} is running yet (${all.length} starting): no metrics until they run; retry in a few seconds`;
   if (figures.length > 0 && figures.every((f) => f.usage === undefined)) {
-    throw new ServiceError(
-      'unavailable',
-      `metrics are not scraped yet for the ${figures.length} running pod(s) in ${where} (the metrics source samples every ~15 s); retry shortly`,
-    );
+    return `metrics are not scraped yet for the ${figures.length} running pod(s) in ${where} (the metrics source samples every ~15 s); retry shortly`;
   }
+  return undefined;
 }
 
 function podFigures(p: V1Pod, usage: Map<string, PodUsage>): PodFigures {

@@ -3,9 +3,9 @@
  * off, the demo deployment's usage is exactly 40% of its CPU requests (120m over 3 pods), so the
  * figures can be checked against numbers computed by hand from the OpenCost default prices.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startSimHarness, type SimHarness } from './sim-harness.js';
+import { deploymentBody } from '../helpers/deployment.js';
 
 const NS = 'demo';
 const MIB = 2 ** 20;
@@ -28,18 +28,8 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function createDeployment(name: string, replicas: number, requests: { cpu: string; memory: string }) {
-  const labels = { app: name };
-  const body: V1Deployment = {
-    metadata: { name, namespace: NS, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'main', image: 'busybox:1.36', resources: { requests, limits: { cpu: '2', memory: '2Gi' } } }] },
-      },
-    },
-  };
+  const body = deploymentBody(NS, name, replicas, { image: 'busybox:1.36', resources: { requests, limits: { cpu: '2', memory: '2Gi' } } });
+
   await h.deps.cluster.apps.createNamespacedDeployment({ namespace: NS, body });
 }
 

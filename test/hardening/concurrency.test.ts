@@ -3,10 +3,10 @@
  * concurrent calls of each mutating tool, through the real MCP client against the simulator, make
  * exactly one change in the cluster and get 19 cooldown refusals.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textOf } from '../server/harness.js';
 import { eventually, startSimHarness, type Session, type SimHarness } from '../cost/sim-harness.js';
+import { deploymentBody } from '../helpers/deployment.js';
 
 const NS = 'demo';
 const N = 20;
@@ -40,18 +40,8 @@ afterAll(async () => {
 });
 
 async function createDeployment(name: string, replicas: number) {
-  const labels = { app: name };
-  const body: V1Deployment = {
-    metadata: { name, namespace: NS, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] },
-      },
-    },
-  };
+  const body = deploymentBody(NS, name, replicas, { image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } });
+
   await h.deps.cluster.apps.createNamespacedDeployment({ namespace: NS, body });
 }
 

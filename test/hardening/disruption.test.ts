@@ -3,10 +3,10 @@
  * (no cooldown here, so only the disruption budget holds them); item 10: chaos_cleanup under dry-run
  * ends nothing and says what it would end.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, mountRest } from '../rest/harness.js';
 import { eventually, startSimHarness, type SimHarness } from '../cost/sim-harness.js';
+import { deploymentBody } from '../helpers/deployment.js';
 
 const NS = 'demo';
 const FAST_KUBELET = {
@@ -29,18 +29,8 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function createDeployment(name: string, replicas: number) {
-  const labels = { app: name };
-  const body: V1Deployment = {
-    metadata: { name, namespace: NS, labels },
-    spec: {
-      replicas,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } }] },
-      },
-    },
-  };
+  const body = deploymentBody(NS, name, replicas, { image: 'nginx:1.27', resources: { requests: { cpu: '50m', memory: '32Mi' } } });
+
   await h.deps.cluster.apps.createNamespacedDeployment({ namespace: NS, body });
 }
 
