@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { clip } from '../base/redact.js';
 import { ServiceError, isServiceError } from '../base/errors.js';
+import { describeStoreFailure } from '../store/db.js';
 import type { Config } from '../config/schema.js';
 import type { ServiceContext } from '../services/context.js';
 import type { AnyTool, ToolCall } from './define-tool.js';
@@ -50,7 +51,20 @@ export async function runTool(tool: AnyTool, raw: unknown, call: ToolCall, opts:
     auditRefusal(call.ctx, tool.name, args, declined);
     throw new ServiceError('cancelled', declined);
   }
-  return (await tool.handler(args, call)) as Record<string, unknown>;
+  try {
+    return (await tool.handler(args, call)) as Record<string, unknown>;
+  } catch (err) {
+    // A store that cannot be written (locked, read-only, full) is a condition to report, not a bug: the
+    // write did not happen, and the caller may retry once it clears. Mutations say so themselves (audit first).
+    if (!isServiceError(err) && isStoreFailure(err))
+      throw new ServiceError('unavailable', `${tool.name}: the store could not be written: ${describeStoreFailure(err)}; nothing was recorded`);
+    throw err;
+  }
+}
+
+function isStoreFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
 /**

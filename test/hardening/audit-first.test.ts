@@ -31,6 +31,19 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 };
 
 describe('the store locked by another process', () => {
+  it('MCP: log_incident under the lock says the store could not be written (not "a bug") and records nothing', async () => {
+    const before = h.deps.store.incidents.list({}).length;
+    const lock = await holdStoreLock(h.config.store.path);
+    try {
+      const msg = await h.fails('log_incident', { type: 'crash_loop', severity: 'high', namespace: NS, target: DEP, title: 'under a lock' });
+      expect(msg).toMatch(/^log_incident: the store could not be written: the store file is locked by another process/);
+      expect(msg).not.toMatch(/bug/);
+    } finally {
+      await lock.release();
+    }
+    expect(h.deps.store.incidents.list({}).length).toBe(before);
+  });
+
   it('MCP: scale_deployment changes nothing, says why within a second; reads still answer; after the lock, it works and is settled', async () => {
     const start = await replicas();
     const lock = await holdStoreLock(h.config.store.path);
