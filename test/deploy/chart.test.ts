@@ -10,12 +10,11 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../helpers/prerequisite.js';
 import { parseConfig } from '../../src/config/load.js';
 import { LEASE_NAME, PROFILES, profileRules, type PolicyRule, type Profile } from '../../src/k8s/permissions.js';
-import { CHART, gate, HELM, helm, missing, parseManifests, render, ROOT, valuesFile, VARIANTS, type K8sObject } from './helpers.js';
-
-const g = gate('helm chart suite', missing({ helm: true }));
+import { CHART, HELM, helm, helmBuilt, parseManifests, render, ROOT, valuesFile, VARIANTS, type K8sObject } from './helpers.js';
 
 type Rule = PolicyRule;
 const rulesOf = (o: K8sObject) => (o.rules as Rule[]) ?? [];
@@ -25,10 +24,9 @@ const withLease = (rules: Rule[], lease: string) =>
   rules.map((r) => (r.resourceNames ? { ...r, resourceNames: r.resourceNames.map((n) => (n === LEASE_NAME ? lease : n)) } : r));
 const sortRules = (rules: Rule[]) => [...rules].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
-describe.skipIf(g.skip)('Helm chart (helm lint, helm template)', () => {
+describeWith(helmBuilt, 'Helm chart (helm lint, helm template)', () => {
   const rendered = new Map<string, K8sObject[]>();
   beforeAll(() => {
-    if (g.fail) throw new Error(g.fail);
     for (const [name, values] of Object.entries(VARIANTS)) rendered.set(name, parseManifests(render(values)));
   });
 

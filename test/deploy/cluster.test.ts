@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { AuthorizationV1Api, CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { allOf, describeWith, realCluster } from '../helpers/prerequisite.js';
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { type StartedAgent, startAgent } from '../../src/app/start-agent.js';
 import type { CycleReport } from '../../src/agent/runner.js';
@@ -35,9 +36,7 @@ import {
   type Kube,
   type ToolCaller,
 } from '../e2e/helpers.js';
-import { CHART, gate, helm, KUBECONFIG, kubectl, missing, parseManifests, render, ROOT, valuesFile, VARIANTS } from './helpers.js';
-
-const g = gate('chart on a real API server', missing({ helm: true, cluster: true }));
+import { CHART, helm, helmBuilt, KUBECONFIG, kubectl, kubectlBuilt, parseManifests, render, ROOT, valuesFile, VARIANTS } from './helpers.js';
 
 const REL = uniqueNamespace('so-rel');
 const RO = uniqueNamespace('so-ro');
@@ -57,7 +56,7 @@ interface Served {
   close(): Promise<void>;
 }
 
-describe.skipIf(g.skip)('the chart on a real API server', () => {
+describeWith(allOf(helmBuilt, kubectlBuilt, realCluster), 'the chart on a real API server', () => {
   let k: Kube;
   let admin: KubeConfig;
   const served: Served[] = [];
@@ -65,7 +64,6 @@ describe.skipIf(g.skip)('the chart on a real API server', () => {
   const runtimes: Runtime[] = [];
 
   beforeAll(async () => {
-    if (g.fail) throw new Error(g.fail);
     k = kube(KUBECONFIG!);
     admin = new KubeConfig();
     admin.loadFromFile(KUBECONFIG!);

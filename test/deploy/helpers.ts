@@ -1,13 +1,13 @@
 /**
  * helm and kubectl for the chart suites: the binaries test/cluster/build.sh puts in the cache (or
- * SENTINELOPS_HELM / SENTINELOPS_KUBECTL), the values of each profile, and the prerequisite rule: a missing
- * binary or cluster skips the suite with its reason on a laptop, and fails it under CI=true.
+ * SENTINELOPS_HELM / SENTINELOPS_KUBECTL) as prerequisites, and the values of each profile.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { programPrerequisite } from '../helpers/prerequisite.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHART = join(ROOT, 'deploy/helm/sentinelops');
@@ -23,25 +23,9 @@ export const HELM = process.env.SENTINELOPS_HELM ?? join(CACHE, `helm-${pinned('
 export const KUBECTL = process.env.SENTINELOPS_KUBECTL ?? join(CACHE, `k8s-${pinned('K8S_VERSION')}`, 'bin/kubectl');
 export const KUBECONFIG = process.env.SENTINELOPS_E2E_KUBECONFIG;
 
-/**
- * Why a suite cannot run (undefined when it can). Under CI the reason is returned all the same and the suite
- * turns it into a failure (see `gate`); elsewhere it is printed and the suite skipped.
- */
-export function missing(needs: { helm?: boolean; cluster?: boolean }): string | undefined {
-  const reasons: string[] = [];
-  if (needs.helm && !existsSync(HELM)) reasons.push(`helm is not built (${HELM}; bash test/cluster/build.sh helm)`);
-  if (needs.cluster && !existsSync(KUBECTL)) reasons.push(`kubectl is not built (${KUBECTL}; bash test/cluster/build.sh k8s)`);
-  if (needs.cluster && !KUBECONFIG) reasons.push('SENTINELOPS_E2E_KUBECONFIG is not set (bash test/cluster/up.sh)');
-  return reasons.length ? reasons.join('; ') : undefined;
-}
-
-/** skip: whether describe.skipIf should skip; fail: the error a CI run must report instead. */
-export function gate(suite: string, reason: string | undefined): { skip: boolean; fail?: string } {
-  if (!reason) return { skip: false };
-  if (process.env.CI) return { skip: false, fail: `${suite}: ${reason} (CI=true: a missing prerequisite is a failure)` };
-  process.stderr.write(`${suite} skipped: ${reason}\n`);
-  return { skip: true };
-}
+/** helm and kubectl as test/cluster/build.sh builds them (the chart suites' prerequisites, test/helpers/prerequisite.ts). */
+export const helmBuilt = programPrerequisite('helm', HELM, 'bash test/cluster/build.sh helm (or set SENTINELOPS_HELM)');
+export const kubectlBuilt = programPrerequisite('kubectl', KUBECTL, 'bash test/cluster/build.sh k8s (or set SENTINELOPS_KUBECTL)');
 
 /** The profiles and modes the suites render, lint and install; each a set of chart values. */
 export const VARIANTS: Record<string, Record<string, unknown>> = {

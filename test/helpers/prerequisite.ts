@@ -57,6 +57,16 @@ function failMissing(p: Prerequisite): never {
   throw new Error(`CI=true and this suite ${describeMissing(p)}`);
 }
 
+/** Several needs as one: missing when any is, naming each that is. */
+export function allOf(...ps: Prerequisite[]): Prerequisite {
+  const absent = ps.filter((p) => p.missing !== undefined);
+  return {
+    need: ps.map((p) => p.need).join(' and '),
+    missing: absent.length ? absent.map((p) => `${p.need}: ${p.missing}`).join('; ') : undefined,
+    provide: absent.map((p) => p.provide).join('; '),
+  };
+}
+
 /** A program installed at `path`. */
 export function programPrerequisite(need: string, path: string, provide: string): Prerequisite {
   return { need, missing: existsSync(path) ? undefined : `${path} does not exist`, provide };
