@@ -3,7 +3,6 @@
  * write lock; readiness reports that lock, and a Kubernetes API that accepts connections and never
  * answers, within its deadline instead of hanging.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { ClusterClient } from '../../src/k8s/client.js';
 import { createHttpApp, type HttpApp } from '../../src/mcp/streamable-http.js';
 import { startSimDeps, type SimBackedDeps } from '../server/harness.js';
 import { BUSY_TIMEOUT_MS } from '../../src/store/db.js';
+import { holdStoreLock } from '../hardening/lock.js';
 
 let base: SimBackedDeps;
 
@@ -26,23 +26,6 @@ async function timed(url: string): Promise<{ status: number; json: any; ms: numb
   const res = await fetch(url);
   const json = await res.json();
   return { status: res.status, json, ms: Date.now() - start };
-}
-
-/** Another process that takes the store's write lock and holds it until killed. */
-async function holdWriteLock(path: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const db = new (require('better-sqlite3'))(${JSON.stringify(path)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setInterval(() => {}, 1000);`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
-  });
-  return child;
 }
 
 describe('health endpoints', () => {
@@ -61,7 +44,7 @@ describe('health endpoints', () => {
   it('with the SQLite write lock held by another process, /healthz answers at once and /readyz names the store', async () => {
     const app = createHttpApp({ deps: base.deps });
     const url = await app.listen();
-    const holder = await holdWriteLock(base.config.store.path);
+    const holder = await holdStoreLock(base.config.store.path);
     try {
       const live = await timed(`${url}/healthz`);
       expect(live.status).toBe(200);
@@ -72,7 +55,8 @@ describe('health endpoints', () => {
       expect(ready.json.checks.cluster.ok).toBe(true);
       expect(ready.ms).toBeLessThan(1000);
     } finally {
-      holder.kill();
+      // Released and waited for: the next test's /readyz must find the store writable again.
+      await holder.release();
       await app.close();
     }
     // The probe restored the store's own busy timeout: writes wait for a lock again rather than failing.
