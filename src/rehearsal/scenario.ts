@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { isQuantity } from '../base/quantity.js';
 import { AgentConfigSchema } from '../config/schema.js';
 import { parseDuration } from '../base/duration.js';
+import { FAULT_NAMES, type FaultName as SimFaultName } from '../sim/faults.js';
 import { type LoadCurve, demandAt } from './load.js';
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -76,17 +77,9 @@ const EventSchema = z.discriminatedUnion(
   },
 );
 
-export const FAULTS = [
-  'crash-pod',
-  'crashloop',
-  'bad-image-rollout',
-  'crashing-rollout',
-  'unschedulable-rollout',
-  'node-down',
-  'memory-leak',
-  'cpu-spike',
-] as const;
-export type FaultName = (typeof FAULTS)[number];
+/** The simulator's faults a scenario can schedule; demand comes from the scenario's load curve, not the `load` fault. */
+export type FaultName = Exclude<SimFaultName, 'load'>;
+export const FAULTS = FAULT_NAMES.filter((f): f is FaultName => f !== 'load');
 
 const KubeObjectSchema = z
   .object({
