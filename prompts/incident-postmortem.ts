@@ -8,14 +8,10 @@ export const incidentPostmortemPrompt = definePrompt({
   description: 'A blameless postmortem of one incident from its recorded timeline and actions.',
   args: { incident_id: z.string().describe('inc-<number>') },
   complete: {
-    incident_id: (ctx, value) =>
-      ctx.store.incidents
-        .list({ limit: 100 })
-        .map((i) => i.id)
-        .filter((id) => id.startsWith(value)),
+    incident_id: async (ctx, value) => (await ctx.store.state.incidents.list({ limit: 100 })).map((i) => i.id).filter((id) => id.startsWith(value)),
   },
-  build: ({ incident_id }, ctx) => {
-    const incident = getIncident(ctx, incident_id);
+  build: async ({ incident_id }, ctx) => {
+    const incident = await getIncident(ctx, incident_id);
     return [
       `Write a blameless postmortem for incident ${incident.id}. The recorded incident (JSON):`,
       '```json',

@@ -6,18 +6,14 @@ export const incidentResource = defineResource({
   title: 'One incident',
   description: 'An incident by id (inc-<number>): details, actions and timestamps.',
   uri: 'sentinelops://incidents/{id}',
-  list: (ctx) =>
-    ctx.store.incidents.list({ limit: 100 }).map((i) => ({
+  list: async (ctx) =>
+    (await ctx.store.state.incidents.list({ limit: 100 })).map((i) => ({
       uri: `sentinelops://incidents/${i.id}`,
       name: `${i.id} ${i.title}`,
       description: `${i.severity} ${i.type} on ${i.namespace}/${i.target}: ${i.outcome}`,
     })),
   complete: {
-    id: (ctx, value) =>
-      ctx.store.incidents
-        .list({ limit: 100 })
-        .map((i) => i.id)
-        .filter((id) => id.startsWith(value)),
+    id: async (ctx, value) => (await ctx.store.state.incidents.list({ limit: 100 })).map((i) => i.id).filter((id) => id.startsWith(value)),
   },
   read: (ctx, vars) => getIncident(ctx, vars.id ?? ''),
 });

@@ -4,6 +4,7 @@
  */
 import type { AnyTool } from '../src/catalog/define-tool.js';
 import { agentRunCycleTool } from './agent-run-cycle.js';
+import { agentStateTool } from './agent-state.js';
 import { agentStatusTool } from './agent-status.js';
 import { chaosCascadeTool } from './chaos-cascade.js';
 import { chaosCleanupTool } from './chaos-cleanup.js';
@@ -63,4 +64,5 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   // agent
   agentStatusTool,
   agentRunCycleTool,
+  agentStateTool,
 ];

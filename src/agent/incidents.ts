@@ -11,10 +11,17 @@
  *   resolve    — a later check finds the problem and its sibling symptoms gone (verify.ts). MTTR = resolved − detected.
  * A crash seen while a more specific failure incident (crash_loop, image_pull_error, ...) is open on the same
  * target is that incident's symptom, not a new incident.
+ *
+ * A cycle writes in two halves around the tool calls: `prepare` (resolve, open) and `intend` (each decision about to
+ * be carried out, and each hold — a decision not to act — on the incident it answers) before acting; `settle` (the
+ * outcome of each intent, the action, escalations) after. The server opens idempotently, and `adopt` rebuilds the
+ * open incidents from the server after a restart or a leader change, so a successor continues them.
  */
 import { logIncidentTool } from '../../tools/log-incident.js';
 import type { ActionResult } from './act.js';
+import { listIncidentsTool } from '../../tools/list-incidents.js';
 import type { Decision } from '../policy/decision.js';
+import type { TargetKind } from '../policy/findings.js';
 import { type Finding, type FindingType, type Severity, SEVERITIES, incidentKey, targetKey } from '../policy/findings.js';
 import type { ToolArgs, ToolClient } from './tool-client.js';
 import { isFailure, stillUnhealthy } from './verify.js';
@@ -35,6 +42,24 @@ export interface TrackedIncident extends IncidentSubject {
   id: string;
   detectedAt: number;
   outcome: TrackedOutcome;
+}
+
+/** An intent recorded on an incident and not settled: what a successor finds after a crash between intent and result. */
+export interface PendingIntent {
+  incident: TrackedIncident;
+  entry: number;
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** epoch ms */
+  at: number;
+  /** the target as the intent saw it */
+  observation?: Record<string, unknown>;
+}
+
+/** A decision not to act, and why, as the incident timeline records it. */
+export interface HoldNote {
+  decision: Decision;
+  message: string;
 }
 
 export interface ResolvedIncident extends TrackedIncident {
@@ -118,8 +143,49 @@ export class IncidentTracker {
     return [...this.open.values()];
   }
 
+  /** Both halves of a cycle's writes at once (prepare, then settle): for callers that act elsewhere. */
   async sync(input: { findings: readonly Finding[]; decisions: readonly Decision[]; results: readonly ActionResult[]; now: number }): Promise<IncidentChanges> {
-    const { findings, decisions, results, now } = input;
+    const changes = await this.prepare(input);
+    return this.settle({ ...input, intents: new Map() }, changes);
+  }
+
+  /**
+   * Rebuilds the open (and escalated) incidents from the server: what an earlier process or another leader opened is
+   * continued, not opened again. Answers the intents left pending on them. Incidents this agent does not open (alerts)
+   * are left alone.
+   */
+  async adopt(): Promise<{ adopted: TrackedIncident[]; pending: PendingIntent[]; error?: string }> {
+    const adopted: TrackedIncident[] = [];
+    const pending: PendingIntent[] = [];
+    for (const outcome of ['open', 'escalated'] as const) {
+      const r = await this.client.call(listIncidentsTool, { outcome, limit: 500 });
+      if (!r.ok) return { adopted, pending, error: `list_incidents: ${r.error}` };
+      for (const i of r.value.items) {
+        const subject = subjectOf(i);
+        if (!subject) continue;
+        const tracked: TrackedIncident = { ...subject, id: i.id, detectedAt: Date.parse(i.detectedAt), outcome };
+        // Newest first: an older duplicate of the same key (opened before open was idempotent) stays as it is.
+        if (this.open.has(tracked.key) && this.open.get(tracked.key)!.id !== i.id) continue;
+        this.open.set(tracked.key, tracked);
+        adopted.push({ ...tracked });
+        for (const t of i.timeline ?? []) {
+          if (t.kind !== 'intent' || t.state !== 'pending' || !t.tool) continue;
+          const observation = t.observation && typeof t.observation === 'object' ? (t.observation as Record<string, unknown>) : undefined;
+          pending.push({ incident: tracked, entry: t.entry, tool: t.tool, arguments: t.arguments ?? {}, at: Date.parse(t.at), observation });
+        }
+      }
+    }
+    return { adopted, pending };
+  }
+
+  /** Writes what a successor found out about an intent it did not make (reconciled: read from the cluster). */
+  async reconcile(p: PendingIntent, ok: boolean, detail: string, changes: IncidentChanges): Promise<boolean> {
+    return this.log({ id: p.incident.id, settle: { entry: p.entry, ok, reconciled: true, result: { reconciled: detail } } }, changes);
+  }
+
+  /** Before acting: resolves what healed, opens what is new. */
+  async prepare(input: { findings: readonly Finding[]; decisions: readonly Decision[]; now: number }): Promise<IncidentChanges> {
+    const { findings, decisions, now } = input;
     const changes: IncidentChanges = { opened: [], resolved: [], escalated: [], failed: [], errors: [] };
     const active = new Map<string, Active>();
     for (const f of findings) if (!NOT_INCIDENTS.has(f.type)) active.set(incidentKey(f), fromFinding(f));
@@ -127,8 +193,68 @@ export class IncidentTracker {
 
     await this.resolveHealed(active, findings, now, changes);
     await this.openNew(active, now, changes);
+    return changes;
+  }
 
-    for (const r of results) await this.recordAction(r, changes);
+  /**
+   * Before acting: each decision about to call a tool is written as an intent on its incident (answered: the entry to
+   * settle), each hold as a hold (the server counts repeats). A decision without an incident (a load finding not yet
+   * confirmed) has no intent; its action is recorded when the incident opens, as before.
+   */
+  async intend(
+    input: { decisions: readonly Decision[]; holds: readonly HoldNote[]; observationOf?: (d: Decision) => Record<string, unknown> | undefined },
+    changes: IncidentChanges,
+  ): Promise<Map<Decision, number>> {
+    const intents = new Map<Decision, number>();
+    for (const d of input.decisions) {
+      if (!d.tool || !d.arguments) continue;
+      const inc = this.incidentFor(d);
+      if (!inc) continue;
+      const observation = input.observationOf?.(d);
+      const r = await this.client.call(logIncidentTool, {
+        id: inc.id,
+        intent: {
+          tool: d.tool,
+          arguments: d.arguments,
+          reason: d.reason.slice(0, 200),
+          message: d.message.slice(0, 2000),
+          ...(observation ? { observation } : {}),
+        },
+      });
+      if (!r.ok) {
+        changes.errors.push(`log_incident ${inc.id}: ${r.error}`);
+        continue;
+      }
+      if (r.value.entry !== undefined) intents.set(d, r.value.entry);
+    }
+    for (const h of input.holds) {
+      const d = h.decision;
+      const inc = this.incidentFor(d) ?? this.onTarget(d);
+      if (!inc) continue;
+      const observation = input.observationOf?.(d);
+      await this.log(
+        {
+          id: inc.id,
+          hold: {
+            reason: d.reason.slice(0, 200),
+            message: h.message.slice(0, 2000),
+            ...(d.scaling || d.tool ? { tool: d.tool ?? 'scale_deployment' } : {}),
+            ...(observation ? { observation } : {}),
+          },
+        },
+        changes,
+      );
+    }
+    return intents;
+  }
+
+  /** After acting: the outcome of each intent with its action, then escalations. */
+  async settle(
+    input: { decisions: readonly Decision[]; results: readonly ActionResult[]; intents: ReadonlyMap<Decision, number> },
+    changes: IncidentChanges,
+  ): Promise<IncidentChanges> {
+    const { decisions, results } = input;
+    for (const r of results) await this.recordAction(r, changes, { entry: input.intents.get(r.decision) });
     for (const d of decisions) {
       if (d.action !== 'escalate') continue;
       const inc = this.incidentFor(d);
@@ -194,15 +320,22 @@ export class IncidentTracker {
         target: a.target,
         targetKey: a.targetKey,
         severity: a.severity,
-        detectedAt,
-        outcome: 'open',
+        detectedAt: r.value.created ? detectedAt : Date.parse(r.value.incident.detectedAt),
+        outcome: r.value.incident.outcome === 'escalated' ? 'escalated' : 'open',
       };
       this.open.set(a.key, inc);
-      changes.opened.push({ ...inc });
+      // Not created: the server already had it open (opened by an earlier process); it is continued, not reported new.
+      if (r.value.created) changes.opened.push({ ...inc });
       // What was done on the first sighting belongs to the incident too (a refused scale-up, say).
       for (const action of seen?.actions ?? []) await this.recordAction(action, changes, { backdated: true });
     }
     this.pending = pending;
+  }
+
+  /** Any incident open on the decision's target (a scale-down held while a load incident is open there). */
+  private onTarget(d: Decision): TrackedIncident | undefined {
+    const tk = d.kind === 'deployment' || d.kind === 'pod' ? `${d.namespace}/${d.target}` : `${d.kind}/${d.target}`;
+    return [...this.open.values()].find((i) => i.targetKey === tk);
   }
 
   /** The incident a decision answers: same type and target, else any failure incident open on that target. */
@@ -220,7 +353,7 @@ export class IncidentTracker {
    * `backdated`: an action of an earlier check, recorded with its own time (only then: a remote server's clock may
    * run a little behind this one, and it refuses times in its future).
    */
-  private async recordAction(r: ActionResult, changes: IncidentChanges, opts: { backdated?: boolean } = {}): Promise<void> {
+  private async recordAction(r: ActionResult, changes: IncidentChanges, opts: { backdated?: boolean; entry?: number } = {}): Promise<void> {
     const inc = this.incidentFor(r.decision);
     if (!inc) {
       const d = r.decision;
@@ -246,7 +379,17 @@ export class IncidentTracker {
       reason: `${r.decision.reason}: ${r.decision.message}`.slice(0, 2000),
       result: { message: r.message, verification: r.verification },
     };
-    await this.log({ id: inc.id, action }, changes);
+    // The intent's outcome and the action in one write: the timeline never shows a settled intent without its action.
+    await this.log(
+      {
+        id: inc.id,
+        action,
+        ...(opts.entry === undefined ? {} : { settle: { entry: opts.entry, ok: r.ok, result: { message: r.message } } }),
+        // A refused call is a hold too (the cooldown, a guardrail): one timeline entry however often it repeats.
+        ...(r.ok ? {} : { hold: { reason: r.transient ? 'Cooldown' : 'ActionRefused', message: r.message.slice(0, 2000), tool: r.tool } }),
+      },
+      changes,
+    );
     if (
       !r.ok &&
       !r.transient &&
@@ -263,4 +406,16 @@ export class IncidentTracker {
     if (!r.ok) changes.errors.push(`log_incident ${args.id}: ${r.error}`);
     return r.ok;
   }
+}
+
+/** The incident subject of a stored incident this agent could have opened; undefined for others (alerts). */
+function subjectOf(i: { type: string; namespace: string; target: string; severity: Severity; details: Record<string, unknown> }): IncidentSubject | undefined {
+  if (i.type === 'circuit_breaker') {
+    const tk = `cluster/${i.target}`;
+    return { key: `circuit_breaker:${tk}`, type: i.type, namespace: i.namespace, target: i.target, targetKey: tk, severity: i.severity };
+  }
+  const kind = i.details.kind;
+  if (typeof kind !== 'string') return undefined;
+  const f = { type: i.type as FindingType, kind: kind as TargetKind, namespace: i.namespace === CLUSTER_NAMESPACE ? undefined : i.namespace, target: i.target };
+  return { key: incidentKey(f), type: i.type, namespace: i.namespace, target: i.target, targetKey: targetKey(f), severity: i.severity };
 }

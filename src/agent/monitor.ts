@@ -25,6 +25,11 @@ export class MonitorError extends Error {
   override readonly name = 'MonitorError';
 }
 
+export interface MonitorMemory {
+  lastCheckAt: number | null;
+  pods: Record<string, PodMemory>;
+}
+
 interface PodMemory {
   restarts: number;
   crashedAt?: number;
@@ -53,6 +58,18 @@ export class Monitor {
     private readonly client: ToolClient,
     private readonly options: MonitorOptions,
   ) {}
+
+  /** The restart counts remembered between checks, as JSON for the agent state (bounded by the pods seen). */
+  memory(): MonitorMemory {
+    return { lastCheckAt: this.lastCheckAt ?? null, pods: Object.fromEntries(this.pods) };
+  }
+
+  /** Continues from a memory saved by an earlier process: a restart count that rose meanwhile is a crash seen now. */
+  restore(m: MonitorMemory): void {
+    this.pods.clear();
+    for (const [key, v] of Object.entries(m.pods ?? {})) if (typeof v?.restarts === 'number') this.pods.set(key, v);
+    this.lastCheckAt = typeof m.lastCheckAt === 'number' ? m.lastCheckAt : undefined;
+  }
 
   async observe(now: number): Promise<Observation> {
     const ns = this.options.namespaces.length === 1 ? { namespace: this.options.namespaces[0] } : {};

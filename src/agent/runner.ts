@@ -15,8 +15,12 @@ import type { AgentControl, AgentStatus, CycleJson } from '../ports/agent-contro
 import { decide } from '../policy/decide.js';
 import { type Decision, hold } from '../policy/decision.js';
 import type { Finding } from '../policy/findings.js';
-import { type History, emptyHistory, observe, recordActions } from '../policy/history.js';
-import { type IncidentChanges, IncidentTracker } from './incidents.js';
+import { type History, emptyHistory, historyFromJSON, historyToJSON, observe, recordActions } from '../policy/history.js';
+import { agentStateTool } from '../../tools/agent-state.js';
+import { type HoldNote, type IncidentChanges, IncidentTracker, type PendingIntent } from './incidents.js';
+import { reconcileIntent } from './reconcile.js';
+import { killPoint } from './test-hooks.js';
+import type { TOOL_FOR, ToolName } from '../policy/decision.js';
 import { Monitor } from './monitor.js';
 import { type Observation, deploymentKey } from '../policy/observation.js';
 import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from '../policy/settings.js';
@@ -53,6 +57,18 @@ export interface CycleReport {
   decisions: Decision[];
   results: ActionResult[];
   incidents?: IncidentChanges;
+  /** The first cycle after start or after becoming leader: what was taken over from the store. */
+  resumed?: ResumeReport;
+}
+
+export interface ResumeReport {
+  /** open incidents continued */
+  adopted: string[];
+  /** intents left pending by an earlier process, settled from the cluster state */
+  reconciled: { incident: string; entry: number; tool: string; happened: boolean; detail: string }[];
+  /** whether a persisted history was loaded (and its version) */
+  history: { loaded: boolean; version: number };
+  errors: string[];
 }
 
 export interface LeaderCheck {
@@ -80,6 +96,11 @@ export interface AgentRunnerOptions {
    * ReplicaSet of 100 pods is a stream of events, and the cluster should not be listed once per event.
    */
   minTriggerGapMs?: number;
+  /**
+   * Key of the persisted agent state (History, restart counts) on the server (agent_state tool); replicas that share
+   * a lease share it. Default "agent". null: nothing is loaded or saved.
+   */
+  stateKey?: string | null;
 }
 
 /** Runner options from the configuration: the agent section, the safety section's bounds, a named policy. */
@@ -106,6 +127,10 @@ export class AgentRunner implements AgentControl {
   private lastStartedAt: number | undefined;
   /** A triggered cycle is already scheduled: later triggers join it. */
   private triggerScheduled = false;
+  /** Incidents, intents and history were taken over from the store (again after any time not leading). */
+  private resumed = false;
+  /** Version of the persisted state this runner last loaded or saved (optimistic concurrency). */
+  private stateVersion: number | undefined;
 
   constructor(private readonly o: AgentRunnerOptions) {
     this.monitor = new Monitor(o.client, { namespaces: o.namespaces });
@@ -187,7 +212,10 @@ export class AgentRunner implements AgentControl {
     try {
       if (mode !== 'plan' && !this.leading()) {
         report.skipped = `not the leader (${this.o.leader?.identity ?? 'this runner'} waits for the lease)`;
+        // Whoever leads meanwhile changes incidents and history: taken over afresh when this runner leads again.
+        this.resumed = false;
       } else {
+        if (mode !== 'plan' && !this.resumed) report.resumed = await this.resume();
         await this.think(report, mode, now);
       }
     } catch (err) {
@@ -216,10 +244,89 @@ export class AgentRunner implements AgentControl {
       report.skipped = 'lost the leader lease before acting';
       return;
     }
+    if (mode === 'plan') {
+      report.results = await act(this.o.client, decisions, { dryRun: true, now: () => this.o.clock.now() });
+      return;
+    }
+    // Written down before anything is done: incidents opened or resolved, each intent and each hold.
+    const changes = await this.incidents.prepare({ findings, decisions, now });
+    // Dry-run records holds but no intents: nothing is about to change.
+    const intents = await this.incidents.intend(
+      { decisions: mode === 'act' ? decisions : [], holds: holdsOf(decisions, observed, policy, now), observationOf: (d) => targetState(obs, d) },
+      changes,
+    );
+    if (intents.size > 0) killPoint('intent');
     report.results = await act(this.o.client, decisions, { dryRun: mode !== 'act', now: () => this.o.clock.now() });
-    if (mode === 'plan') return;
+    if (report.results.some((r) => !r.dryRun)) killPoint('action');
     this.history = recordActions(observed, applied(decisions, report.results), now, { allRecommendations: report.trigger === 'interval' });
-    report.incidents = await this.incidents.sync({ findings, decisions, results: report.results, now });
+    report.incidents = await this.incidents.settle({ decisions, results: report.results, intents }, changes);
+    await this.persist();
+  }
+
+  /**
+   * Takes over from whoever ran before (an earlier process, another replica): the persisted history and restart
+   * counts, the open incidents, and the intents they left without a result, each settled from what the cluster
+   * shows. Repeats nothing: the next decision is made afresh, under the server's cooldown.
+   */
+  private async resume(): Promise<ResumeReport> {
+    const out: ResumeReport = { adopted: [], reconciled: [], history: { loaded: false, version: 0 }, errors: [] };
+    if (this.o.stateKey !== null) {
+      const st = await this.o.client.call(agentStateTool, { key: this.o.stateKey ?? 'agent' });
+      if (st.ok) {
+        this.stateVersion = st.value.version;
+        out.history.version = st.value.version;
+        const doc = st.value.document;
+        const history = doc ? historyFromJSON(doc.history) : undefined;
+        if (history) {
+          this.history = history;
+          out.history.loaded = true;
+        }
+        const monitor = doc?.monitor;
+        if (monitor && typeof monitor === 'object') this.monitor.restore(monitor as Parameters<Monitor['restore']>[0]);
+      } else {
+        // A server without the tool (older version) or a store error: the agent runs, starting blind as before.
+        out.errors.push(`agent_state: ${st.error}`);
+      }
+    }
+    const adopted = await this.incidents.adopt();
+    out.adopted = adopted.adopted.map((i) => i.id);
+    if (adopted.error) out.errors.push(adopted.error);
+    const changes: IncidentChanges = { opened: [], resolved: [], escalated: [], failed: [], errors: [] };
+    for (const p of adopted.pending) {
+      const verdict = await reconcileIntent(this.o.client, p);
+      if (!verdict) {
+        out.errors.push(`could not read the cluster to reconcile ${p.incident.id} entry ${p.entry}`);
+        continue;
+      }
+      if (await this.incidents.reconcile(p, verdict.ok, verdict.detail, changes)) {
+        out.reconciled.push({ incident: p.incident.id, entry: p.entry, tool: p.tool, happened: verdict.ok, detail: verdict.detail });
+        // A change that did happen is part of the history the policy reasons on (backoffs, rate limits).
+        if (verdict.ok) this.history = recordActions(this.history, [intentDecision(p)], p.at);
+      }
+    }
+    out.errors.push(...changes.errors);
+    this.resumed = adopted.error === undefined;
+    if (out.adopted.length || out.reconciled.length || out.errors.length) this.o.logger.info({ resumed: out }, 'agent took over');
+    return out;
+  }
+
+  /** Saves the history and restart counts; a save another writer overtook makes the next cycle load theirs. */
+  private async persist(): Promise<void> {
+    if (this.o.stateKey === null) return;
+    const document = { history: historyToJSON(this.history), monitor: this.monitor.memory() };
+    const r = await this.o.client.call(agentStateTool, {
+      key: this.o.stateKey ?? 'agent',
+      save: { document: document as unknown as Record<string, unknown>, expectedVersion: this.stateVersion },
+    });
+    if (!r.ok) {
+      this.o.logger.warn({ error: r.error }, 'agent state not saved');
+      return;
+    }
+    if (r.value.saved) this.stateVersion = r.value.version;
+    else {
+      this.o.logger.warn({ version: r.value.version, had: this.stateVersion }, 'agent state was saved by another writer: taking it over at the next cycle');
+      this.resumed = false;
+    }
   }
 
   private log(r: CycleReport): void {
@@ -272,6 +379,64 @@ export class AgentRunner implements AgentControl {
   async runCycleJson(opts: { dryRun: boolean; trigger: string }): Promise<CycleJson> {
     return cycleJson(await this.runCycle({ mode: opts.dryRun ? 'plan' : this.o.dryRun ? 'dry-run' : 'act', trigger: opts.trigger }));
   }
+}
+
+/** Non-actions that are not routine: held back by a guardrail of the policy, worth a line on the incident. */
+const ROUTINE = new Set(['WithinThresholds', 'NoMetrics', 'ReadyForNewScale', 'DesiredWithinRange', 'DesiredWithinRate', 'Calculated']);
+
+function holdsOf(decisions: readonly Decision[], history: History, policy: AgentPolicy, now: number): HoldNote[] {
+  return decisions
+    .filter((d) => d.action === 'none' && !ROUTINE.has(d.reason))
+    .map((d) => ({ decision: d, message: d.reason === 'ScaleDownStabilized' ? stabilizedMessage(d, history, policy, now) : d.message }));
+}
+
+/** "scale-down stabilized until <time>": when the recommendation that holds the size leaves the window. */
+function stabilizedMessage(d: Decision, history: History, policy: AgentPolicy, now: number): string {
+  const windowMs = policy.scaling.scaleDown.stabilizationWindowSeconds * 1000;
+  const holding = d.scaling?.steps.stabilize.value;
+  const recs = (history.recommendations[`${d.namespace}/${d.target}`] ?? []).filter(
+    (r) => r.at > now - windowMs && holding !== undefined && r.replicas >= holding,
+  );
+  const last = recs.at(-1);
+  const until = last ? new Date(last.at + windowMs).toISOString() : undefined;
+  return until ? `scale-down stabilized until ${until}: ${d.message}` : d.message;
+}
+
+/** The target as an intent records it: what a successor compares the cluster with. */
+function targetState(obs: Observation, d: Decision): Record<string, unknown> | undefined {
+  const dep = obs.deployments.find((x) => x.namespace === d.namespace && (x.name === d.target || x.name === d.arguments?.deployment));
+  if (!dep) return undefined;
+  const revision = dep.revision === undefined ? undefined : Number(dep.revision);
+  return {
+    deployment: `${dep.namespace}/${dep.name}`,
+    replicas: dep.replicas,
+    readyReplicas: dep.readyReplicas,
+    ...(revision !== undefined && Number.isFinite(revision) ? { revision } : {}),
+  };
+}
+
+const ACTION_OF: Record<ToolName, keyof typeof TOOL_FOR> = {
+  scale_deployment: 'scale',
+  restart_deployment: 'restart',
+  delete_pod: 'delete_pod',
+  rollback_deployment: 'rollback',
+};
+
+/** A reconciled intent as the decision it carried out, for the history. */
+function intentDecision(p: PendingIntent): Decision {
+  const a = p.arguments;
+  return {
+    action: ACTION_OF[p.tool as ToolName] ?? 'restart',
+    tool: p.tool as ToolName,
+    arguments: a,
+    reason: 'Reconciled',
+    message: `reconciled ${p.tool}`,
+    kind: p.tool === 'delete_pod' ? 'pod' : 'deployment',
+    namespace: String(a.namespace ?? p.incident.namespace),
+    target: String(a.deployment ?? p.incident.target),
+    findingType: p.incident.type as Decision['findingType'],
+    severity: p.incident.severity,
+  };
 }
 
 /** What history should believe happened: a call the server refused did not happen (its scaling trace stays). */

@@ -5,16 +5,12 @@
  */
 import type { Logger } from '../base/log.js';
 import type { SentinelMetrics } from '../observability/metrics.js';
-import type { Incident, IncidentQuery, IncidentUpdate, OpenIncidentInput } from '../store/index.js';
+import type { Incident, IncidentPort } from '../store/index.js';
 import type { Alert, AlertmanagerPayload } from './schema.js';
 import { alertKey, severityOfAlert, targetOfAlert, type AlertTarget } from './target.js';
 
-/** The slice of the incident repository (src/store) this module writes through. */
-export interface AlertIncidents {
-  open(input: OpenIncidentInput): Incident;
-  update(id: string, patch: IncidentUpdate): Incident | undefined;
-  list(q: IncidentQuery): Incident[];
-}
+/** The slice of the incident store (the state port, src/store/backend.ts) this module writes through. */
+export type AlertIncidents = Pick<IncidentPort, 'open' | 'update' | 'list'>;
 
 export interface CycleRequest {
   namespace: string;
@@ -65,10 +61,11 @@ export const ALERT_INCIDENT_TYPE = 'alert';
 const ACTIVE: ReadonlySet<string> = new Set(['open', 'escalated']);
 
 export async function ingestAlerts(payload: AlertmanagerPayload, deps: AlertIngestDeps): Promise<AlertOutcome[]> {
-  // Every cluster lookup happens before the first write, and the writes below are synchronous SQLite calls:
-  // two concurrent webhooks cannot both miss the open incident and open two.
+  // Every cluster lookup happens before the first write; the alerts are then applied one after another, and the
+  // store's open is idempotent on (type, namespace, target): two concurrent webhooks cannot open two incidents.
   const targets = await Promise.all(payload.alerts.map((a) => resolveTarget(a, deps)));
-  const outcomes = payload.alerts.map((alert, i) => apply(alert, targets[i]!, payload, deps));
+  const outcomes: AlertOutcome[] = [];
+  for (const [i, alert] of payload.alerts.entries()) outcomes.push(await apply(alert, targets[i]!, payload, deps));
 
   const requested = new Set<string>();
   outcomes.forEach((o, i) => {
@@ -92,7 +89,7 @@ async function resolveTarget(alert: Alert, deps: AlertIngestDeps): Promise<Alert
   return owner ? { namespace: t.namespace, kind: 'deployment', name: owner } : t;
 }
 
-function apply(alert: Alert, target: AlertTarget | { ignored: string }, payload: AlertmanagerPayload, deps: AlertIngestDeps): AlertOutcome {
+async function apply(alert: Alert, target: AlertTarget | { ignored: string }, payload: AlertmanagerPayload, deps: AlertIngestDeps): Promise<AlertOutcome> {
   const alertname = alert.labels.alertname ?? 'unnamed';
   const key = alertKey(alert);
   const base = { alertname, status: alert.status, key };
@@ -103,23 +100,23 @@ function apply(alert: Alert, target: AlertTarget | { ignored: string }, payload:
   if ('ignored' in target) return outcome({ result: 'ignored', reason: target.ignored });
 
   const { namespace, name } = target;
-  const recent = deps.incidents.list({ namespace, target: name, limit: 50 });
+  const recent = await deps.incidents.list({ namespace, target: name, limit: 50 });
   const stored = storedAlert(alert, alertname, payload.receiver, deps.now());
 
   if (alert.status === 'resolved') {
     const holder = recent.find((i) => alertsOf(i)[key] !== undefined);
     if (!holder) return outcome({ result: 'ignored', namespace, target: name, reason: 'no incident holds this alert' });
-    writeAlert(deps, holder, key, { ...alertsOf(holder)[key]!, status: 'resolved', endsAt: stored.endsAt, receivedAt: stored.receivedAt });
+    await writeAlert(deps, holder, key, { ...alertsOf(holder)[key]!, status: 'resolved', endsAt: stored.endsAt, receivedAt: stored.receivedAt });
     return outcome({ result: 'recorded', incidentId: holder.id, namespace, target: name });
   }
 
   const active = recent.find((i) => ACTIVE.has(i.outcome));
   if (active) {
-    writeAlert(deps, active, key, stored);
+    await writeAlert(deps, active, key, stored);
     return outcome({ result: 'joined', incidentId: active.id, namespace, target: name });
   }
   const startedAt = Date.parse(alert.startsAt);
-  const opened = deps.incidents.open({
+  const { incident: opened, opened: created } = await deps.incidents.open({
     type: ALERT_INCIDENT_TYPE,
     severity: severityOfAlert(alert),
     namespace,
@@ -130,7 +127,8 @@ function apply(alert: Alert, target: AlertTarget | { ignored: string }, payload:
     at: Math.min(startedAt, deps.now()),
     details: { source: 'alertmanager', alerts: { [key]: stored } },
   });
-  return outcome({ result: 'opened', incidentId: opened.id, namespace, target: name });
+  if (!created) await writeAlert(deps, opened, key, stored);
+  return outcome({ result: created ? 'opened' : 'joined', incidentId: opened.id, namespace, target: name });
 }
 
 function storedAlert(alert: Alert, alertname: string, receiver: string, now: number): StoredAlert {
@@ -155,6 +153,6 @@ function alertsOf(incident: Incident): Record<string, StoredAlert> {
   return a && typeof a === 'object' ? (a as Record<string, StoredAlert>) : {};
 }
 
-function writeAlert(deps: AlertIngestDeps, incident: Incident, key: string, value: StoredAlert): void {
-  deps.incidents.update(incident.id, { details: { alerts: { ...alertsOf(incident), [key]: value } } });
+async function writeAlert(deps: AlertIngestDeps, incident: Incident, key: string, value: StoredAlert): Promise<void> {
+  await deps.incidents.update(incident.id, { details: { alerts: { ...alertsOf(incident), [key]: value } } });
 }

@@ -33,7 +33,7 @@ export function observabilityRoutes(d: ObservabilityRouteDeps): Hono {
   app.route(
     '/',
     alertmanagerRoutes({
-      incidents: d.store.incidents,
+      incidents: d.store.state.incidents,
       ownerOfPod: podOwnerResolver(d.cluster),
       now: () => d.clock.now(),
       metrics: d.metrics,

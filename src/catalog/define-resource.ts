@@ -4,6 +4,9 @@
 import type { z } from 'zod';
 import type { ServiceContext } from '../services/context.js';
 
+/** Reads may go to a remote store (the state port is async). */
+type MaybePromise<T> = T | Promise<T>;
+
 export interface ResourceDefinition {
   name: string;
   title: string;
@@ -11,9 +14,9 @@ export interface ResourceDefinition {
   /** a fixed URI, or an RFC 6570 template such as sentinelops://incidents/{id} */
   uri: string;
   /** for templates: the concrete resources to list */
-  list?: (ctx: ServiceContext) => { uri: string; name: string; description?: string }[];
+  list?: (ctx: ServiceContext) => MaybePromise<{ uri: string; name: string; description?: string }[]>;
   /** for templates: completion of a variable from what the user typed so far */
-  complete?: Record<string, (ctx: ServiceContext, value: string) => string[]>;
+  complete?: Record<string, (ctx: ServiceContext, value: string) => MaybePromise<string[]>>;
   /** the JSON body; throw ServiceError for a missing item */
   read: (ctx: ServiceContext, vars: Record<string, string>) => unknown;
 }
@@ -25,9 +28,9 @@ export interface PromptDefinition<A extends z.ZodRawShape = z.ZodRawShape> {
   /** prompt arguments are strings in MCP */
   args: A;
   /** the user message the prompt expands to */
-  build: (args: z.output<z.ZodObject<A>>, ctx: ServiceContext) => string;
+  build: (args: z.output<z.ZodObject<A>>, ctx: ServiceContext) => MaybePromise<string>;
   /** completion of an argument value */
-  complete?: Partial<Record<keyof A & string, (ctx: ServiceContext, value: string) => string[]>>;
+  complete?: Partial<Record<keyof A & string, (ctx: ServiceContext, value: string) => MaybePromise<string[]>>>;
 }
 
 export function defineResource(def: ResourceDefinition): ResourceDefinition {

@@ -43,12 +43,12 @@ export async function runTool(tool: AnyTool, raw: unknown, call: ToolCall, opts:
   try {
     args = parseToolArgs(tool, raw);
   } catch (err) {
-    if (isServiceError(err)) auditRefusal(call.ctx, tool.name, raw, err.message);
+    if (isServiceError(err)) await auditRefusal(call.ctx, tool.name, raw, err.message);
     throw err;
   }
   const declined = await opts.confirm?.(args);
   if (declined) {
-    auditRefusal(call.ctx, tool.name, args, declined);
+    await auditRefusal(call.ctx, tool.name, args, declined);
     throw new ServiceError('cancelled', declined);
   }
   try {
@@ -75,7 +75,7 @@ function isStoreFailure(err: unknown): boolean {
 export function refuseDisabledTool(ctx: ServiceContext, name: string, raw: unknown, config: Pick<Config, 'safety'>): ServiceError {
   const mode = config.safety.readOnly ? 'read-only mode' : 'non-destructive mode';
   const message = `${name} is disabled by the configuration (${mode}); nothing was changed`;
-  auditRefusal(ctx, name, raw, message);
+  void auditRefusal(ctx, name, raw, message);
   return new ServiceError('refused', message);
 }
 
@@ -193,9 +193,9 @@ function kindOf(value: unknown): string {
 }
 
 /** Best effort: nothing was changed, so an unwritable store must not turn a clear refusal into a failure. */
-function auditRefusal(ctx: ServiceContext, tool: string, raw: unknown, error: string): void {
+async function auditRefusal(ctx: ServiceContext, tool: string, raw: unknown, error: string): Promise<void> {
   try {
-    ctx.store.audit.record({ caller: ctx.caller, tool: clip(tool, 100), arguments: boundedArgs(raw), ok: false, error, at: ctx.clock.now() });
+    await ctx.store.state.audit.record({ caller: ctx.caller, tool: clip(tool, 100), arguments: boundedArgs(raw), ok: false, error, at: ctx.clock.now() });
   } catch (err) {
     ctx.logger.error({ err, tool }, 'could not audit a refused call');
   }

@@ -86,7 +86,7 @@ export class ChaosManager {
     const after = this.deps.store.chaos.get(id)!;
     if (caller === TTL_CALLER) {
       // Nobody called a tool, but the cluster changed back: the audit log shows it.
-      this.deps.store.audit.record({
+      await this.deps.store.state.audit.record({
         caller,
         tool: 'chaos_ttl_expiry',
         target: `chaos/${exp.namespace}/${exp.target}`,

@@ -2,6 +2,9 @@
  * `sentinelops-mcp [serve] [flags]`: the MCP server on stdio (default) or Streamable HTTP (--http),
  * against a kubeconfig cluster, the in-cluster service account, or the embedded simulator (--cluster sim).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../base/log.js';
@@ -42,18 +45,52 @@ export async function run(argv: string[]): Promise<void> {
   const parsed = parseCommand(argv, SERVE);
   if (!parsed) return;
   let config: Config;
+  let session: SimSession | undefined;
   try {
     config = loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides });
+    session = simSession(config, () => loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides, defaults: { store: { path: UNSET } } }));
+    if (session) config = { ...config, store: { ...config.store, path: session.storePath } };
   } catch (err) {
     process.stderr.write(`sentinelops-mcp: ${(err as Error).message}\n`);
     process.exitCode = 2;
     return;
   }
   const logger = createLogger({ level: config.log.level, file: config.log.file, name: 'sentinelops' });
-  await serve(config, logger, parsed.values.http === true, parsed.values.agent === true);
+  try {
+    await serve(config, logger, parsed.values.http === true, parsed.values.agent === true, session?.kubeconfig);
+  } finally {
+    session?.remove();
+  }
 }
 
-async function serve(config: Config, logger: Logger, http: boolean, withAgent = false): Promise<void> {
+/** A store path no one sets: seen in the loaded configuration, it means store.path was not given explicitly. */
+const UNSET = '\u0000unset';
+
+interface SimSession {
+  storePath: string;
+  /** where the kubeconfig goes: beside the default store, as before, so `kubectl --kubeconfig` lines keep working */
+  kubeconfig: string;
+  remove(): void;
+}
+
+/**
+ * A simulated cluster is new at every start, so its incidents, audit (cooldowns) and agent state must be too: a
+ * fresh simulator must not show the last session's incidents or refuse a first scale for a cooldown earned on a
+ * cluster that no longer exists. Without an explicit store path (--db, SENTINELOPS_DB, the config file), the
+ * session gets a temporary file, removed at exit; an explicit path is used as given.
+ */
+export function simSession(config: Config, reloadWithoutDefault: () => Config): SimSession | undefined {
+  if (config.cluster.mode !== 'sim') return undefined;
+  if (reloadWithoutDefault().store.path !== UNSET) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'sentinelops-sim-'));
+  return {
+    storePath: join(dir, 'sentinelops.db'),
+    kubeconfig: simKubeconfigFor(config.store.path),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function serve(config: Config, logger: Logger, http: boolean, withAgent = false, simKubeconfig?: string): Promise<void> {
   // Everything started is stopped in reverse order, also when a later step fails (e.g. no token).
   const stops: (() => Promise<void> | void)[] = [];
   const shutdown = async () => {
@@ -74,10 +111,10 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       const sim = await startSimulator({ demo: true, port: 0 });
       stops.push(() => sim.stop());
       simKubeconfigYaml = sim.kubeconfigYaml();
-      const kubeconfig = simKubeconfigFor(config.store.path);
+      const kubeconfig = simKubeconfig ?? simKubeconfigFor(config.store.path);
       await writeSimKubeconfig(kubeconfig, simKubeconfigYaml);
       // Logs go to stderr (or --log-file), never stdout: in stdio mode stdout is the protocol.
-      logger.info({ url: sim.url, kubeconfig }, `embedded simulator started; watch it with: kubectl --kubeconfig ${kubeconfig} get pods -n demo`);
+      logger.info({ url: sim.url, kubeconfig, store: config.store.path }, `embedded simulator started; watch it with: kubectl --kubeconfig ${kubeconfig} get pods -n demo`);
     }
     const runtime = createRuntime(config, { logger, simKubeconfigYaml });
     stops.push(() => runtime.close());

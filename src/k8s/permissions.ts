@@ -85,6 +85,7 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
   // The agent reaches the cluster only through the tools above.
   agent_status: { profile: 'read-only', access: [] },
   agent_run_cycle: { profile: 'operator', access: [] },
+  agent_state: { profile: 'operator', access: [] },
 };
 
 /** Background work that calls the API outside any tool. */

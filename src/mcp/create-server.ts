@@ -170,9 +170,9 @@ async function confirmWithUser(server: McpServer, tool: AnyTool, args: Record<st
 
 function registerResource(server: McpServer, def: ResourceDefinition, context: () => ServiceContext): void {
   const meta = { title: def.title, description: def.description, mimeType: 'application/json' };
-  const body = (uri: URL, vars: Record<string, string>) => {
+  const body = async (uri: URL, vars: Record<string, string>) => {
     try {
-      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(def.read(context(), vars), null, 2) }] };
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await def.read(context(), vars), null, 2) }] };
     } catch (err) {
       // Resource reads have no isError: an unknown id is a protocol-level "not found".
       throw new Error(isServiceError(err) ? err.message : String(err));
@@ -182,10 +182,10 @@ function registerResource(server: McpServer, def: ResourceDefinition, context: (
     server.registerResource(def.name, def.uri, meta, (uri) => body(uri, {}));
     return;
   }
-  const complete: Record<string, (value: string) => string[]> = {};
-  for (const [name, fn] of Object.entries(def.complete ?? {})) complete[name] = (value) => fn(context(), value);
+  const complete: Record<string, (value: string) => Promise<string[]>> = {};
+  for (const [name, fn] of Object.entries(def.complete ?? {})) complete[name] = async (value) => fn(context(), value);
   const template = new ResourceTemplate(def.uri, {
-    list: def.list ? () => ({ resources: def.list!(context()).map((r) => ({ ...r, mimeType: 'application/json' })) }) : undefined,
+    list: def.list ? async () => ({ resources: (await def.list!(context())).map((r) => ({ ...r, mimeType: 'application/json' })) }) : undefined,
     complete,
   });
   server.registerResource(def.name, template, meta, (uri, vars) =>
@@ -200,13 +200,13 @@ function registerPrompt(server: McpServer, def: PromptDefinition<any>, context: 
     const fn = def.complete?.[name];
     // completable() marks the schema object itself; mark a copy so every session's server can do it again.
     const copy = new (schema.constructor as new (def: unknown) => z.ZodString)(schema._def);
-    argsSchema[name] = fn ? completable(copy, (value) => fn(context(), value ?? '')) : schema;
+    argsSchema[name] = fn ? completable(copy, async (value) => fn(context(), value ?? '')) : schema;
   }
-  server.registerPrompt(def.name, { title: def.title, description: def.description, argsSchema }, (args: Record<string, unknown>) => {
+  server.registerPrompt(def.name, { title: def.title, description: def.description, argsSchema }, async (args: Record<string, unknown>) => {
     const parsed = z.object(def.args).parse(args);
     let text: string;
     try {
-      text = def.build(parsed, context());
+      text = await def.build(parsed, context());
     } catch (err) {
       throw new Error(isServiceError(err) ? err.message : String(err));
     }
@@ -235,6 +235,6 @@ function enableSubscriptions(server: McpServer, deps: ServerDeps, resources: rea
       if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => {});
     }
   };
-  deps.store.incidents.events.on('incident', onIncident);
-  return () => deps.store.incidents.events.off('incident', onIncident);
+  deps.store.state.incidents.events.on('incident', onIncident);
+  return () => deps.store.state.incidents.events.off('incident', onIncident);
 }

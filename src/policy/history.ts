@@ -211,3 +211,66 @@ export function readyForMs(h: History, p: { namespace: string; name: string; rea
 export function actionsOn(h: History, targetKey: string, since: number, kinds?: readonly Decision['action'][]): ActionRecord[] {
   return h.actions.filter((a) => a.targetKey === targetKey && a.at > since && (!kinds || kinds.includes(a.action)));
 }
+
+/** Version of the persisted form; a document of another version is not read (the agent starts with an empty history). */
+export const HISTORY_FORMAT = 1;
+
+/**
+ * Bounds of the persisted form, well above what the policy's windows keep (6 h of actions at one per cycle and
+ * target would exceed them only in a pathological cluster): the newest entries are kept.
+ */
+export const HISTORY_LIMITS = { actions: 500, recommendationsPerTarget: 400, targets: 500, pods: 2000 } as const;
+
+export interface HistoryJson {
+  format: typeof HISTORY_FORMAT;
+  history: History;
+}
+
+const newest = <V>(rec: Record<string, V> | undefined, max: number, at: (v: V) => number): Record<string, V> =>
+  Object.fromEntries(
+    Object.entries(rec ?? {})
+      .sort(([, a], [, b]) => at(b) - at(a))
+      .slice(0, max),
+  );
+
+/** The history as a bounded JSON value (plain data: numbers, strings, arrays, objects). */
+export function historyToJSON(h: History): HistoryJson {
+  const L = HISTORY_LIMITS;
+  const recommendations: Record<string, Recommendation[]> = {};
+  for (const [k, recs] of Object.entries(newest(h.recommendations, L.targets, (r) => r.at(-1)?.at ?? 0)))
+    recommendations[k] = recs.slice(-L.recommendationsPerTarget);
+  const history: History = {
+    actions: h.actions.slice(-L.actions),
+    recommendations,
+    incidents: newest(h.incidents, L.targets, (i) => i.lastSeenAt),
+    healthyRevisions: newest(h.healthyRevisions, L.targets, (r) => r.at),
+    readySince: newest(h.readySince, L.pods, (r) => r.since),
+    memory: newest(h.memory, L.pods, (m) => m.samples.at(-1)?.at ?? 0),
+  };
+  if (h.revisionCandidates) history.revisionCandidates = newest(h.revisionCandidates, L.targets, (r) => r.since);
+  if (h.leaks) history.leaks = newest(h.leaks, L.targets, (l) => l.lastSeenAt);
+  // A deep copy through JSON: what is saved is what is loaded, nothing shared with the live value.
+  return JSON.parse(JSON.stringify({ format: HISTORY_FORMAT, history })) as HistoryJson;
+}
+
+/** The history of a persisted document, or undefined when it is not one this version can read. */
+export function historyFromJSON(value: unknown): History | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Partial<HistoryJson>;
+  if (v.format !== HISTORY_FORMAT || typeof v.history !== 'object' || v.history === null) return undefined;
+  const h = v.history as Partial<History>;
+  if (!Array.isArray(h.actions) || !isRecord(h.recommendations) || !isRecord(h.incidents) || !isRecord(h.healthyRevisions)) return undefined;
+  const out: History = {
+    actions: h.actions,
+    recommendations: h.recommendations,
+    incidents: h.incidents,
+    healthyRevisions: h.healthyRevisions,
+    readySince: isRecord(h.readySince) ? h.readySince : {},
+    memory: isRecord(h.memory) ? h.memory : {},
+  };
+  if (isRecord(h.revisionCandidates)) out.revisionCandidates = h.revisionCandidates;
+  if (isRecord(h.leaks)) out.leaks = h.leaks;
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);

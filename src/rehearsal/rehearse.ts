@@ -139,7 +139,7 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
       endedAt: end,
       wallSeconds: (performance.now() - wall0) / 1000,
       samples,
-      incidents: storedIncidents(runtime.deps.store),
+      incidents: await storedIncidents(runtime.deps.store),
       actions,
     });
     return { report, samples, startedAt: start, cycles };
@@ -177,21 +177,18 @@ function watchFailures(sim: Simulator, namespaces: readonly string[]): { take():
   };
 }
 
-function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['store']): IncidentRecord[] {
-  return store.incidents
-    .list({})
-    .reverse()
-    .map((i) => ({
-      id: i.id,
-      type: i.type,
-      severity: i.severity,
-      namespace: i.namespace,
-      target: i.target,
-      detectedAt: Date.parse(i.detectedAt),
-      ...(i.resolvedAt ? { resolvedAt: Date.parse(i.resolvedAt) } : {}),
-      outcome: i.outcome,
-      actions: i.actions.map((a) => ({ at: a.at, tool: a.tool, ok: a.ok, reason: a.reason })),
-    }));
+async function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['store']): Promise<IncidentRecord[]> {
+  return (await store.state.incidents.list({})).reverse().map((i) => ({
+    id: i.id,
+    type: i.type,
+    severity: i.severity,
+    namespace: i.namespace,
+    target: i.target,
+    detectedAt: Date.parse(i.detectedAt),
+    ...(i.resolvedAt ? { resolvedAt: Date.parse(i.resolvedAt) } : {}),
+    outcome: i.outcome,
+    actions: i.actions.map((a) => ({ at: a.at, tool: a.tool, ok: a.ok, reason: a.reason })),
+  }));
 }
 
 /** The referee's view, read from the simulator's store directly (never through the agent's eyes). */

@@ -47,13 +47,13 @@ export class DashboardFeed {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.opts.store.incidents.events.on('incident', this.onIncident);
+    this.opts.store.state.incidents.events.on('incident', this.onIncident);
     this.schedule(0);
   }
 
   stop(): void {
     this.running = false;
-    this.opts.store.incidents.events.off('incident', this.onIncident);
+    this.opts.store.state.incidents.events.off('incident', this.onIncident);
     this.opts.clock.clearTimeout(this.timer);
     this.listeners.clear();
   }

@@ -303,7 +303,7 @@ export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Pr
     const exp = ctx.store.chaos.get(input.id);
     if (!exp || (input.namespace && exp.namespace !== input.namespace)) {
       const message = `no chaos experiment ${input.id}${input.namespace ? ` in namespace ${input.namespace}` : ''}; chaos_status lists them`;
-      writeOrRefuse(() => ctx.store.audit.record({ ...row, before: null, ok: false, error: message }), 'record the refusal');
+      await writeOrRefuse(() => ctx.store.state.audit.record({ ...row, before: null, ok: false, error: message }), 'record the refusal');
       throw new ServiceError('not_found', message);
     }
     targets = exp.state === 'active' ? [exp] : [];
@@ -314,11 +314,11 @@ export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Pr
   const listed = (es: { id: string; kind: string; namespace: string; target: string }[]) =>
     es.map((e) => `${e.id} (${e.kind} on ${e.namespace}/${e.target})`).join(', ');
   if (dryRun || targets.length === 0) {
-    writeOrRefuse(() => ctx.store.audit.record({ ...row, before, after: dryRun ? undefined : { ended: [] }, ok: true, dryRun }), 'record the call');
+    await writeOrRefuse(() => ctx.store.state.audit.record({ ...row, before, after: dryRun ? undefined : { ended: [] }, ok: true, dryRun }), 'record the call');
     if (targets.length === 0) return { message: 'no running chaos experiment to end; nothing was changed', ended: [] };
     return { message: `dry run: would end ${targets.length} experiment(s): ${listed(targets)}; nothing was changed`, ended: [] };
   }
-  const intent = writeOrRefuse(() => ctx.store.audit.claim({ ...row, before }, () => {}).id, 'record the intent');
+  const intent = (await writeOrRefuse(() => ctx.store.state.audit.claim({ ...row, before }, () => {}), 'record the intent')).id;
   const ended: Experiment[] = [];
   let failure: unknown;
   try {
@@ -332,7 +332,7 @@ export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Pr
   const errors = ended.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`);
   if (failure) errors.push(`unexpected failure: ${(failure as Error)?.message ?? String(failure)}`);
   try {
-    ctx.store.audit.settle(intent, { ok: errors.length === 0, after: { ended: ended.map((e) => e.id) }, error: errors.join('; ') || undefined });
+    await ctx.store.state.audit.settle(intent, { ok: errors.length === 0, after: { ended: ended.map((e) => e.id) }, error: errors.join('; ') || undefined });
   } catch (err) {
     ctx.logger.error({ err, audit: intent }, `the chaos_cleanup audit row stays pending: ${describeStoreFailure(err)}`);
   }

@@ -4,7 +4,7 @@
  * allowed so the caller can correct itself.
  */
 import { BUILTIN_PROTECTED_NAMESPACES, type Config } from '../config/schema.js';
-import type { Store } from '../store/index.js';
+import type { AuditView } from '../store/index.js';
 import { ServiceError } from '../base/errors.js';
 
 export function assertWritable(config: Config): void {
@@ -51,10 +51,10 @@ export function assertReplicasInRange(config: Config, replicas: number): void {
  * just before it. The audit log is the memory, so the cooldown holds across HTTP sessions and between
  * the agent and the server.
  */
-export function assertCooledDown(config: Config, store: Store, target: string, tool: string, now: number): void {
+export function assertCooledDown(config: Config, audit: AuditView, target: string, tool: string, now: number): void {
   const cooldownMs = config.safety.cooldownSeconds * 1000;
   if (cooldownMs <= 0) return;
-  const last = store.audit.lastChangeAt(target, tool);
+  const last = audit.lastChangeAt(target, tool);
   if (last !== undefined && now - last < cooldownMs) {
     const wait = Math.ceil((cooldownMs - (now - last)) / 1000);
     throw new ServiceError(
@@ -110,11 +110,11 @@ export function chaosDisruptionLimit(config: Config, replicas: number): Pick<Dis
  * replacement ready before the next, pass, and a burst does not. The audit log is the memory, like the
  * cooldown's: intents count as soon as they are claimed.
  */
-export function assertDisruptionBudget(config: Config, store: Store, d: Disruption, now: number): void {
+export function assertDisruptionBudget(config: Config, audit: AuditView, d: Disruption, now: number): void {
   const windowSeconds = config.safety.disruptionWindowSeconds;
   if (windowSeconds <= 0) return;
   const seconds = d.whole ? Math.min(DISRUPTION_SETTLE_SECONDS, windowSeconds) : windowSeconds;
-  const already = store.audit.disruptedSince(d.workload, now - seconds * 1000);
+  const already = audit.disruptedSince(d.workload, now - seconds * 1000);
   if (already + d.pods > d.limit) {
     throw new ServiceError(
       'refused',

@@ -17,9 +17,9 @@ export interface ListIncidentsInput {
   limit?: number;
 }
 
-export function listIncidents(ctx: ServiceContext, input: ListIncidentsInput): { items: Incident[]; truncated: boolean } {
+export async function listIncidents(ctx: ServiceContext, input: ListIncidentsInput): Promise<{ items: Incident[]; truncated: boolean }> {
   const limit = Math.min(input.limit ?? 50, ctx.config.safety.maxListItems);
-  const items = ctx.store.incidents.list({
+  const items = await ctx.store.state.incidents.list({
     namespace: input.namespace,
     type: input.type,
     target: input.target,
@@ -30,15 +30,15 @@ export function listIncidents(ctx: ServiceContext, input: ListIncidentsInput): {
   return { items: items.slice(0, limit), truncated: items.length > limit };
 }
 
-export function getIncident(ctx: ServiceContext, id: string): Incident {
-  const incident = ctx.store.incidents.get(id);
+export async function getIncident(ctx: ServiceContext, id: string): Promise<Incident> {
+  const incident = await ctx.store.state.incidents.get(id);
   if (!incident) throw new ServiceError('not_found', `incident ${id} not found; list_incidents shows recent incidents and their ids (inc-<number>)`);
   return incident;
 }
 
-export function incidentStats(ctx: ServiceContext, input: { sinceSeconds?: number; namespace?: string }): IncidentStats {
+export async function incidentStats(ctx: ServiceContext, input: { sinceSeconds?: number; namespace?: string }): Promise<IncidentStats> {
   return computeIncidentStats(
-    ctx.store.incidents.list({
+    await ctx.store.state.incidents.list({
       namespace: input.namespace,
       since: input.sinceSeconds === undefined ? undefined : ctx.clock.now() - input.sinceSeconds * 1000,
     }),
@@ -106,6 +106,29 @@ export const IncidentActionInputSchema = z.object({
   at: z.string().datetime({ offset: true }).optional().describe('when the action was taken (ISO 8601, not in the future); default now'),
 });
 
+const IncidentIntentInputSchema = z.object({
+  tool: singleLine(64),
+  arguments: boundedRecord().default({}),
+  reason: singleLine(200),
+  message: multiLine(2000).default(''),
+  observation: boundedRecord().optional().describe('what the decision was based on'),
+});
+
+const IncidentSettleInputSchema = z.object({
+  entry: z.number().int().positive().describe('the intent entry, from the answer that recorded it'),
+  ok: z.boolean(),
+  result: boundedRecord().optional(),
+  reconciled: z.boolean().default(false).describe('true when a successor settles it from the cluster state, not the one that acted'),
+});
+
+const IncidentHoldInputSchema = z.object({
+  reason: singleLine(200).describe('e.g. Cooldown, CircuitBreakerOpen, ProtectedNamespace, Stabilization, ActionRefused'),
+  message: multiLine(2000).default(''),
+  tool: singleLine(64).optional().describe('the tool that was not called'),
+  arguments: boundedRecord().optional(),
+  observation: boundedRecord().optional(),
+});
+
 /** a namespace name, or "(cluster)" for node and cluster-wide incidents */
 const NAMESPACE_OR_CLUSTER = /^(\(cluster\)|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
 
@@ -130,14 +153,26 @@ export const LogIncidentInputShape = {
     .describe('new incidents: when the problem was first seen (ISO 8601, not in the future), e.g. a check before it was confirmed; default now'),
   outcome: z.enum(OUTCOMES).exclude(['open']).optional().describe('resolved sets resolvedAt; failed or escalated close or flag it'),
   action: IncidentActionInputSchema.optional().describe('an action taken on the incident; the first one acknowledges it'),
+  intent: IncidentIntentInputSchema.optional().describe(
+    'a decision about to be carried out, recorded before its tool is called (answer: entry); settle it later with settle',
+  ),
+  settle: IncidentSettleInputSchema.optional().describe('the outcome of a pending intent (entry)'),
+  hold: IncidentHoldInputSchema.optional().describe('a decision not to act; the same reason and tool again count up one entry (count, lastSeen)'),
 };
 const LogIncidentInputSchema = z.object(LogIncidentInputShape);
 export type LogIncidentInput = z.input<typeof LogIncidentInputSchema>;
 
-export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incident: Incident; created: boolean } {
+export interface LogIncidentResult {
+  incident: Incident;
+  created: boolean;
+  /** the timeline entry an intent or hold was written to */
+  entry?: number;
+}
+
+export async function logIncident(ctx: ServiceContext, raw: LogIncidentInput): Promise<LogIncidentResult> {
   const input = LogIncidentInputSchema.parse(raw);
   const audit = (ok: boolean, target: string | undefined, after?: unknown, error?: string) =>
-    ctx.store.audit.record({ caller: ctx.caller, tool: 'log_incident', target, arguments: { ...raw }, after, ok, error, at: ctx.clock.now() });
+    ctx.store.state.audit.record({ caller: ctx.caller, tool: 'log_incident', target, arguments: { ...raw }, after, ok, error, at: ctx.clock.now() });
   try {
     // Checked before anything is written: bad input changes nothing.
     if (input.id && input.detectedAt) throw new ServiceError('invalid', 'detectedAt applies only when opening an incident (without id)');
@@ -146,7 +181,7 @@ export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incid
     if (input.id === undefined) {
       const missing = (['type', 'severity', 'namespace', 'target', 'title'] as const).filter((k) => !input[k]);
       if (missing.length) throw new ServiceError('invalid', `a new incident needs ${missing.join(', ')}; or pass id to update an existing incident`);
-      let incident = ctx.store.incidents.open({
+      const opened = await ctx.store.state.incidents.open({
         type: input.type!,
         severity: input.severity as Severity,
         namespace: input.namespace!,
@@ -156,30 +191,56 @@ export function logIncident(ctx: ServiceContext, raw: LogIncidentInput): { incid
         details: input.details,
         at: detectedAt,
       });
-      incident = applyChanges(ctx, incident.id, { ...input, severity: undefined, summary: undefined, details: undefined }) ?? incident;
-      audit(true, `incident/${incident.id}`, { outcome: incident.outcome });
-      return { incident, created: true };
+      // Open is idempotent: an incident of this type already open on this target is the one the changes go to.
+      const changes = opened.opened ? { ...input, severity: undefined, summary: undefined, details: undefined } : input;
+      const applied = await applyChanges(ctx, opened.incident.id, changes);
+      const incident = applied.incident ?? opened.incident;
+      await audit(true, `incident/${incident.id}`, { outcome: incident.outcome, ...(opened.opened ? {} : { reused: true }) });
+      return { incident, created: opened.opened, ...(applied.entry === undefined ? {} : { entry: applied.entry }) };
     }
-    getIncident(ctx, input.id);
-    const incident = applyChanges(ctx, input.id, input) ?? getIncident(ctx, input.id);
-    audit(true, `incident/${incident.id}`, { outcome: incident.outcome });
-    return { incident, created: false };
+    await getIncident(ctx, input.id);
+    const applied = await applyChanges(ctx, input.id, input);
+    const incident = applied.incident ?? (await getIncident(ctx, input.id));
+    await audit(true, `incident/${incident.id}`, { outcome: incident.outcome });
+    return { incident, created: false, ...(applied.entry === undefined ? {} : { entry: applied.entry }) };
   } catch (err) {
-    audit(false, input.id ? `incident/${input.id}` : undefined, undefined, (err as Error).message);
+    await audit(false, input.id ? `incident/${input.id}` : undefined, undefined, (err as Error).message).catch(() => undefined);
     throw err;
   }
 }
 
-function applyChanges(ctx: ServiceContext, id: string, input: z.output<typeof LogIncidentInputSchema>): Incident | undefined {
+async function applyChanges(
+  ctx: ServiceContext,
+  id: string,
+  input: z.output<typeof LogIncidentInputSchema>,
+): Promise<{ incident: Incident | undefined; entry?: number }> {
   const now = ctx.clock.now();
+  const incidents = ctx.store.state.incidents;
   let incident: Incident | undefined;
-  if (input.action) incident = ctx.store.incidents.addAction(id, { ...input.action, at: pastOrNow(ctx, 'action.at', input.action.at) });
+  let entry: number | undefined;
+  // The settle is checked first: an unknown or already settled entry refuses the whole call, so nothing else is written.
+  if (input.settle) {
+    const s = input.settle;
+    incident = await incidents.settleIntent(id, s.entry, { ok: s.ok, result: s.result, state: s.reconciled ? 'reconciled' : 'settled', at: now });
+    if (!incident) throw new ServiceError('invalid', `entry ${s.entry} is not a pending intent of incident ${id}; get_incident shows its timeline`);
+    entry = s.entry;
+  }
+  if (input.intent) {
+    const r = await incidents.intend(id, { ...input.intent, at: now });
+    incident = r?.incident;
+    entry = r?.entry;
+  }
+  if (input.hold) {
+    incident = await incidents.hold(id, { ...input.hold, at: now });
+    entry = incident?.timeline?.filter((t) => t.kind === 'hold' && t.reason === input.hold!.reason && t.tool === (input.hold!.tool ?? null)).at(-1)?.entry;
+  }
+  if (input.action) incident = await incidents.addAction(id, { ...input.action, at: pastOrNow(ctx, 'action.at', input.action.at) });
   const outcome = input.outcome === 'resolved' ? undefined : input.outcome;
   if (input.severity || input.summary || input.details || outcome) {
-    incident = ctx.store.incidents.update(id, { severity: input.severity, summary: input.summary, details: input.details, outcome });
+    incident = await incidents.update(id, { severity: input.severity, summary: input.summary, details: input.details, outcome });
   }
-  if (input.outcome === 'resolved') incident = ctx.store.incidents.resolve(id, { at: now });
-  return incident;
+  if (input.outcome === 'resolved') incident = await incidents.resolve(id, { at: now });
+  return { incident, entry };
 }
 
 /** A time a caller reports (an action taken, a problem first seen) may be earlier than now, never later. */

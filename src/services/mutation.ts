@@ -7,7 +7,7 @@
  */
 import type { ServiceContext } from './context.js';
 import { isServiceError, ServiceError } from '../base/errors.js';
-import { describeStoreFailure } from '../store/index.js';
+import { type AuditView, describeStoreFailure } from '../store/index.js';
 import { assertCooledDown, assertDisruptionBudget, assertNamespaceAllowed, assertWritable, type Disruption } from './guard.js';
 
 export interface MutationSpec<B, A> {
@@ -56,36 +56,38 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
     const known = before;
     target = spec.targetOf?.(known) ?? spec.target;
     const disruption = spec.disruption?.(known);
-    const guard = () => {
+    const guard = (view: AuditView) => {
       const now = ctx.clock.now();
-      assertCooledDown(ctx.config, ctx.store, target, spec.tool, now);
-      if (disruption) assertDisruptionBudget(ctx.config, ctx.store, disruption, now);
+      assertCooledDown(ctx.config, view, target, spec.tool, now);
+      if (disruption) assertDisruptionBudget(ctx.config, view, disruption, now);
     };
     const plan = spec.plan(known);
     if (dryRun) {
-      guard();
-      writeOrRefuse(() => audit(ctx, spec, target, { before: known, ok: true, dryRun, disruption }), 'record the dry run');
+      await writeOrRefuse(() => ctx.store.state.audit.inspect(guard), 'read the audit log');
+      await writeOrRefuse(() => audit(ctx, spec, target, { before: known, ok: true, dryRun, disruption }), 'record the dry run');
       return { dryRun, target, message: `dry run: would ${plan}; nothing was changed`, before: known };
     }
-    intent = writeOrRefuse(
-      () =>
-        ctx.store.audit.claim(
-          {
-            caller: ctx.caller,
-            tool: spec.tool,
-            target,
-            arguments: spec.arguments,
-            before: known,
-            at: ctx.clock.now(),
-            workload: disruption?.workload,
-            pods: disruption?.pods,
-          },
-          guard,
+    intent = await writeOrRefuse(
+      async () =>
+        (
+          await ctx.store.state.audit.claim(
+            {
+              caller: ctx.caller,
+              tool: spec.tool,
+              target,
+              arguments: spec.arguments,
+              before: known,
+              at: ctx.clock.now(),
+              workload: disruption?.workload,
+              pods: disruption?.pods,
+            },
+            guard,
+          )
         ).id,
       'record the intent',
     );
     const after = await spec.apply(known);
-    const settled = settle(ctx, spec, intent, { ok: true, after });
+    const settled = await settle(ctx, spec, intent, { ok: true, after });
     ctx.logger.info({ tool: spec.tool, target, caller: ctx.caller }, plan);
     return {
       dryRun,
@@ -96,9 +98,9 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
     };
   } catch (err) {
     const message = isServiceError(err) ? err.message : `unexpected failure: ${(err as Error)?.message ?? String(err)}`;
-    if (intent !== undefined) settle(ctx, spec, intent, { ok: false, error: message });
+    if (intent !== undefined) await settle(ctx, spec, intent, { ok: false, error: message });
     // When the store itself refused, another write would fail the same way.
-    else if (!(err instanceof StoreUnavailable)) tryAudit(ctx, spec, target, { before, ok: false, error: message, dryRun });
+    else if (!(err instanceof StoreUnavailable)) await tryAudit(ctx, spec, target, { before, ok: false, error: message, dryRun });
     if (!isServiceError(err)) ctx.logger.error({ err, tool: spec.tool, target }, 'mutation failed');
     // A bug stays a bug (the MCP adapter and REST report it as one), not "unavailable, retry".
     throw err;
@@ -106,9 +108,9 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
 }
 
 /** Runs a store write a change depends on; its failure refuses the change with the cause. */
-export function writeOrRefuse<T>(write: () => T, what: string): T {
+export async function writeOrRefuse<T>(write: () => T | Promise<T>, what: string): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (err) {
     if (isServiceError(err)) throw err; // a guardrail refusal from inside the claim
     const cause = describeStoreFailure(err);
@@ -116,9 +118,9 @@ export function writeOrRefuse<T>(write: () => T, what: string): T {
   }
 }
 
-function settle<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, id: number, s: { ok: boolean; after?: A; error?: string }): boolean {
+async function settle<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, id: number, s: { ok: boolean; after?: A; error?: string }): Promise<boolean> {
   try {
-    return ctx.store.audit.settle(id, s);
+    return await ctx.store.state.audit.settle(id, s);
   } catch (err) {
     ctx.logger.error({ err, tool: spec.tool, audit: id }, `the audit row stays pending: ${describeStoreFailure(err)}`);
     return false;
@@ -126,9 +128,9 @@ function settle<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, id: number,
 }
 
 /** A settled row for a call that changed nothing; losing it must not hide the refusal itself. */
-function tryAudit<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, target: string, r: AuditRow<B, A>): void {
+async function tryAudit<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, target: string, r: AuditRow<B, A>): Promise<void> {
   try {
-    audit(ctx, spec, target, r);
+    await audit(ctx, spec, target, r);
   } catch (err) {
     ctx.logger.warn({ err, tool: spec.tool, target }, `refusal not audited: ${describeStoreFailure(err)}`);
   }
@@ -143,8 +145,8 @@ interface AuditRow<B, A> {
   disruption?: Disruption;
 }
 
-function audit<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, target: string, r: AuditRow<B, A>): void {
-  ctx.store.audit.record({
+async function audit<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, target: string, r: AuditRow<B, A>): Promise<void> {
+  await ctx.store.state.audit.record({
     caller: ctx.caller,
     tool: spec.tool,
     target,

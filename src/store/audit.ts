@@ -34,6 +34,12 @@ export interface Settlement {
   error?: string;
 }
 
+/** The reads a guardrail check makes, answered from one consistent view of the audit log. */
+export interface AuditView {
+  lastChangeAt(target: string, tool: string): number | undefined;
+  disruptedSince(workload: string, since: number): number;
+}
+
 export interface AuditQuery {
   tool?: string;
   caller?: string;
@@ -61,7 +67,7 @@ interface Row {
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
-export class AuditRepository {
+export class AuditRepository implements AuditView {
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
@@ -77,10 +83,10 @@ export class AuditRepository {
    * inserts a pending intent row, in one IMMEDIATE transaction: no other call, in this process or
    * another one on the same file, can pass the same check before this row is visible.
    */
-  claim(e: IntentInput, check: () => void): AuditEntry {
+  claim(e: IntentInput, check: (view: AuditView) => void): AuditEntry {
     return this.db
       .transaction(() => {
-        check();
+        check(this);
         return this.insert({ ...e, ok: false }, true);
       })
       .immediate();
@@ -113,6 +119,12 @@ export class AuditRepository {
       .prepare('SELECT COALESCE(SUM(pods), 0) AS n FROM audit WHERE workload = ? AND at >= ? AND (ok = 1 OR pending = 1) AND dry_run = 0')
       .get(workload, since) as { n: number };
     return row.n;
+  }
+
+  /** Intents nobody settled (in flight, or interrupted by a crash), oldest first. */
+  pending(limit = 100): AuditEntry[] {
+    const rows = this.db.prepare('SELECT * FROM audit WHERE pending = 1 ORDER BY seq LIMIT ?').all(limit) as Row[];
+    return rows.map(toEntry);
   }
 
   get(id: number): AuditEntry | undefined {

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Db } from './db.js';
-import type { Incident, IncidentAction, Outcome, Severity } from './types.js';
+import type { Incident, IncidentAction, Outcome, Severity, TimelineEntry, TimelineKind, TimelineState } from './types.js';
 
 export interface OpenIncidentInput {
   type: string;
@@ -45,6 +45,35 @@ export interface IncidentQuery {
   limit?: number;
 }
 
+/** A decision about to be carried out: recorded before the tool is called. */
+export interface IntentInput {
+  tool: string;
+  arguments: Record<string, unknown>;
+  reason: string;
+  message: string;
+  /** what the decision was based on (a bounded summary of the observation) */
+  observation?: unknown;
+  at?: number;
+}
+
+/** A decision not to act. Repeats of the same (reason, tool) on an incident grow one entry's count. */
+export interface HoldInput {
+  reason: string;
+  message: string;
+  tool?: string;
+  arguments?: Record<string, unknown>;
+  observation?: unknown;
+  at?: number;
+}
+
+/** The outcome of an intent: `settled` by the one that made it, or `reconciled` by a successor that read the cluster. */
+export interface IntentOutcome {
+  ok: boolean;
+  result?: unknown;
+  state?: Extract<TimelineState, 'settled' | 'reconciled'>;
+  at?: number;
+}
+
 export type IncidentEvent = { kind: 'opened' | 'updated' | 'resolved'; incident: Incident };
 
 interface Row {
@@ -62,6 +91,24 @@ interface Row {
   details: string;
 }
 
+interface TimelineRow {
+  seq: number;
+  incident_seq: number;
+  kind: TimelineKind;
+  at: number;
+  last_seen: number;
+  count: number;
+  tool: string | null;
+  arguments: string | null;
+  reason: string;
+  message: string;
+  observation: string | null;
+  state: TimelineState;
+  ok: number | null;
+  result: string | null;
+  settled_at: number | null;
+}
+
 interface ActionRow {
   incident_seq: number;
   at: number;
@@ -73,6 +120,26 @@ interface ActionRow {
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+function toTimelineEntry(t: TimelineRow): TimelineEntry {
+  return {
+    entry: t.seq,
+    kind: t.kind,
+    at: iso(t.at)!,
+    lastSeen: iso(t.last_seen)!,
+    count: t.count,
+    tool: t.tool,
+    arguments: t.arguments === null ? null : (JSON.parse(t.arguments) as Record<string, unknown>),
+    reason: t.reason,
+    message: t.message,
+    ...(t.observation === null ? {} : { observation: JSON.parse(t.observation) as unknown }),
+    state: t.state,
+    ok: t.ok === null ? null : t.ok === 1,
+    ...(t.result === null ? {} : { result: JSON.parse(t.result) as unknown }),
+    settledAt: iso(t.settled_at),
+  };
+}
 
 /** `inc-42` ↔ 42; anything else is not an id this store issued. */
 export function parseIncidentId(id: string): number | undefined {
@@ -91,7 +158,14 @@ export class IncidentRepository {
     this.events.setMaxListeners(0);
   }
 
+  /** Opens a new incident, whatever is open already (openOrGet is the idempotent form). */
   open(input: OpenIncidentInput): Incident {
+    const incident = this.mustGet(this.insert(input));
+    this.events.emit('incident', { kind: 'opened', incident });
+    return incident;
+  }
+
+  private insert(input: OpenIncidentInput): number {
     const info = this.db
       .prepare(
         `INSERT INTO incidents (type, severity, namespace, target, title, summary, detected_at, details)
@@ -107,8 +181,86 @@ export class IncidentRepository {
         input.at ?? this.now(),
         JSON.stringify(input.details ?? {}),
       );
-    const incident = this.mustGet(Number(info.lastInsertRowid));
-    this.events.emit('incident', { kind: 'opened', incident });
+    return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Opens an incident unless one of this type is open (or escalated) on this target: then returns that one with
+   * opened=false. The check and the insert are one IMMEDIATE transaction, so two writers (two processes on one
+   * file) cannot both open.
+   */
+  openOrGet(input: OpenIncidentInput): { incident: Incident; opened: boolean } {
+    const existing = this.db
+      .transaction(() => {
+        const found = this.findOpenSeq(input.type, input.namespace, input.target);
+        if (found !== undefined) return { seq: found, opened: false };
+        return { seq: this.insert(input), opened: true };
+      })
+      .immediate();
+    const incident = this.mustGet(existing.seq);
+    if (existing.opened) this.events.emit('incident', { kind: 'opened', incident });
+    return { incident, opened: existing.opened };
+  }
+
+  /** Records an intent before its tool is called; it acknowledges the incident like an action. */
+  intend(id: string, intent: IntentInput): { incident: Incident; entry: number } | undefined {
+    const seq = parseIncidentId(id);
+    if (seq === undefined || !this.exists(seq)) return undefined;
+    const at = intent.at ?? this.now();
+    const entry = this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO incident_timeline (incident_seq, kind, at, last_seen, tool, arguments, reason, message, observation, state)
+           VALUES (?, 'intent', ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+        )
+        .run(seq, at, at, intent.tool, JSON.stringify(intent.arguments), intent.reason, intent.message, json(intent.observation));
+      this.db.prepare('UPDATE incidents SET acknowledged_at = ? WHERE seq = ? AND acknowledged_at IS NULL').run(at, seq);
+      return Number(info.lastInsertRowid);
+    })();
+    const incident = this.mustGet(seq);
+    this.events.emit('incident', { kind: 'updated', incident });
+    return { incident, entry };
+  }
+
+  /** Records the outcome of a pending intent. Undefined when the incident or a pending intent `entry` on it is unknown. */
+  settleIntent(id: string, entry: number, outcome: IntentOutcome): Incident | undefined {
+    const seq = parseIncidentId(id);
+    if (seq === undefined) return undefined;
+    const info = this.db
+      .prepare(
+        `UPDATE incident_timeline SET state = ?, ok = ?, result = ?, settled_at = ?, last_seen = ?
+         WHERE seq = ? AND incident_seq = ? AND kind = 'intent' AND state = 'pending'`,
+      )
+      .run(outcome.state ?? 'settled', outcome.ok ? 1 : 0, json(outcome.result), outcome.at ?? this.now(), outcome.at ?? this.now(), entry, seq);
+    if (info.changes !== 1) return undefined;
+    const incident = this.mustGet(seq);
+    this.events.emit('incident', { kind: 'updated', incident });
+    return incident;
+  }
+
+  /** Records a hold; the same (reason, tool) already held on this incident counts up instead of adding an entry. */
+  hold(id: string, h: HoldInput): Incident | undefined {
+    const seq = parseIncidentId(id);
+    if (seq === undefined || !this.exists(seq)) return undefined;
+    const at = h.at ?? this.now();
+    const key = `${h.reason}\u0000${h.tool ?? ''}`;
+    this.db.transaction(() => {
+      const updated = this.db
+        .prepare(
+          `UPDATE incident_timeline SET count = count + 1, last_seen = MAX(last_seen, ?), message = ?, observation = COALESCE(?, observation)
+           WHERE incident_seq = ? AND kind = 'hold' AND hold_key = ?`,
+        )
+        .run(at, h.message, json(h.observation), seq, key);
+      if (updated.changes > 0) return;
+      this.db
+        .prepare(
+          `INSERT INTO incident_timeline (incident_seq, kind, at, last_seen, hold_key, tool, arguments, reason, message, observation, state)
+           VALUES (?, 'hold', ?, ?, ?, ?, ?, ?, ?, ?, 'held')`,
+        )
+        .run(seq, at, at, key, h.tool ?? null, json(h.arguments), h.reason, h.message, json(h.observation));
+    })();
+    const incident = this.mustGet(seq);
+    this.events.emit('incident', { kind: 'updated', incident });
     return incident;
   }
 
@@ -188,10 +340,15 @@ export class IncidentRepository {
 
   /** The open incident of this type on this target, if any: callers reuse it instead of opening a duplicate. */
   findOpen(type: string, namespace: string, target: string): Incident | undefined {
+    const seq = this.findOpenSeq(type, namespace, target);
+    return seq === undefined ? undefined : this.bySeq(seq);
+  }
+
+  private findOpenSeq(type: string, namespace: string, target: string): number | undefined {
     const row = this.db
-      .prepare(`SELECT * FROM incidents WHERE type = ? AND namespace = ? AND target = ? AND outcome IN ('open', 'escalated') ORDER BY seq DESC LIMIT 1`)
-      .get(type, namespace, target) as Row | undefined;
-    return row ? this.withActions([row])[0] : undefined;
+      .prepare(`SELECT seq FROM incidents WHERE type = ? AND namespace = ? AND target = ? AND outcome IN ('open', 'escalated') ORDER BY seq DESC LIMIT 1`)
+      .get(type, namespace, target) as { seq: number } | undefined;
+    return row?.seq;
   }
 
   private exists(seq: number): boolean {
@@ -228,6 +385,15 @@ export class IncidentRepository {
       });
       actions.set(a.incident_seq, list);
     }
+    const timelineRows = this.db
+      .prepare(`SELECT * FROM incident_timeline WHERE incident_seq IN (${seqs.map(() => '?').join(',')}) ORDER BY seq`)
+      .all(...seqs) as TimelineRow[];
+    const timeline = new Map<number, TimelineEntry[]>();
+    for (const t of timelineRows) {
+      const list = timeline.get(t.incident_seq) ?? [];
+      list.push(toTimelineEntry(t));
+      timeline.set(t.incident_seq, list);
+    }
     return rows.map((r) => ({
       id: `inc-${r.seq}`,
       type: r.type,
@@ -242,6 +408,7 @@ export class IncidentRepository {
       outcome: r.outcome,
       details: JSON.parse(r.details) as Record<string, unknown>,
       actions: actions.get(r.seq) ?? [],
+      timeline: timeline.get(r.seq) ?? [],
     }));
   }
 }

@@ -114,4 +114,35 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'incident timeline (intents, holds), agent state',
+    sql: `
+      CREATE TABLE incident_timeline (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_seq INTEGER NOT NULL REFERENCES incidents (seq),
+        kind TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        count INTEGER NOT NULL DEFAULT 1,
+        hold_key TEXT,
+        tool TEXT,
+        arguments TEXT,
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL,
+        observation TEXT,
+        state TEXT NOT NULL,
+        ok INTEGER,
+        result TEXT,
+        settled_at INTEGER
+      );
+      CREATE INDEX incident_timeline_incident ON incident_timeline (incident_seq);
+      CREATE TABLE agent_state (
+        key TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

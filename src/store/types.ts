@@ -16,6 +16,32 @@ export const IncidentActionSchema = z.object({
   reason: z.string(),
 });
 
+export const TIMELINE_KINDS = ['intent', 'hold'] as const;
+export const TIMELINE_STATES = ['pending', 'settled', 'reconciled', 'held'] as const;
+
+/**
+ * A decision written on the incident: an intent (recorded before its tool is called, settled with the outcome
+ * after; `pending` while nobody has recorded an outcome, e.g. the agent was killed in between) or a hold (a
+ * decision not to act: cooldown, breaker, protected namespace, stabilization, refused), deduplicated: the same
+ * hold repeated every cycle is one entry whose count and lastSeen grow.
+ */
+export const TimelineEntrySchema = z.object({
+  entry: z.number().int().describe('the entry number, to settle an intent'),
+  kind: z.enum(TIMELINE_KINDS),
+  at: z.string().describe('first recorded'),
+  lastSeen: z.string(),
+  count: z.number().int().describe('holds: how many cycles held for the same reason'),
+  tool: z.string().nullable(),
+  arguments: z.record(z.unknown()).nullable(),
+  reason: z.string(),
+  message: z.string(),
+  observation: z.unknown().optional().describe('what the decision was based on'),
+  state: z.enum(TIMELINE_STATES),
+  ok: z.boolean().nullable().describe('intents: the outcome once settled or reconciled'),
+  result: z.unknown().optional(),
+  settledAt: z.string().nullable(),
+});
+
 export const IncidentSchema = z.object({
   id: z.string().describe('inc-<number>'),
   type: z.string().describe('e.g. cpu_overload, crash_loop, image_pull, unschedulable, oom_killed, node_not_ready'),
@@ -30,6 +56,7 @@ export const IncidentSchema = z.object({
   outcome: z.enum(OUTCOMES),
   details: z.record(z.unknown()),
   actions: z.array(IncidentActionSchema),
+  timeline: z.array(TimelineEntrySchema).optional().describe('intents and holds, in order'),
 });
 
 export const AuditEntrySchema = z.object({
@@ -81,6 +108,9 @@ export const IncidentStatsSchema = z.object({
 export type Severity = (typeof SEVERITIES)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 export type IncidentAction = z.infer<typeof IncidentActionSchema>;
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+export type TimelineState = (typeof TIMELINE_STATES)[number];
 export type Incident = z.infer<typeof IncidentSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type ReplicaSample = z.infer<typeof ReplicaSampleSchema>;

@@ -54,7 +54,7 @@ describe('Alertmanager webhook', () => {
   beforeAll(async () => {
     store = Store.open(dbPath, clock);
     const routes = alertmanagerRoutes({
-      incidents: store.incidents,
+      incidents: store.state.incidents,
       triggerCycle: (req) => void cycles.push(req),
       ownerOfPod: async (_ns, pod) => (pod.startsWith('api-') ? 'api' : undefined),
       now: () => clock.now(),

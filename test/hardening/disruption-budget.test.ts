@@ -18,7 +18,7 @@ const store = Store.open(join(mkdtempSync(join(tmpdir(), 'sentinelops-budget-'))
 afterAll(() => store.close());
 const config = parseConfig({ safety: { disruptionWindowSeconds: 300 } });
 const budget = (whole: boolean): Disruption => ({ workload: 'demo/web', pods: 1, limit: 1, reason: 'test', whole });
-const check = (whole: boolean, at: number) => () => assertDisruptionBudget(config, store, budget(whole), at);
+const check = (whole: boolean, at: number) => () => assertDisruptionBudget(config, store.audit, budget(whole), at);
 
 describe('disruption budget over time', () => {
   it('a pending intent counts at once, whole or not', () => {
