@@ -280,10 +280,14 @@ function boundedConfiguration(kc: KubeConfig, timeoutMs: number, impersonate?: C
  * accepts any header init). client-node's own kubeconfig `impersonate-user` support has no groups.
  */
 function withImpersonation(ctx: RequestContext, who: NonNullable<ClusterClientOptions['impersonate']>): void {
-  const pairs: [string, string][] = Object.entries(ctx.getHeaders()).filter(([name]) => !/^impersonate-/i.test(name));
-  pairs.push(['Impersonate-User', who.user]);
-  for (const group of who.groups) pairs.push(['Impersonate-Group', group]);
-  ctx.getHeaders = () => pairs as unknown as Record<string, string>;
+  const own = ctx.getHeaders.bind(ctx);
+  // Read when the request is sent: per-call middleware (the merge-patch Content-Type) sets headers after this one.
+  ctx.getHeaders = () => {
+    const pairs: [string, string][] = Object.entries(own()).filter(([name]) => !/^impersonate-/i.test(name));
+    pairs.push(['Impersonate-User', who.user]);
+    for (const group of who.groups) pairs.push(['Impersonate-Group', group]);
+    return pairs as unknown as Record<string, string>;
+  };
 }
 
 /** A 403 while acting as a person is that person's RBAC answering, not the server's service account. */
