@@ -2,8 +2,9 @@
  * The HTTP server: MCP Streamable HTTP at POST/GET/DELETE /mcp (the SDK's web-standard transport, one
  * McpServer per session), /healthz and /readyz, and other surfaces (REST, /metrics, dashboard, webhook)
  * mounted as hono apps on the same port. Every request passes the Host/Origin checks; all but the public
- * paths need the bearer token when one is configured, and one is required whenever the server binds
- * anything but loopback. Memory is bounded: a request that does not create a session keeps nothing, open
+ * paths need a credential (auth.mode token: the bearer token when one is configured, required whenever the
+ * server binds anything but loopback; auth.mode oidc: an OAuth access token, and then a session is the
+ * person's: their scopes' tools, their name in the audit, their cluster identity with auth.impersonate). Memory is bounded: a request that does not create a session keeps nothing, open
  * sessions are capped (in total and per client), and idle ones are closed.
  */
 import { createHash, randomUUID } from 'node:crypto';
