@@ -32,13 +32,22 @@ const JWKS_COOLDOWN_MS = 30_000;
 /** Keys are fetched again after this long even when every kid is known (revoked keys go away). */
 const JWKS_MAX_AGE_MS = 10 * 60_000;
 
-export function createTokenVerifier(auth: AuthConfig, fetchImpl: typeof fetch = fetch): TokenVerifier {
+export interface VerifierOptions {
+  /** how soon an unknown key id may trigger another JWKS fetch (default 30 s) */
+  jwksCooldownMs?: number;
+}
+
+export function createTokenVerifier(auth: AuthConfig, opts: VerifierOptions = {}): TokenVerifier {
   const issuer = auth.issuer;
   if (!issuer) throw new Error('auth.mode oidc needs auth.issuer');
   let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
   const keySet = () => {
-    keys ??= (auth.jwksUri ? Promise.resolve(auth.jwksUri) : discoverJwksUri(issuer, fetchImpl)).then((uri) =>
-      createRemoteJWKSet(new URL(uri), { timeoutDuration: FETCH_TIMEOUT_MS, cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: JWKS_MAX_AGE_MS }),
+    keys ??= (auth.jwksUri ? Promise.resolve(auth.jwksUri) : discoverJwksUri(issuer)).then((uri) =>
+      createRemoteJWKSet(new URL(uri), {
+        timeoutDuration: FETCH_TIMEOUT_MS,
+        cooldownDuration: opts.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
+        cacheMaxAge: JWKS_MAX_AGE_MS,
+      }),
     );
     // A failed discovery is tried again by the next request instead of failing every request forever.
     keys.catch(() => {
@@ -67,7 +76,7 @@ export function createTokenVerifier(auth: AuthConfig, fetchImpl: typeof fetch = 
 }
 
 /** OpenID discovery first (what most providers serve), then RFC 8414's path-inserted form. */
-async function discoverJwksUri(issuer: string, fetchImpl: typeof fetch): Promise<string> {
+async function discoverJwksUri(issuer: string): Promise<string> {
   const u = new URL(issuer);
   const path = u.pathname.replace(/\/$/, '');
   const candidates = [`${u.origin}${path}/.well-known/openid-configuration`, `${u.origin}/.well-known/oauth-authorization-server${path}`];
@@ -75,7 +84,7 @@ async function discoverJwksUri(issuer: string, fetchImpl: typeof fetch): Promise
   for (const url of candidates) {
     let res: Response;
     try {
-      res = await fetchImpl(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+      res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
     } catch (err) {
       problems.push(`${url}: ${(err as Error).message}`);
       continue;
