@@ -30,6 +30,10 @@ export const SERVE: CommandSpec = {
     'http.host',
     'http.port',
     'http.tokenFile',
+    'auth.mode',
+    'auth.issuer',
+    'auth.resource',
+    'auth.impersonate.enabled',
     ...CLUSTER_KEYS,
     'safety.allowedNamespaces',
     'safety.readOnly',
@@ -103,7 +107,8 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
     process.once('SIGTERM', () => resolve());
   });
   try {
-    if (http) checkHttpSecurity(config.http);
+    // auth.mode oidc needs no shared token on any address (every request carries an access token).
+    if (http && config.auth.mode === 'token') checkHttpSecurity(config.http);
     let simKubeconfigYaml: string | undefined;
     if (config.cluster.mode === 'sim') {
       // Loaded only on demand so a kubeconfig-mode server never loads the simulator.

@@ -192,6 +192,65 @@ export const HttpConfigSchema = z
   })
   .strict();
 
+/**
+ * Who may use the HTTP server (stdio needs none: whoever starts the process is the user). token: one shared
+ * bearer (http.token / tokenFile), for a single user. oidc: OAuth 2.1 JWT access tokens from `issuer`, whose
+ * audience must be `resource`; scopes choose the tools (src/auth/scopes.ts), and with impersonate.enabled
+ * cluster calls are made as the person (Kubernetes impersonation), so the API server's RBAC decides.
+ */
+export const AuthConfigSchema = z
+  .object({
+    mode: key(z.enum(['token', 'oidc']).default('token'), {
+      help: 'HTTP authentication: one shared bearer token, or OAuth 2.1 access tokens (JWT) from an OpenID provider',
+      env: ['SENTINELOPS_AUTH_MODE'],
+      flag: 'auth',
+      arg: '<mode>',
+    }),
+    /** The authorization server; its metadata (/.well-known/openid-configuration) names the JWKS. */
+    issuer: key(z.string().url().optional(), {
+      help: 'OAuth/OpenID issuer URL (auth.mode oidc)',
+      env: ['SENTINELOPS_OIDC_ISSUER'],
+      flag: 'oidc-issuer',
+      arg: '<url>',
+    }),
+    /** This server's resource URL (RFC 8707/9728), the audience tokens must carry; default: the listening URL + /mcp. */
+    resource: key(z.string().url().optional(), {
+      help: "this server's OAuth resource URL, the audience tokens must name; default: the listening URL + /mcp",
+      env: ['SENTINELOPS_OIDC_RESOURCE'],
+      flag: 'oidc-resource',
+      arg: '<url>',
+    }),
+    /** Skips discovery when the issuer publishes no metadata. */
+    jwksUri: z.string().url().optional(),
+    /** Tolerance for exp/nbf/iat against clocks that drift apart. */
+    clockSkewSeconds: z.number().int().min(0).max(600).default(60),
+    /** The claim naming the person (audit, Impersonate-User). */
+    userClaim: z.string().min(1).default('sub'),
+    /** The claim listing the person's groups (Impersonate-Group); absent means none. */
+    groupsClaim: z.string().min(1).default('groups'),
+    impersonate: z
+      .object({
+        enabled: key(z.boolean().default(false), {
+          help: "cluster calls made for an authenticated person carry Kubernetes impersonation headers, so the API server's RBAC decides",
+          env: ['SENTINELOPS_IMPERSONATE'],
+          flag: 'impersonate',
+        }),
+        /** Prefixes as the API server's --oidc-username-prefix / --oidc-groups-prefix would add them. */
+        userPrefix: z.string().default(''),
+        groupPrefix: z.string().default(''),
+        /** Per-person cluster clients kept (least recently used dropped first). */
+        maxClients: z.number().int().positive().default(100),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .refine((a) => a.mode !== 'oidc' || a.issuer !== undefined, { message: 'auth.mode oidc needs auth.issuer', path: ['issuer'] })
+  .refine((a) => !a.impersonate.enabled || a.mode === 'oidc', {
+    message: 'auth.impersonate needs auth.mode oidc (a shared token names no person to act as)',
+    path: ['impersonate', 'enabled'],
+  });
+
 export const MetricsConfigSchema = z
   .object({
     /** auto: metrics.k8s.io when served, else Prometheus when a URL is configured. */
@@ -333,6 +392,7 @@ export const ConfigSchema = z
     safety: SafetyConfigSchema.default({}),
     store: StoreConfigSchema.default({}),
     http: HttpConfigSchema.default({}),
+    auth: AuthConfigSchema.default({}),
     metrics: MetricsConfigSchema.default({}),
     cost: CostConfigSchema.default({}),
     chaos: ChaosConfigSchema.default({}),

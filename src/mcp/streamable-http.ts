@@ -2,8 +2,9 @@
  * The HTTP server: MCP Streamable HTTP at POST/GET/DELETE /mcp (the SDK's web-standard transport, one
  * McpServer per session), /healthz and /readyz, and other surfaces (REST, /metrics, dashboard, webhook)
  * mounted as hono apps on the same port. Every request passes the Host/Origin checks; all but the public
- * paths need the bearer token when one is configured, and one is required whenever the server binds
- * anything but loopback. Memory is bounded: a request that does not create a session keeps nothing, open
+ * paths need a credential (auth.mode token: the bearer token when one is configured, required whenever the
+ * server binds anything but loopback; auth.mode oidc: an OAuth access token, and then a session is the
+ * person's: their scopes' tools, their name in the audit, their cluster identity with auth.impersonate). Memory is bounded: a request that does not create a session keeps nothing, open
  * sessions are capped (in total and per client), and idle ones are closed.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -16,10 +17,15 @@ import type { TimerHandle } from '../base/clock.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { bodyLimit, bodyText, mediaType } from '../http/body.js';
 import { errorHandler, jsonError, notFoundJson } from '../http/errors.js';
-import { bearerGuard, hostOriginGuard } from '../http/guard.js';
+import { createAuthenticator, type Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { scopeAllows, toolsAllowed } from '../auth/scopes.js';
+import { isServiceError } from '../base/errors.js';
+import { ALL_TOOLS } from '../../tools/index.js';
+import { authGuard, hostOriginGuard, identityOf, isResourceMetadataPath, resourceMetadataRoutes, scopeRefusal } from '../http/guard.js';
 import { healthRoutes, type ReadinessCheck } from '../http/health.js';
 import { closeServer, listen, nodeServer } from '../http/listen.js';
-import { checkHttpSecurity } from '../http/security.js';
+import { bearerMatches, checkHttpSecurity } from '../http/security.js';
 import type { Db } from '../store/db.js';
 import { createServer } from './create-server.js';
 
@@ -31,6 +37,8 @@ export interface HttpAppOptions {
   isPublicPath?: (pathname: string) => boolean;
   /** Readiness checks by name (default: the Kubernetes API answers, the store can take a write now). */
   readiness?: Record<string, ReadinessCheck>;
+  /** who may call (auth.mode); default: built from deps.config */
+  authenticator?: Authenticator;
 }
 
 export interface HttpApp {
@@ -50,6 +58,8 @@ interface Session {
   cleanup: () => Promise<void>;
   lastSeen: number;
   client: string;
+  /** the person who opened it (auth.mode oidc): only they may use it, within their scopes */
+  principal?: Principal;
 }
 
 /** When the cap is reached, a session idle this long is closed to make room rather than refusing. */
@@ -60,7 +70,10 @@ const PUBLIC = new Set(['/healthz', '/readyz']);
 export function createHttpApp(opts: HttpAppOptions): HttpApp {
   const { deps } = opts;
   const http = deps.config.http;
-  const token = checkHttpSecurity(http);
+  // OAuth (auth.mode oidc) guards a server on any address; the shared token is required beyond loopback.
+  const token = deps.config.auth.mode === 'token' ? checkHttpSecurity(http) : undefined;
+  const auth =
+    opts.authenticator ?? createAuthenticator({ config: deps.config, token, cluster: deps.cluster, logger: deps.logger, tokenMatches: bearerMatches });
   const sessions = new Map<string, Session>();
   /** initializes admitted but not yet answered: counted against the caps so a burst cannot overshoot them */
   const pending = new Map<string, number>();
@@ -71,9 +84,10 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
   app.notFound(notFoundJson);
   app.use('*', hostOriginGuard(http));
   app.route('/', healthRoutes({ checks: opts.readiness ?? defaultReadiness(deps), timeoutMs: http.readyTimeoutSeconds * 1000 }));
+  app.route('/', resourceMetadataRoutes(auth));
   app.use(
     '*',
-    bearerGuard(token, (path) => PUBLIC.has(path) || opts.isPublicPath?.(path) === true),
+    authGuard(auth, (path) => PUBLIC.has(path) || isResourceMetadataPath(path) || opts.isPublicPath?.(path) === true),
   );
   app.use('*', bodyLimit(http.bodyLimitBytes));
   app.post('/mcp', (c) => post(c));
@@ -83,6 +97,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     if (!session) {
       return rpcError(c, sessionId ? 404 : 400, -32001, sessionId ? `unknown session ${sessionId}` : 'mcp-session-id header required');
     }
+    if (!sameOwner(c, session)) return notOwner(c, sessionId!);
     session.lastSeen = deps.clock.now();
     return session.transport.handleRequest(c.req.raw);
   });
@@ -100,6 +115,12 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     if (sessionId) {
       const session = sessions.get(sessionId);
       if (!session) return rpcError(c, 404, -32001, `unknown session ${sessionId}; start a new one with initialize`);
+      if (!sameOwner(c, session)) return notOwner(c, sessionId);
+      const outOfScope = session.principal && toolBeyondScope(body, session.principal);
+      if (outOfScope) {
+        deps.logger.warn({ subject: session.principal!.subject, tool: outOfScope.name }, 'tool call refused: outside the access token scopes');
+        return scopeRefusal(c, identityOf(c)!.refuseScope(outOfScope));
+      }
       session.lastSeen = deps.clock.now();
       return session.transport.handleRequest(c.req.raw, { parsedBody: body });
     }
@@ -118,12 +139,25 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     const client = clientOf(c);
     const refusal = admit(client);
     if (refusal) return rpcError(c, refusal.status, -32000, refusal.message, id, { 'Retry-After': String(Math.ceil(RECLAIM_IDLE_MS / 1000)) });
+    const identity = identityOf(c);
+    let sessionDeps = deps;
+    if (identity) {
+      // The person's session: their tools (by scope), their name in the audit, their cluster identity.
+      let acting: ReturnType<typeof identity.acting>;
+      try {
+        acting = identity.acting();
+      } catch (err) {
+        if (!isServiceError(err)) throw err;
+        return rpcError(c, 403, -32000, err.message, id);
+      }
+      sessionDeps = { ...deps, caller: acting.caller, cluster: acting.cluster, tools: toolsAllowed(deps.tools ?? ALL_TOOLS, identity.principal.scopes) };
+    }
     reserve(client, +1);
-    const { server: mcp, cleanup } = createServer(deps);
+    const { server: mcp, cleanup } = createServer(sessionDeps);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, cleanup, lastSeen: deps.clock.now(), client });
+        sessions.set(id, { transport, cleanup, lastSeen: deps.clock.now(), client, ...(identity ? { principal: identity.principal } : {}) });
       },
     });
     transport.onclose = () => {
@@ -141,6 +175,27 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
         await cleanup().catch(() => {});
       }
     }
+  }
+
+  /** A session opened by a person answers only to that person (a leaked session id is not a credential). */
+  function sameOwner(c: Context, s: Session): boolean {
+    return s.principal === undefined || identityOf(c)?.principal.subject === s.principal.subject;
+  }
+
+  function notOwner(c: Context, sessionId: string): Response {
+    return rpcError(c, 403, -32001, `session ${sessionId} belongs to another user; start your own with initialize`);
+  }
+
+  /** A tools/call (alone or in a batch) for a tool the server has but the session's scopes do not cover. */
+  function toolBeyondScope(body: unknown, principal: Principal): { name: string; annotations: { readOnlyHint?: boolean } } | undefined {
+    const all = deps.tools ?? ALL_TOOLS;
+    for (const msg of Array.isArray(body) ? body : [body]) {
+      const m = msg as { method?: unknown; params?: { name?: unknown } } | null;
+      if (m?.method !== 'tools/call' || typeof m.params?.name !== 'string') continue;
+      const tool = all.find((t) => t.name === m.params!.name);
+      if (tool && !scopeAllows(principal.scopes, tool)) return tool;
+    }
+    return undefined;
   }
 
   function reserve(client: string, delta: number): void {
@@ -213,6 +268,7 @@ export function createHttpApp(opts: HttpAppOptions): HttpApp {
     },
     async listen() {
       const url = await listen(server, http.host, http.port);
+      auth.setBaseUrl(url);
       deps.logger.info({ url: `${url}/mcp` }, 'MCP HTTP server listening');
       return url;
     },
@@ -237,6 +293,9 @@ function rpcError(c: Context, status: ContentfulStatusCode, code: number, messag
  * kept in clear), else the remote address.
  */
 function clientOf(c: Context): string {
+  // A person's access tokens change at every refresh; the person does not.
+  const person = identityOf(c)?.principal.subject;
+  if (person !== undefined) return `person:${createHash('sha256').update(person).digest('hex').slice(0, 16)}`;
   const auth = c.req.header('authorization');
   if (auth) return `bearer:${createHash('sha256').update(auth).digest('hex').slice(0, 16)}`;
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;

@@ -8,7 +8,9 @@ import { type Context, Hono } from 'hono';
 import { namespaceFilterArg } from '../../tools/schemas.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
+import { scopeAllows } from '../auth/scopes.js';
 import { readJsonObject } from '../http/body.js';
+import { identityOf, scopeRefusal } from '../http/guard.js';
 import { errorHandler, methodNotAllowed } from '../http/errors.js';
 import { resolveToken } from '../http/security.js';
 import { collectDashboardStats } from './dashboard-stats.js';
@@ -42,7 +44,7 @@ export function createRestApi(opts: RestApiOptions): RestApi {
   const { deps } = opts;
   const toolRoutes = opts.routes ?? TOOL_ROUTES;
   const invoker = createToolInvoker(deps);
-  const secured = resolveToken(deps.config.http) !== undefined;
+  const secured = deps.config.auth.mode === 'oidc' || resolveToken(deps.config.http) !== undefined;
   const feed = new DashboardFeed({
     invoker,
     store: deps.store,
@@ -94,7 +96,10 @@ export function createRestApi(opts: RestApiOptions): RestApi {
         refuseUnknown('body key', Object.keys(body), accepted, endpoint);
       }
       const args = toolArgs(route, query, body, c.req.param() as Record<string, string>);
-      const out = await invoker.invoke(route.tool, args, { signal: c.req.raw.signal });
+      // A person (auth.mode oidc) calls within their scopes, audited and (auth.impersonate) acting as themselves.
+      const who = identityOf(c);
+      if (who && tool && !scopeAllows(who.principal.scopes, tool)) return scopeRefusal(c, who.refuseScope(tool));
+      const out = await invoker.invoke(route.tool, args, { signal: c.req.raw.signal, ...(who ? who.acting() : {}) });
       return json(c, route.present ? route.present(out) : out);
     });
   }

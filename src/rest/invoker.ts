@@ -18,7 +18,11 @@ export interface ToolInvoker {
   /** the tool if this server exposes it */
   tool(name: string): AnyTool | undefined;
   /** throws ServiceError (refused 403 when the configuration disables the tool, invalid 400 on bad input), RestError 501 for an unknown tool */
-  invoke(name: string, rawArgs: Record<string, unknown>, opts?: { caller?: string; signal?: AbortSignal }): Promise<Record<string, unknown>>;
+  invoke(
+    name: string,
+    rawArgs: Record<string, unknown>,
+    opts?: { caller?: string; cluster?: ServiceContext['cluster']; signal?: AbortSignal },
+  ): Promise<Record<string, unknown>>;
 }
 
 export function createToolInvoker(deps: ServerDeps, defaultCaller = 'rest'): ToolInvoker {
@@ -31,7 +35,7 @@ export function createToolInvoker(deps: ServerDeps, defaultCaller = 'rest'): Too
     tool: (name) => exposed.get(name),
     async invoke(name, rawArgs, opts = {}) {
       const tool = exposed.get(name);
-      const ctx = contextOf(deps, opts.caller ?? deps.caller ?? defaultCaller);
+      const ctx = contextOf(deps, opts.caller ?? deps.caller ?? defaultCaller, opts.cluster);
       if (!tool) {
         if (known.has(name)) throw refuseDisabledTool(ctx, name, rawArgs, deps.config);
         throw new RestError(501, 'not_implemented', `tool ${name} is not part of this server build`);
@@ -52,7 +56,7 @@ export function createToolInvoker(deps: ServerDeps, defaultCaller = 'rest'): Too
  * Read at call time, not at creation: `serve --agent` and `demo` attach the agent (deps.agent) after
  * the web face is built.
  */
-function contextOf(deps: ServerDeps, caller: string): ServiceContext {
+function contextOf(deps: ServerDeps, caller: string, cluster: ServiceContext['cluster'] = deps.cluster): ServiceContext {
   const { tools: _t, resources: _r, prompts: _p, caller: _c, random, ...base } = deps;
-  return { ...base, random: random ?? Math.random, caller };
+  return { ...base, cluster, random: random ?? Math.random, caller };
 }
