@@ -23,6 +23,7 @@ import { listDeploymentsTool } from './list-deployments.js';
 import { listEventsTool } from './list-events.js';
 import { listIncidentsTool } from './list-incidents.js';
 import { listNodesTool } from './list-nodes.js';
+import { listNotificationsTool } from './list-notifications.js';
 import { listPodsTool } from './list-pods.js';
 import { logIncidentTool } from './log-incident.js';
 import { queryPrometheusTool } from './query-prometheus.js';
@@ -50,6 +51,8 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   getIncidentTool,
   logIncidentTool,
   incidentStatsTool,
+  // notifications
+  listNotificationsTool,
   // cost (read-only)
   costReportTool,
   costSavingsTool,
