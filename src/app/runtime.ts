@@ -19,6 +19,7 @@ import { Store } from '../store/index.js';
 import { unprotectedWarning } from '../services/guard.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { Notifier } from '../notify/notifier.js';
+import { withConfirmationHandles } from '../approvals/confirmation.js';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -52,7 +53,16 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const notifier = new Notifier({ config: config.notify, store, clock, logger: opts.logger }).start();
   return {
     // Every face that runs tools (MCP, REST, the agent through MCP) is timed through the same wrappers.
-    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos, tools: instrumentTools(ALL_TOOLS, defaultMetrics()) },
+    deps: {
+      config,
+      cluster,
+      store,
+      clock,
+      logger: opts.logger,
+      metrics,
+      chaos,
+      tools: withConfirmationHandles(instrumentTools(ALL_TOOLS, defaultMetrics()), config),
+    },
     close: () => {
       void notifier.close();
       chaos.close();

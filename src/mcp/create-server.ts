@@ -83,6 +83,9 @@ function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
 
+/** The fixed caller the composition root gives the in-process agent's server (src/app/agent-link.ts); a client cannot choose it. */
+const IN_PROCESS_AGENT = 'agent';
+
 function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceContext, deps: ServerDeps): void {
   // The SDK lists the tool (its JSON schema comes from tool.input); tools/call is answered by callTool.
   server.registerTool(
@@ -105,7 +108,9 @@ async function callTool(server: McpServer, tool: AnyTool, raw: unknown, ctx: Ser
       ? (args: Record<string, unknown>) => (args.dryRun === true ? Promise.resolve(undefined) : confirmWithUser(server, tool, args))
       : undefined;
   try {
-    return jsonResult(await runTool(tool, raw, { ctx, progress: progressSender(extra), signal: extra.signal }, { confirm }));
+    const canElicit = Boolean(server.server.getClientCapabilities()?.elicitation);
+    const call = { ctx, progress: progressSender(extra), signal: extra.signal, canElicit, inProcessAgent: deps.caller === IN_PROCESS_AGENT };
+    return jsonResult(await runTool(tool, raw, call, { confirm }));
   } catch (err) {
     // A service message may quote what it was given (a PromQL error quotes the query): keep answers short.
     return errorResult(clip(isServiceError(err) ? err.message : unexpectedFailureMessage(ctx, tool.name, err), MAX_ERROR_CHARS));
