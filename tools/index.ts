@@ -30,6 +30,7 @@ import { queryPrometheusTool } from './query-prometheus.js';
 import { restartDeploymentTool } from './restart-deployment.js';
 import { rollbackDeploymentTool } from './rollback-deployment.js';
 import { scaleDeploymentTool } from './scale-deployment.js';
+import { undoActionTool } from './undo-action.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   // observe
@@ -46,6 +47,7 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   restartDeploymentTool,
   deletePodTool,
   rollbackDeploymentTool,
+  undoActionTool,
   // incidents
   listIncidentsTool,
   getIncidentTool,

@@ -13,4 +13,12 @@ export const HUMAN_ROUTES: readonly ToolRoute[] = [
     tag: 'notifications',
     summary: 'The notification outbox: messages to Slack, PagerDuty and webhooks with state, attempts and last answer',
   },
+  {
+    method: 'POST',
+    path: '/undo',
+    tool: 'undo_action',
+    tag: 'actions',
+    summary: 'Undo a change by its auditId (scale, restart, rollback); refused with the reason when impossible',
+    aliases: { dry_run: 'dryRun', audit_id: 'id' },
+  },
 ];

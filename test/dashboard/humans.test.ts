@@ -1,6 +1,7 @@
 /**
  * The dashboard's notifications panel in Chromium (as browser.test.ts drives it): messages the server
- * delivered and dead-lettered appear with their state, and the counts match the outbox.
+ * delivered and dead-lettered appear with their state, and the counts match the outbox; the undo form
+ * reverses a change by its auditId and shows the server's reason when it cannot.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,5 +74,22 @@ describeWith(chromiumPrerequisite, 'notifications panel in Chromium', () => {
     expect(await page.locator('#notify-sinks').textContent()).toBe('sinks: team (webhook), old (webhook)');
     expect(await page.locator('[data-testid=notification-row][data-state=delivered] td:nth-child(3)').getAttribute('title')).toBe(`${id}:opened`);
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('undoes a change from its auditId, and shows why when undo is impossible', async () => {
+    const before = (await base.deps.cluster.readDeployment('demo', 'nginx-demo')).spec?.replicas;
+    const scaled = await call(server.url, 'POST', '/api/v1/scale', { body: { namespace: 'demo', deployment: 'nginx-demo', replicas: 5 } });
+    await page.fill('[data-testid=undo-id]', String(scaled.json.auditId));
+    await page.click('#undo-plan');
+    const result = page.getByTestId('undo-result');
+    await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/^dry run: would scale deployment demo\/nginx-demo from 5 to/);
+    await page.click('[data-testid=undo-button]');
+    await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/^done: scale deployment demo\/nginx-demo from 5 to/);
+    expect((await base.deps.cluster.readDeployment('demo', 'nginx-demo')).spec?.replicas).toBe(before);
+    const deleted = await call(server.url, 'POST', '/api/v1/delete_pod', { body: { namespace: 'demo', deployment: 'nginx-demo' } });
+    await page.fill('[data-testid=undo-id]', String(deleted.json.auditId));
+    await page.click('[data-testid=undo-button]');
+    await expect.poll(() => result.textContent(), { timeout: 10_000 }).toMatch(/a deleted pod cannot be restored/);
+    expect(await result.getAttribute('class')).toBe('small error');
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 // The humans-in-the-loop panels: the notification outbox (what was sent where, what is still pending or
-// gave up). Its own module beside app.js; it reads the same session token app.js keeps and polls REST.
+// gave up) and undo of a change by its auditId. Its own module beside app.js; it reads the same session token app.js keeps and polls REST.
 const API = '/api/v1';
 const TOKEN_KEY = 'sentinelops.token';
 const POLL_MS = 5000;
@@ -15,6 +15,13 @@ function h(tag, attrs = {}, ...children) {
   }
   for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
+}
+
+async function send(method, path, body) {
+  const token = sessionStorage.getItem(TOKEN_KEY) || '';
+  const headers = { 'content-type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(`${API}${path}`, { method, headers, body: JSON.stringify(body) });
+  return { ok: res.ok, json: await res.json().catch(() => ({})) };
 }
 
 async function get(path) {
@@ -61,6 +68,26 @@ async function tick() {
     $('notify-error').textContent = String(err.message || err);
   }
 }
+
+// ---------- undo: the server decides whether it is possible and says why not
+async function undo(dryRun) {
+  const id = Number($('undo-id').value);
+  const out = $('undo-result');
+  if (!Number.isInteger(id) || id < 1) {
+    out.textContent = 'enter the auditId a change returned';
+    out.className = 'small error';
+    return;
+  }
+  out.textContent = dryRun ? 'planning…' : 'undoing…';
+  const r = await send('POST', '/undo', { id, dryRun });
+  out.textContent = r.ok ? r.json.message : r.json.error || 'failed';
+  out.className = r.ok ? 'small' : 'small error';
+}
+$('undo-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void undo(false);
+});
+$('undo-plan').addEventListener('click', () => void undo(true));
 
 void tick();
 setInterval(() => void tick(), POLL_MS);
