@@ -23,7 +23,7 @@ const LAYERS = {
   agent: ['base', 'config', 'ports', 'policy', 'catalog', 'tools'],
   http: ['base', 'config', 'observability'],
   dashboard: ['base', 'http'],
-  mcp: ['base', 'config', 'ports', 'catalog', 'services', 'store', 'http', 'observability', 'tools', 'resources', 'prompts'],
+  mcp: ['base', 'config', 'ports', 'catalog', 'services', 'store', 'http', 'observability', 'tools', 'resources', 'prompts', 'approvals'],
   rest: ['base', 'config', 'ports', 'catalog', 'services', 'store', 'http', 'observability', 'tools', 'dashboard', 'notify', 'approvals'],
   alerts: ['base', 'config', 'ports', 'k8s', 'store', 'services', 'http', 'observability'],
   sim: ['base'],

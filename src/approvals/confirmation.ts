@@ -122,3 +122,25 @@ export function withConfirmationHandles(tools: readonly AnyTool[], config: Pick<
     } as AnyTool;
   });
 }
+
+/**
+ * The plan as text for an elicitation prompt (a client that can ask its user): what changes, the blast
+ * radius and the guardrails. Made from the tool's own dry run; when that is refused, the reason instead.
+ */
+export async function planText(tool: AnyTool, args: Record<string, unknown>, call: ToolCall): Promise<string> {
+  if (!('dryRun' in tool.input.shape)) return `arguments: ${JSON.stringify(args)}`;
+  try {
+    const { confirm: _c, ...rest } = args;
+    const dry = (await tool.handler({ ...rest, dryRun: true }, call)) as { message?: string; before?: unknown };
+    const p = await buildPlan(call.ctx, tool.name, rest, dry);
+    const b = p.blastRadius;
+    return [
+      p.summary,
+      `change: ${p.change.map((c) => `${c.path}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('; ')}`,
+      `blast radius: ${b.podsRestarting} pod(s) restart, ${b.podsRemoved} removed, replicas ${b.replicas ?? '?'} (${b.replicaDelta >= 0 ? '+' : ''}${b.replicaDelta}), cost ${b.hourlyCostDelta >= 0 ? '+' : ''}${b.hourlyCostDelta}/h`,
+      `guardrails: ${p.guardrails.join('; ')}`,
+    ].join('\n');
+  } catch (err) {
+    return `arguments: ${JSON.stringify(args)} (no plan: ${(err as Error).message})`;
+  }
+}

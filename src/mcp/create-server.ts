@@ -22,7 +22,8 @@ import { ALL_TOOLS } from '../../tools/index.js';
 import type { ProgressFn, ServiceContext } from '../services/context.js';
 import { isServiceError } from '../base/errors.js';
 import type { IncidentEvent } from '../store/index.js';
-import type { AnyTool } from '../catalog/define-tool.js';
+import type { AnyTool, ToolCall } from '../catalog/define-tool.js';
+import { planText } from '../approvals/confirmation.js';
 import type { PromptDefinition, ResourceDefinition } from '../catalog/define-resource.js';
 import { filterTools } from '../catalog/filter-tools.js';
 import { refuseDisabledTool, runTool, unexpectedFailureMessage } from '../catalog/run-tool.js';
@@ -103,13 +104,13 @@ function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceCo
 
 /** Runs one tool call through runTool (as REST does) and turns every failure into an isError result. */
 async function callTool(server: McpServer, tool: AnyTool, raw: unknown, ctx: ServiceContext, deps: ServerDeps, extra: Extra): Promise<CallToolResult> {
+  const canElicit = Boolean(server.server.getClientCapabilities()?.elicitation);
+  const call = { ctx, progress: progressSender(extra), signal: extra.signal, canElicit, inProcessAgent: deps.caller === IN_PROCESS_AGENT };
   const confirm =
     tool.annotations.destructiveHint && deps.config.safety.confirmDestructive
-      ? (args: Record<string, unknown>) => (args.dryRun === true ? Promise.resolve(undefined) : confirmWithUser(server, tool, args))
+      ? (args: Record<string, unknown>) => (args.dryRun === true ? Promise.resolve(undefined) : confirmWithUser(server, tool, args, call))
       : undefined;
   try {
-    const canElicit = Boolean(server.server.getClientCapabilities()?.elicitation);
-    const call = { ctx, progress: progressSender(extra), signal: extra.signal, canElicit, inProcessAgent: deps.caller === IN_PROCESS_AGENT };
     return jsonResult(await runTool(tool, raw, call, { confirm }));
   } catch (err) {
     // A service message may quote what it was given (a PromQL error quotes the query): keep answers short.
@@ -159,10 +160,10 @@ function progressSender(extra: Extra): ProgressFn {
  * Asks the user through MCP elicitation when the client supports it. Returns a refusal message when
  * the user declined; undefined to go ahead (also when the client cannot ask: the guardrails still hold).
  */
-async function confirmWithUser(server: McpServer, tool: AnyTool, args: Record<string, unknown>): Promise<string | undefined> {
+async function confirmWithUser(server: McpServer, tool: AnyTool, args: Record<string, unknown>, call: ToolCall): Promise<string | undefined> {
   if (!server.server.getClientCapabilities()?.elicitation) return undefined;
   const result = await server.server.elicitInput({
-    message: `Confirm ${tool.title}: ${JSON.stringify(args)}`,
+    message: `Confirm ${tool.title}:\n${await planText(tool, args, call)}`,
     requestedSchema: {
       type: 'object',
       properties: { confirm: { type: 'boolean', title: 'Proceed', description: `Run ${tool.name} with these arguments` } },
