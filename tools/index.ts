@@ -24,12 +24,14 @@ import { listDeploymentsTool } from './list-deployments.js';
 import { listEventsTool } from './list-events.js';
 import { listIncidentsTool } from './list-incidents.js';
 import { listNodesTool } from './list-nodes.js';
+import { listNotificationsTool } from './list-notifications.js';
 import { listPodsTool } from './list-pods.js';
 import { logIncidentTool } from './log-incident.js';
 import { queryPrometheusTool } from './query-prometheus.js';
 import { restartDeploymentTool } from './restart-deployment.js';
 import { rollbackDeploymentTool } from './rollback-deployment.js';
 import { scaleDeploymentTool } from './scale-deployment.js';
+import { undoActionTool } from './undo-action.js';
 
 export const ALL_TOOLS: readonly AnyTool[] = [
   // observe
@@ -46,11 +48,14 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   restartDeploymentTool,
   deletePodTool,
   rollbackDeploymentTool,
+  undoActionTool,
   // incidents
   listIncidentsTool,
   getIncidentTool,
   logIncidentTool,
   incidentStatsTool,
+  // notifications
+  listNotificationsTool,
   // cost (read-only)
   costReportTool,
   costSavingsTool,

@@ -33,4 +33,5 @@ export const mutationOutput = <B extends z.ZodTypeAny, A extends z.ZodTypeAny>(b
   message: z.string(),
   before,
   after: after.optional().describe('absent in a dry run'),
+  auditId: z.number().int().optional().describe('the audit row of the change, also its undo handle (undo_action); absent in a dry run'),
 });

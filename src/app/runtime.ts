@@ -18,6 +18,8 @@ import type { MetricsSource } from '../ports/metrics-source.js';
 import { Store } from '../store/index.js';
 import { unprotectedWarning } from '../services/guard.js';
 import type { ServerDeps } from '../catalog/deps.js';
+import { Notifier } from '../notify/notifier.js';
+import { withConfirmationHandles } from '../approvals/confirmation.js';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -47,10 +49,22 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
+  // Notifications follow the incident store; messages a previous process left pending are sent now.
+  const notifier = new Notifier({ config: config.notify, store, clock, logger: opts.logger }).start();
   return {
     // Every face that runs tools (MCP, REST, the agent through MCP) is timed through the same wrappers.
-    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos, tools: instrumentTools(ALL_TOOLS, defaultMetrics()) },
+    deps: {
+      config,
+      cluster,
+      store,
+      clock,
+      logger: opts.logger,
+      metrics,
+      chaos,
+      tools: withConfirmationHandles(instrumentTools(ALL_TOOLS, defaultMetrics()), config),
+    },
     close: () => {
+      void notifier.close();
       chaos.close();
       store.close();
     },

@@ -19,6 +19,10 @@ export interface ToolCall {
   /** forwards progress to the client when it asked for it (a progressToken); a no-op otherwise */
   progress: ProgressFn;
   signal: AbortSignal;
+  /** the MCP client can ask its user (elicitation): it confirms destructive calls itself */
+  canElicit?: boolean;
+  /** the agent linked in-process (its changes are governed by agent.mode, not per-call confirmation) */
+  inProcessAgent?: boolean;
 }
 
 export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {

@@ -4,6 +4,7 @@
  * `parseConfig`, then the typed result is passed down (nothing reads process.env deeper in the code).
  */
 import { z } from 'zod';
+import { NotifyConfigSchema } from './notify.js';
 
 /**
  * How a key is reached from outside the file: environment variable names (when several are set, the later one
@@ -398,6 +399,8 @@ export const ConfigSchema = z
     chaos: ChaosConfigSchema.default({}),
     agent: AgentConfigSchema.default({}),
     log: LogConfigSchema.default({}),
+    /** Notifications (src/notify): sinks, events, retries. */
+    notify: NotifyConfigSchema.default({}),
   })
   .strict();
 

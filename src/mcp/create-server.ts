@@ -22,7 +22,8 @@ import { ALL_TOOLS } from '../../tools/index.js';
 import type { ProgressFn, ServiceContext } from '../services/context.js';
 import { isServiceError } from '../base/errors.js';
 import type { IncidentEvent } from '../store/index.js';
-import type { AnyTool } from '../catalog/define-tool.js';
+import type { AnyTool, ToolCall } from '../catalog/define-tool.js';
+import { planText } from '../approvals/confirmation.js';
 import type { PromptDefinition, ResourceDefinition } from '../catalog/define-resource.js';
 import { filterTools } from '../catalog/filter-tools.js';
 import { refuseDisabledTool, runTool, unexpectedFailureMessage } from '../catalog/run-tool.js';
@@ -83,6 +84,9 @@ function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
 
+/** The fixed caller the composition root gives the in-process agent's server (src/app/agent-link.ts); a client cannot choose it. */
+const IN_PROCESS_AGENT = 'agent';
+
 function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceContext, deps: ServerDeps): void {
   // The SDK lists the tool (its JSON schema comes from tool.input); tools/call is answered by callTool.
   server.registerTool(
@@ -100,12 +104,14 @@ function registerTool(server: McpServer, tool: AnyTool, context: () => ServiceCo
 
 /** Runs one tool call through runTool (as REST does) and turns every failure into an isError result. */
 async function callTool(server: McpServer, tool: AnyTool, raw: unknown, ctx: ServiceContext, deps: ServerDeps, extra: Extra): Promise<CallToolResult> {
+  const canElicit = Boolean(server.server.getClientCapabilities()?.elicitation);
+  const call = { ctx, progress: progressSender(extra), signal: extra.signal, canElicit, inProcessAgent: deps.caller === IN_PROCESS_AGENT };
   const confirm =
     tool.annotations.destructiveHint && deps.config.safety.confirmDestructive
-      ? (args: Record<string, unknown>) => (args.dryRun === true ? Promise.resolve(undefined) : confirmWithUser(server, tool, args))
+      ? (args: Record<string, unknown>) => (args.dryRun === true ? Promise.resolve(undefined) : confirmWithUser(server, tool, args, call))
       : undefined;
   try {
-    return jsonResult(await runTool(tool, raw, { ctx, progress: progressSender(extra), signal: extra.signal }, { confirm }));
+    return jsonResult(await runTool(tool, raw, call, { confirm }));
   } catch (err) {
     // A service message may quote what it was given (a PromQL error quotes the query): keep answers short.
     return errorResult(clip(isServiceError(err) ? err.message : unexpectedFailureMessage(ctx, tool.name, err), MAX_ERROR_CHARS));
@@ -154,10 +160,10 @@ function progressSender(extra: Extra): ProgressFn {
  * Asks the user through MCP elicitation when the client supports it. Returns a refusal message when
  * the user declined; undefined to go ahead (also when the client cannot ask: the guardrails still hold).
  */
-async function confirmWithUser(server: McpServer, tool: AnyTool, args: Record<string, unknown>): Promise<string | undefined> {
+async function confirmWithUser(server: McpServer, tool: AnyTool, args: Record<string, unknown>, call: ToolCall): Promise<string | undefined> {
   if (!server.server.getClientCapabilities()?.elicitation) return undefined;
   const result = await server.server.elicitInput({
-    message: `Confirm ${tool.title}: ${JSON.stringify(args)}`,
+    message: `Confirm ${tool.title}:\n${await planText(tool, args, call)}`,
     requestedSchema: {
       type: 'object',
       properties: { confirm: { type: 'boolean', title: 'Proceed', description: `Run ${tool.name} with these arguments` } },

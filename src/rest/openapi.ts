@@ -172,7 +172,7 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
     },
     servers: [{ url: '/' }],
     ...(secured ? { security: [{ bearer: [] }] } : {}),
-    tags: ['service', 'cluster', 'metrics', 'actions', 'incidents', 'cost', 'chaos', 'agent'].map((name) => ({ name })),
+    tags: ['service', 'cluster', 'metrics', 'actions', 'incidents', 'cost', 'chaos', 'agent', 'notifications'].map((name) => ({ name })),
     paths,
     components: {
       schemas: { Error: jsonSchema(ErrorSchema) },

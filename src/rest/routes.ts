@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { NamespaceCostSchema, PricesSchema } from '../services/cost-report.js';
 import { MetricRowSchema } from '../services/metrics.js';
+import { HUMAN_ROUTES } from './human-routes.js';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -212,6 +213,7 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     summary: 'Run one monitor → analyze → decide → act cycle now',
     aliases: SEED,
   },
+  ...HUMAN_ROUTES,
 ];
 
 /** The `{name}` parameters of a route's path, in order. */

@@ -38,6 +38,8 @@ export interface MutationResult<B, A> {
   before: B;
   /** absent in dry-run */
   after?: A;
+  /** the change's audit row: the undo handle undo_action takes (absent in dry-run) */
+  auditId?: number;
 }
 
 /** The store could not record something a change needs recorded first. */
@@ -95,6 +97,7 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
       message: `done: ${plan}${settled ? '' : `; its audit row #${intent} could not be settled and stays pending`}`,
       before: known,
       after,
+      auditId: intent,
     };
   } catch (err) {
     const message = isServiceError(err) ? err.message : `unexpected failure: ${(err as Error)?.message ?? String(err)}`;

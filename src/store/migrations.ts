@@ -145,4 +145,46 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'notification outbox, pending plans (approvals)',
+    sql: `
+      CREATE TABLE notification_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        sink TEXT NOT NULL,
+        event_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        event TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until INTEGER,
+        delivered_at INTEGER,
+        last_status INTEGER,
+        last_error TEXT,
+        UNIQUE (sink, event_key)
+      );
+      CREATE INDEX notification_outbox_due ON notification_outbox (state, next_attempt_at);
+      CREATE TABLE pending_plans (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        source TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        target TEXT NOT NULL,
+        risk TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        incident_id TEXT,
+        decided_by TEXT,
+        decided_at INTEGER,
+        result TEXT
+      );
+      CREATE INDEX pending_plans_state ON pending_plans (state, expires_at);
+    `,
+  },
 ];

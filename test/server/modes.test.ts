@@ -66,6 +66,10 @@ describe('modes', () => {
     const pod = pods.items[0]!.name;
     expect(await h.fails('delete_pod', { namespace: NS, pod })).toMatch(/not confirmed by the user \(decline\); nothing was changed/);
     expect(asked[0]).toMatch(/Delete a pod/);
+    // The plan, not just the arguments: what goes away and which guardrails hold.
+    expect(asked[0]).toContain(`change: pod/${NS}/${pod}: "exists" → "deleted`);
+    expect(asked[0]).toMatch(/blast radius: 0 pod\(s\) restart, 1 removed/);
+    expect(asked[0]).toMatch(/guardrails: namespace \S+: allowed; cooldown: 0s/);
     expect((await h.deps.cluster.readPod(NS, pod)).metadata?.deletionTimestamp).toBeUndefined();
     expect(h.deps.store.audit.list({ limit: 1 })[0]).toMatchObject({ tool: 'delete_pod', ok: false });
     answer = 'accept';
