@@ -103,10 +103,13 @@ export async function run(argv: string[]): Promise<void> {
         process.exitCode = 1;
       }
     } else {
+      // The clock's timers are unref'd: without a watch or a Lease nothing else would keep the process alive.
+      const alive = setInterval(() => {}, 2 ** 30);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      clearInterval(alive);
     }
   } catch (err) {
     process.stderr.write(`sentinelops-mcp agent: ${(err as Error).message}\n`);
