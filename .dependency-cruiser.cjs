@@ -12,6 +12,7 @@ const LAYERS = {
   k8s: ['base', 'config'],
   metrics: ['base', 'config', 'k8s', 'ports', 'observability'],
   chaos: ['base', 'config', 'k8s', 'store'],
+  'kube-store': ['base', 'config', 'k8s', 'store'],
   services: ['base', 'config', 'ports', 'k8s', 'store', 'metrics', 'chaos'],
   catalog: ['base', 'config', 'ports', 'services', 'store', 'observability'],
   tools: ['base', 'config', 'ports', 'catalog', 'services', 'store', 'metrics'],
@@ -25,9 +26,9 @@ const LAYERS = {
   rest: ['base', 'config', 'ports', 'catalog', 'services', 'store', 'http', 'observability', 'tools', 'dashboard'],
   alerts: ['base', 'config', 'ports', 'k8s', 'store', 'services', 'http', 'observability'],
   sim: ['base'],
-  app: ['base', 'config', 'ports', 'store', 'observability', 'k8s', 'metrics', 'chaos', 'services', 'catalog', 'tools', 'resources', 'prompts', 'policy', 'agent', 'http', 'dashboard', 'mcp', 'rest', 'alerts'],
+  app: ['base', 'config', 'ports', 'store', 'kube-store', 'observability', 'k8s', 'metrics', 'chaos', 'services', 'catalog', 'tools', 'resources', 'prompts', 'policy', 'agent', 'http', 'dashboard', 'mcp', 'rest', 'alerts'],
   rehearsal: ['base', 'config', 'ports', 'policy', 'agent', 'catalog', 'tools', 'sim', 'app'],
-  commands: ['base', 'config', 'ports', 'store', 'k8s', 'metrics', 'services', 'catalog', 'tools', 'policy', 'agent', 'http', 'mcp', 'sim', 'app', 'rehearsal'],
+  commands: ['base', 'config', 'ports', 'store', 'kube-store', 'k8s', 'metrics', 'services', 'catalog', 'tools', 'policy', 'agent', 'http', 'mcp', 'sim', 'app', 'rehearsal'],
 };
 
 /** Top-level folders that live beside src/ rather than inside it. */
