@@ -69,6 +69,7 @@ function admitObject(s: Obj, v: Obj, path: string, causes: Causes): Obj {
   const keepUnknown = s['x-kubernetes-preserve-unknown-fields'] === true || s.additionalProperties === true;
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
     const at = path ? `${path}.${k}` : k;
     if (props[k]) out[k] = admitValue(props[k], x, at, causes);
     else if (extra) out[k] = admitValue(extra, x, at, causes);

@@ -155,7 +155,10 @@ function write(ctx: Ctx, ct: CustomType, r: CustomRoute, body: KObject, current:
       [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }],
       ct.res.group,
     );
-  if (!status && ct.statusSubresource) body.status = current.status;
+  if (!status && ct.statusSubresource) {
+    if (current.status === undefined) delete body.status;
+    else body.status = current.status;
+  }
   const admitted = admit(ct, body);
   if (dryRun) {
     if (admitted.metadata.resourceVersion !== current.metadata.resourceVersion)
