@@ -6,11 +6,12 @@
  * failing in a user's cluster with a 403.
  *
  * Profiles are what an installation grants: read-only (observe), operator (the mutating tools), agent (the Lease
- * and the watches of the headless runner), chaos (fault injection, always limited to the chaos namespaces).
+ * and the watches of the headless runner), chaos (fault injection, always limited to the chaos namespaces), store
+ * (the Kubernetes store's custom objects in the release namespace, with store.backend=kubernetes).
  * Nothing here touches Secrets, uses `*`, or needs escalate/bind/impersonate.
  */
 
-export const PROFILES = ['read-only', 'operator', 'agent', 'chaos'] as const;
+export const PROFILES = ['read-only', 'operator', 'agent', 'chaos', 'store'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 /** Canonical order, so generated rules are stable. */
@@ -108,10 +109,10 @@ export const COMPONENT_PERMISSIONS: Readonly<Record<string, Use>> = {
   },
   // agent/watch-trigger.ts: watches (no initial list) on nodes, and on pods and deployments per namespace.
   'agent.watchTrigger': { profile: 'agent', access: [nodes('watch'), pods('watch'), deployments('watch')] },
-  // kube-store/client.ts, cooldown.ts, prune.ts: the store every installation writes (incidents, audit of mutations,
-  // agent state, cooldown claims), whatever its profiles, so it sits with read-only, the profile always granted.
+  // kube-store/client.ts, cooldown.ts, prune.ts: incidents, the audit of mutations, agent state and cooldown claims.
+  // Its own profile: a read-only installation still records incidents, and read-only grants no writes.
   'store.kubernetes': {
-    profile: 'read-only',
+    profile: 'store',
     access: [
       storeKind('incidents', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete'),
       storeKind('incidents/status', 'get', 'update', 'patch'),

@@ -32,21 +32,6 @@
 {{- define "sentinelops.rules.read-only.lease" -}}
 {{- end }}
 {{- define "sentinelops.rules.read-only.store" -}}
-- apiGroups: ["sentinelops.dev"]
-  resources: ["agentstates"]
-  verbs: ["get", "list", "create", "update", "patch"]
-- apiGroups: ["sentinelops.dev"]
-  resources: ["auditrecords"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-- apiGroups: ["sentinelops.dev"]
-  resources: ["cooldowns"]
-  verbs: ["get", "list", "create", "update", "delete"]
-- apiGroups: ["sentinelops.dev"]
-  resources: ["incidents"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-- apiGroups: ["sentinelops.dev"]
-  resources: ["incidents/status"]
-  verbs: ["get", "update", "patch"]
 {{- end }}
 {{- define "sentinelops.rules.operator.cluster" -}}
 {{- end }}
@@ -102,4 +87,27 @@
 {{- define "sentinelops.rules.chaos.lease" -}}
 {{- end }}
 {{- define "sentinelops.rules.chaos.store" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.cluster" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.namespaced" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.lease" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.store" -}}
+- apiGroups: ["sentinelops.dev"]
+  resources: ["agentstates"]
+  verbs: ["get", "list", "create", "update", "patch"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["auditrecords"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["cooldowns"]
+  verbs: ["get", "list", "create", "update", "delete"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["incidents"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["incidents/status"]
+  verbs: ["get", "update", "patch"]
 {{- end }}
