@@ -43,8 +43,9 @@ export function admitValue(s: Obj | undefined, v: unknown, path: string, causes:
     if (!s.nullable) causes.invalid(path, 'null', `${path} in body must be of type ${s.type ?? 'object'}: "null"`);
     return v;
   }
-  if (s.type && !typeMatches(s.type, v, s)) {
-    causes.invalid(path, typeOf(v), `${path} in body must be of type ${s.type}: "${typeOf(v)}"`);
+  if ((s.type || s['x-kubernetes-int-or-string']) && !typeMatches(s.type, v, s)) {
+    const want = s['x-kubernetes-int-or-string'] ? 'integer or string' : s.type;
+    causes.invalid(path, typeOf(v), `${path} in body must be of type ${want}: "${typeOf(v)}"`);
     return v;
   }
   if (Array.isArray(s.enum) && !s.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(v))) causes.unsupported(path, v, s.enum.map(String));
