@@ -14,6 +14,7 @@ const LAYERS = {
   chaos: ['base', 'config', 'k8s', 'store'],
   notify: ['base', 'config', 'store'],
   approvals: ['base', 'config', 'ports', 'k8s', 'store', 'services', 'catalog', 'notify'],
+  'kube-store': ['base', 'config', 'k8s', 'store'],
   services: ['base', 'config', 'ports', 'k8s', 'store', 'metrics', 'chaos'],
   catalog: ['base', 'config', 'ports', 'services', 'store', 'observability'],
   tools: ['base', 'config', 'ports', 'catalog', 'services', 'store', 'metrics', 'notify', 'approvals'],
@@ -28,9 +29,9 @@ const LAYERS = {
   rest: ['base', 'config', 'ports', 'auth', 'catalog', 'services', 'store', 'http', 'observability', 'tools', 'dashboard', 'notify', 'approvals'],
   alerts: ['base', 'config', 'ports', 'k8s', 'store', 'services', 'http', 'observability'],
   sim: ['base'],
-  app: ['base', 'config', 'ports', 'auth', 'store', 'observability', 'k8s', 'metrics', 'chaos', 'services', 'catalog', 'tools', 'resources', 'prompts', 'policy', 'agent', 'http', 'dashboard', 'mcp', 'rest', 'alerts', 'notify', 'approvals'],
+  app: ['base', 'config', 'ports', 'auth', 'store', 'kube-store', 'observability', 'k8s', 'metrics', 'chaos', 'services', 'catalog', 'tools', 'resources', 'prompts', 'policy', 'agent', 'http', 'dashboard', 'mcp', 'rest', 'alerts', 'notify', 'approvals'],
   rehearsal: ['base', 'config', 'ports', 'policy', 'agent', 'catalog', 'tools', 'sim', 'app'],
-  commands: ['base', 'config', 'ports', 'store', 'k8s', 'metrics', 'services', 'catalog', 'tools', 'policy', 'agent', 'http', 'mcp', 'sim', 'app', 'rehearsal'],
+  commands: ['base', 'config', 'ports', 'store', 'kube-store', 'k8s', 'metrics', 'services', 'catalog', 'tools', 'policy', 'agent', 'http', 'mcp', 'sim', 'app', 'rehearsal'],
 };
 
 /** Top-level folders that live beside src/ rather than inside it. */

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<{ run(arg
   sim: { describe: 'embedded simulated Kubernetes cluster with a kubeconfig for kubectl', load: () => import('./commands/sim.js') },
   demo: { describe: "the newcomer's demo: simulator + server + agent + dashboard, playing the seed's live demo", load: () => import('./commands/demo.js') },
   rehearse: { describe: 'run a scenario on the simulator under virtual time and print a report', load: () => import('./commands/rehearse.js') },
+  crds: { describe: "install or print the Kubernetes store's CustomResourceDefinitions", load: () => import('./commands/crds.js') },
   config: {
     describe: 'print or write the MCP client entry (claude-desktop, claude-code, vscode) for this installation',
     load: () => import('./commands/client-config.js'),

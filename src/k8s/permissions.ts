@@ -6,11 +6,12 @@
  * failing in a user's cluster with a 403.
  *
  * Profiles are what an installation grants: read-only (observe), operator (the mutating tools), agent (the Lease
- * and the watches of the headless runner), chaos (fault injection, always limited to the chaos namespaces).
+ * and the watches of the headless runner), chaos (fault injection, always limited to the chaos namespaces), store
+ * (the Kubernetes store's custom objects in the release namespace, with store.backend=kubernetes).
  * Nothing here touches Secrets, uses `*`, or needs escalate/bind/impersonate.
  */
 
-export const PROFILES = ['read-only', 'operator', 'agent', 'chaos'] as const;
+export const PROFILES = ['read-only', 'operator', 'agent', 'chaos', 'store'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 /** Canonical order, so generated rules are stable. */
@@ -21,11 +22,13 @@ export type Verb = (typeof VERBS)[number];
  * cluster: a cluster-scoped resource (nodes), always a ClusterRole.
  * namespaced: a ClusterRole, or Roles in each allowed namespace when the installation narrows them.
  * lease: the leader-election Lease in its own namespace; get/update are limited to the lease's name.
+ * store: the Kubernetes store's custom objects (src/kube-store), a Role in the release namespace, granted only
+ *   with store.backend=kubernetes.
  */
-export type Scope = 'cluster' | 'namespaced' | 'lease';
+export type Scope = 'cluster' | 'namespaced' | 'lease' | 'store';
 
 export interface Access {
-  apiGroup: '' | 'apps' | 'autoscaling' | 'coordination.k8s.io' | 'metrics.k8s.io';
+  apiGroup: '' | 'apps' | 'autoscaling' | 'coordination.k8s.io' | 'metrics.k8s.io' | 'sentinelops.dev';
   /** plural resource, with /subresource where the call uses one (pods/log) */
   resource: string;
   verbs: readonly Verb[];
@@ -48,6 +51,10 @@ const events: Access = { apiGroup: '', resource: 'events', verbs: ['list'], scop
 const nodes = (...verbs: Verb[]): Access => ({ apiGroup: '', resource: 'nodes', verbs, scope: 'cluster' });
 /** Metrics.getPodMetrics: GET /apis/metrics.k8s.io/v1beta1[/namespaces/ns]/pods (a list). */
 const podMetrics: Access = { apiGroup: 'metrics.k8s.io', resource: 'pods', verbs: ['list'], scope: 'namespaced' };
+
+function storeKind(resource: string, ...verbs: Verb[]): Access {
+  return { apiGroup: 'sentinelops.dev', resource, verbs, scope: 'store' };
+}
 
 /** Per tool name (tools/*.ts). Tools that only use the store or other tools have an empty access list. */
 export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
@@ -103,6 +110,18 @@ export const COMPONENT_PERMISSIONS: Readonly<Record<string, Use>> = {
   },
   // agent/watch-trigger.ts: watches (no initial list) on nodes, and on pods and deployments per namespace.
   'agent.watchTrigger': { profile: 'agent', access: [nodes('watch'), pods('watch'), deployments('watch')] },
+  // kube-store/client.ts, cooldown.ts, prune.ts: incidents, the audit of mutations, agent state and cooldown claims.
+  // Its own profile: a read-only installation still records incidents, and read-only grants no writes.
+  'store.kubernetes': {
+    profile: 'store',
+    access: [
+      storeKind('incidents', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete'),
+      storeKind('incidents/status', 'get', 'update', 'patch'),
+      storeKind('auditrecords', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete'),
+      storeKind('agentstates', 'get', 'list', 'create', 'update', 'patch'),
+      storeKind('cooldowns', 'get', 'list', 'create', 'update', 'delete'),
+    ],
+  },
 };
 
 export interface PolicyRule {
@@ -120,6 +139,8 @@ export interface ProfileRules {
   namespaced: PolicyRule[];
   /** Rules of the Role in the lease's namespace; `resourceNames: [LEASE_NAME]` marks where the lease name goes. */
   lease: PolicyRule[];
+  /** Rules of the Role in the release namespace for the Kubernetes store. */
+  store: PolicyRule[];
 }
 
 /** Placeholder the chart replaces with the configured lease name. */
@@ -150,5 +171,10 @@ export function profileRules(profile: Profile): ProfileRules {
     if (a.verbs.includes('create')) lease.push(rule(a, ['create']));
     if (named.length) lease.push({ ...rule(a, named), resourceNames: [LEASE_NAME] });
   }
-  return { cluster, namespaced: sorted.filter((a) => a.scope === 'namespaced').map((a) => rule(a, a.verbs)), lease };
+  return {
+    cluster,
+    namespaced: sorted.filter((a) => a.scope === 'namespaced').map((a) => rule(a, a.verbs)),
+    lease,
+    store: sorted.filter((a) => a.scope === 'store').map((a) => rule(a, a.verbs)),
+  };
 }

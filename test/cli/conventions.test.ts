@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
-const COMMANDS = ['serve', 'agent', 'sim', 'demo', 'rehearse', 'config'];
+const COMMANDS = ['serve', 'agent', 'sim', 'demo', 'rehearse', 'crds', 'config'];
 
 describe('sentinelops-mcp conventions', () => {
   it('prints the top-level help to stdout and exits 0', async () => {

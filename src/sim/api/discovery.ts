@@ -23,10 +23,12 @@ export function versionInfo(): Record<string, string> {
 /** Which groups are served; metrics.k8s.io only when something provides metrics, as with metrics-server. */
 export interface DiscoveryOptions {
   metrics: boolean;
+  /** Resource types of established custom resource definitions. */
+  extra?: ResourceType[];
 }
 
 function served(opts: DiscoveryOptions): ResourceType[] {
-  return ALL_RESOURCES.filter((r) => opts.metrics || r.group !== 'metrics.k8s.io');
+  return [...ALL_RESOURCES.filter((r) => opts.metrics || r.group !== 'metrics.k8s.io'), ...(opts.extra ?? [])];
 }
 
 export function apiVersions(): Record<string, unknown> {

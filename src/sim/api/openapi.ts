@@ -12,9 +12,9 @@ function gvPath(r: Pick<ResourceType, 'group' | 'version'>): string {
   return r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`;
 }
 
-export function openapiV3Root(served: (r: ResourceType) => boolean): Record<string, unknown> {
+export function openapiV3Root(served: (r: ResourceType) => boolean, extra: ResourceType[] = []): Record<string, unknown> {
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const r of ALL_RESOURCES) {
+  for (const r of [...ALL_RESOURCES, ...extra]) {
     if (!served(r)) continue;
     const p = gvPath(r);
     paths[p] = { serverRelativeURL: `/openapi/v3/${p}` };
@@ -35,8 +35,8 @@ function operation(r: ResourceType, action: string, withParams: boolean): Record
 }
 
 /** The document of one group version (`api/v1`, `apis/apps/v1`); undefined when not served. */
-export function openapiV3GroupVersion(path: string, served: (r: ResourceType) => boolean): Record<string, unknown> | undefined {
-  const resources = ALL_RESOURCES.filter((r) => served(r) && gvPath(r) === path);
+export function openapiV3GroupVersion(path: string, served: (r: ResourceType) => boolean, extra: ResourceType[] = []): Record<string, unknown> | undefined {
+  const resources = [...ALL_RESOURCES, ...extra].filter((r) => served(r) && gvPath(r) === path);
   if (resources.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
   for (const r of resources) {

@@ -16,8 +16,8 @@ export type Route =
   | { kind: 'prometheus' }
   | { kind: 'openapi'; path: string[] };
 
-function resourcesOf(group: string, version: string): ResourceType[] {
-  return ALL_RESOURCES.filter((r) => r.group === group && r.version === version);
+function resourcesOf(group: string, version: string, extra: ResourceType[]): ResourceType[] {
+  return [...ALL_RESOURCES, ...extra].filter((r) => r.group === group && r.version === version);
 }
 
 function splitPath(pathname: string): string[] | undefined {
@@ -31,7 +31,8 @@ function splitPath(pathname: string): string[] | undefined {
   }
 }
 
-export function route(pathname: string): Route | undefined {
+/** `extra`: the resource types custom resource definitions add, served like the built-in ones. */
+export function route(pathname: string, extra: ResourceType[] = []): Route | undefined {
   const segs = splitPath(pathname);
   if (!segs) return undefined;
   const [first] = segs;
@@ -42,18 +43,18 @@ export function route(pathname: string): Route | undefined {
   if (first === 'sim' && segs[1] === 'v1') return { kind: 'sim', path: segs.slice(2) };
   if (first === 'api') {
     if (segs.length === 1) return { kind: 'discovery', what: 'api' };
-    return groupRoute('', segs[1]!, segs.slice(2));
+    return groupRoute('', segs[1]!, segs.slice(2), extra);
   }
   if (first === 'apis') {
     if (segs.length === 1) return { kind: 'discovery', what: 'apis' };
     if (segs.length === 2) return undefined;
-    return groupRoute(segs[1]!, segs[2]!, segs.slice(3));
+    return groupRoute(segs[1]!, segs[2]!, segs.slice(3), extra);
   }
   return undefined;
 }
 
-function groupRoute(group: string, version: string, rest: string[]): Route | undefined {
-  const served = resourcesOf(group, version);
+function groupRoute(group: string, version: string, rest: string[], extra: ResourceType[]): Route | undefined {
+  const served = resourcesOf(group, version, extra);
   if (served.length === 0) return undefined;
   if (rest.length === 0) return { kind: 'groupVersion', group, version };
   const byPlural = (p: string) => served.find((r) => r.plural === p);

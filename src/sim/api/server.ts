@@ -9,10 +9,14 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../base/clock.js';
 import { silentLogger, type Logger } from '../../base/log.js';
 import { ApiError } from '../errors.js';
+import { R } from '../resources.js';
 import type { ObjectStore } from '../store.js';
 import type { ResourceType } from '../types.js';
 import { Admission } from './admission.js';
 import { apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { customTypes, type CustomType } from './custom/crds.js';
+import { handleCrds } from './handlers/crds.js';
+import { handleCustomResource } from './handlers/custom-resources.js';
 import { handleMetrics } from './handlers/metrics.js';
 import { handleObjects } from './handlers/objects.js';
 import { handlePodSubresource } from './handlers/pods.js';
@@ -45,18 +49,19 @@ export interface ApiServer {
 
 const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
-async function dispatch(ctx: Ctx, r: Route): Promise<void> {
+async function dispatch(ctx: Ctx, r: Route, custom: CustomType[]): Promise<void> {
   const metrics = !!ctx.providers.podMetrics;
+  const extra = custom.map((c) => c.res);
   switch (r.kind) {
     case 'discovery': {
       if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw methodNotAllowed(ctx.method);
       if (r.what === 'health') return sendRaw(ctx, 200, 'text/plain; charset=utf-8', 'ok');
       if (r.what === 'version') return sendJson(ctx, 200, versionInfo());
       if (r.what === 'api') return sendJson(ctx, 200, apiVersions());
-      return sendJson(ctx, 200, apiGroupList({ metrics }));
+      return sendJson(ctx, 200, apiGroupList({ metrics, extra }));
     }
     case 'groupVersion': {
-      const list = apiResourceList(r.group, r.version, { metrics });
+      const list = apiResourceList(r.group, r.version, { metrics, extra });
       if (!list) throw pathNotFound();
       return sendJson(ctx, 200, list);
     }
@@ -69,12 +74,15 @@ async function dispatch(ctx: Ctx, r: Route): Promise<void> {
       const served = (res: ResourceType) => metrics || res.group !== 'metrics.k8s.io';
       const [version, ...rest] = r.path;
       if (version !== 'v3') throw pathNotFound();
-      const doc = rest.length === 0 ? openapiV3Root(served) : openapiV3GroupVersion(rest.join('/'), served);
+      const doc = rest.length === 0 ? openapiV3Root(served, extra) : openapiV3GroupVersion(rest.join('/'), served, extra);
       if (!doc) throw pathNotFound();
       return sendJson(ctx, 200, doc);
     }
     case 'resource': {
       const { res, namespace, name, sub } = r;
+      const ct = custom.find((c) => c.res === res);
+      if (ct) return handleCustomResource(ctx, ct, { namespace, name, sub });
+      if (res === R.customresourcedefinitions) return handleCrds(ctx, { name, sub });
       if (res.group === 'metrics.k8s.io') return handleMetrics(ctx, res, namespace, name, sub);
       if (!sub) return handleObjects(ctx, { res, namespace, name });
       if (sub === 'status' && res.subresources?.includes('status')) return handleObjects(ctx, { res, namespace, name, sub });
@@ -109,8 +117,13 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       bodyLimit,
       simVersion,
     };
-    const r = route(url.pathname);
-    const work = r ? dispatch(ctx, r) : Promise.reject(pathNotFound());
+    // Served custom resource types come from the stored CRDs, so a new CRD is routable at once.
+    const custom = customTypes(opts.store);
+    const r = route(
+      url.pathname,
+      custom.map((c) => c.res),
+    );
+    const work = r ? dispatch(ctx, r, custom) : Promise.reject(pathNotFound());
     work.catch((err: unknown) => {
       if (res.headersSent) {
         logger.warn({ err, path: url.pathname }, 'error after the response started');

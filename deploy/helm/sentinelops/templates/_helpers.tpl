@@ -50,6 +50,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if not .Values.readOnly }}{{ $p = append $p "operator" }}{{ end }}
 {{- if include "sentinelops.agent" . }}{{ $p = append $p "agent" }}{{ end }}
 {{- if and .Values.chaos.enabled (not .Values.readOnly) }}{{ $p = append $p "chaos" }}{{ end }}
+{{- if eq .Values.store.backend "kubernetes" }}{{ $p = append $p "store" }}{{ end }}
 {{- join "," $p }}
 {{- end }}
 

@@ -31,6 +31,8 @@
 {{- end }}
 {{- define "sentinelops.rules.read-only.lease" -}}
 {{- end }}
+{{- define "sentinelops.rules.read-only.store" -}}
+{{- end }}
 {{- define "sentinelops.rules.operator.cluster" -}}
 {{- end }}
 {{- define "sentinelops.rules.operator.namespaced" -}}
@@ -45,6 +47,8 @@
   verbs: ["list"]
 {{- end }}
 {{- define "sentinelops.rules.operator.lease" -}}
+{{- end }}
+{{- define "sentinelops.rules.operator.store" -}}
 {{- end }}
 {{- define "sentinelops.rules.agent.cluster" -}}
 - apiGroups: [""]
@@ -68,6 +72,8 @@
   resourceNames: [{{ .Values.agent.leaderElection.leaseName | quote }}]
   verbs: ["get", "update"]
 {{- end }}
+{{- define "sentinelops.rules.agent.store" -}}
+{{- end }}
 {{- define "sentinelops.rules.chaos.cluster" -}}
 {{- end }}
 {{- define "sentinelops.rules.chaos.namespaced" -}}
@@ -79,4 +85,29 @@
   verbs: ["get"]
 {{- end }}
 {{- define "sentinelops.rules.chaos.lease" -}}
+{{- end }}
+{{- define "sentinelops.rules.chaos.store" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.cluster" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.namespaced" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.lease" -}}
+{{- end }}
+{{- define "sentinelops.rules.store.store" -}}
+- apiGroups: ["sentinelops.dev"]
+  resources: ["agentstates"]
+  verbs: ["get", "list", "create", "update", "patch"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["auditrecords"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["cooldowns"]
+  verbs: ["get", "list", "create", "update", "delete"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["incidents"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["sentinelops.dev"]
+  resources: ["incidents/status"]
+  verbs: ["get", "update", "patch"]
 {{- end }}
