@@ -7,6 +7,7 @@ import type { Clock } from '../base/clock.js';
 import { RealClock } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
 import { ClusterClient } from '../k8s/client.js';
+import { ClusterCache } from '../k8s/cache/index.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import type { Logger } from '../base/log.js';
 import { prometheusSourceFromConfig } from '../metrics/from-config.js';
@@ -44,13 +45,17 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const store = Store.open(config.store.path, clock);
   // An explicit opt-out of a built-in protected namespace is said out loud at every start.
   if (unprotectedWarning(config)) opts.logger.warn({ protectedNamespaces: config.safety.protectedNamespaces }, unprotectedWarning(config)!);
+  // One watch-fed cache per process, shared by every MCP session, REST and the in-process agent.
+  const cache = config.cluster.cache ? new ClusterCache(cluster, clock, opts.logger) : undefined;
+  cache?.start();
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
   return {
     // Every face that runs tools (MCP, REST, the agent through MCP) is timed through the same wrappers.
-    deps: { config, cluster, store, clock, logger: opts.logger, metrics, chaos, tools: instrumentTools(ALL_TOOLS, defaultMetrics()) },
+    deps: { config, cluster, cache, store, clock, logger: opts.logger, metrics, chaos, tools: instrumentTools(ALL_TOOLS, defaultMetrics()) },
     close: () => {
+      cache?.stop();
       chaos.close();
       store.close();
     },
