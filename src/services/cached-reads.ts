@@ -52,8 +52,9 @@ export function cachedAll<K extends CachedKind>(
   ctx: Pick<ServiceContext, 'cache'>,
   kind: K,
   namespace?: string,
+  labelSelector?: string,
 ): { items: CachedKinds[K][]; source: ReadSource } | undefined {
-  const read = ctx.cache?.read(kind, namespace);
+  const read = ctx.cache?.read(kind, namespace, labelSelector);
   return read && { items: read.items, source: { source: 'cache', ageMs: Math.round(read.source.ageMs ?? 0) } };
 }
 
