@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../src/catalog/define-tool.js';
+import { ReadSourceOutput } from '../src/services/cached-reads.js';
 import { listNodes, NodeSummarySchema } from '../src/services/nodes.js';
 import { PagingInput, PagingOutput } from '../src/services/paging.js';
 import { labelSelectorArg } from './schemas.js';
@@ -9,7 +10,7 @@ export const listNodesTool = defineTool({
   title: 'List nodes',
   description: 'Nodes with readiness, pressure conditions, cordon state, roles, taints, and CPU/memory capacity and allocatable (millicores, bytes).',
   input: z.object({ labelSelector: labelSelectorArg, ...PagingInput }),
-  output: z.object({ items: z.array(NodeSummarySchema), ...PagingOutput }),
+  output: z.object({ items: z.array(NodeSummarySchema), ...PagingOutput, ...ReadSourceOutput }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: (args, { ctx }) => listNodes(ctx, args),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../src/catalog/define-tool.js';
+import { ReadSourceOutput } from '../src/services/cached-reads.js';
 import { PagingInput, PagingOutput } from '../src/services/paging.js';
 import { PodSummarySchema } from '../src/services/pod-summary.js';
 import { listPods, PodStatusFilterSchema } from '../src/services/pods.js';
@@ -16,7 +17,7 @@ export const listPodsTool = defineTool({
     status: PodStatusFilterSchema.optional().describe('all (default), running, pending, failed, succeeded, unhealthy'),
     ...PagingInput,
   }),
-  output: z.object({ items: z.array(PodSummarySchema), ...PagingOutput }),
+  output: z.object({ items: z.array(PodSummarySchema), ...PagingOutput, ...ReadSourceOutput }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   handler: (args, { ctx }) => listPods(ctx, args),
 });

@@ -27,11 +27,15 @@ export function formatCycleSummary(r: CycleReport): string {
   lines.push(
     `   CPU: ${pct(o.cpuUtilization)} | Memory: ${pct(o.memoryUtilization)} | Pods: ${o.readyPods}/${o.pods} ready | Nodes: ${o.readyNodes}/${o.nodes} ready${o.metricsAvailable ? '' : ' | metrics unavailable'}`,
   );
-  for (const d of o.deployments) {
+  // Deployments with a finding or missing replicas are listed; the fine ones are counted (1,000 lines of "ok" hide the one that is not).
+  const flagged = new Set(r.findings.filter((f) => f.kind === 'deployment').map((f) => `${f.namespace}/${f.target}`));
+  const notable = o.deployments.filter((d) => d.ready < d.replicas || flagged.has(d.key));
+  for (const d of notable) {
     lines.push(
       `   - ${d.key}: ${d.ready}/${d.replicas} ready, CPU ${pct(d.cpuUtilization)}, memory ${pct(d.memoryUtilization)}${d.image ? `, ${d.image}` : ''}`,
     );
   }
+  if (notable.length < o.deployments.length) lines.push(`   ✓ ${o.deployments.length - notable.length} deployment(s) fine (all replicas ready, no finding)`);
 
   lines.push('', '🔍 STEP 2: Analyzing for issues...');
   if (r.findings.length === 0) lines.push('   ✅ No issues found');

@@ -7,6 +7,7 @@ import type { Clock } from '../base/clock.js';
 import { RealClock } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
 import { ClusterClient } from '../k8s/client.js';
+import { ClusterCache } from '../k8s/cache/index.js';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import type { Logger } from '../base/log.js';
 import { prometheusSourceFromConfig } from '../metrics/from-config.js';
@@ -46,6 +47,9 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const store = Store.open(config.store.path, clock);
   // An explicit opt-out of a built-in protected namespace is said out loud at every start.
   if (unprotectedWarning(config)) opts.logger.warn({ protectedNamespaces: config.safety.protectedNamespaces }, unprotectedWarning(config)!);
+  // One watch-fed cache per process, shared by every MCP session, REST and the in-process agent.
+  const cache = config.cluster.cache ? new ClusterCache(cluster, clock, opts.logger) : undefined;
+  cache?.start();
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
@@ -56,6 +60,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
     deps: {
       config,
       cluster,
+      cache,
       store,
       clock,
       logger: opts.logger,
@@ -64,6 +69,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
       tools: withConfirmationHandles(instrumentTools(ALL_TOOLS, defaultMetrics()), config),
     },
     close: () => {
+      cache?.stop();
       void notifier.close();
       chaos.close();
       store.close();

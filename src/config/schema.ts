@@ -69,6 +69,8 @@ export const ClusterConfigSchema = z
     }),
     /** Per-request timeout against the Kubernetes API. */
     requestTimeoutSeconds: z.number().positive().default(15),
+    /** Watch-fed caches of pods, deployments, replicasets, nodes and HPAs answer list reads (README "Scale"). */
+    cache: z.boolean().default(true),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  */
 import type { Finding, FindingType, Severity } from './findings.js';
 import { type DeploymentView, type Observation, type PodView, deploymentKey, isTerminating, podsOf } from './observation.js';
+import { cpuOverloadThreshold } from './cpu-tolerance.js';
 import { type AgentPolicy, DEFAULT_POLICY, type Thresholds } from './settings.js';
 
 export interface AnalyzeOptions {
@@ -19,6 +20,8 @@ export interface AnalyzeOptions {
   startupGraceSeconds: number;
   recentRolloutSeconds: number;
   saturationShare: number;
+  /** CPU overload starts above this, not at thresholds.cpuHigh: within the HPA tolerance of the target (cpu-tolerance.ts). */
+  cpuOverloadAt?: number;
 }
 
 export function analyzeOptions(policy: AgentPolicy = DEFAULT_POLICY): AnalyzeOptions {
@@ -31,6 +34,7 @@ export function analyzeOptions(policy: AgentPolicy = DEFAULT_POLICY): AnalyzeOpt
     startupGraceSeconds: 120,
     recentRolloutSeconds: policy.healing.recentRolloutSeconds,
     saturationShare: policy.scaling.saturationShare,
+    cpuOverloadAt: cpuOverloadThreshold(policy),
   };
 }
 
@@ -246,7 +250,7 @@ function metricFindings(obs: Observation, d: DeploymentView, o: AnalyzeOptions):
     complete: m.complete,
     saturated,
   };
-  if (m.cpuUtilization > t.cpuHigh) {
+  if (m.cpuUtilization > (o.cpuOverloadAt ?? t.cpuHigh)) {
     out.push({
       type: 'cpu_overload',
       severity: saturated ? 'critical' : 'high',

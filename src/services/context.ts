@@ -7,6 +7,7 @@ import type { Clock } from '../base/clock.js';
 import type { ChaosManager } from '../chaos/manager.js';
 import type { Config } from '../config/schema.js';
 import type { ClusterClient } from '../k8s/client.js';
+import type { ClusterCache } from '../k8s/cache/index.js';
 import type { Logger } from '../base/log.js';
 import type { Store } from '../store/index.js';
 import type { MetricsSource } from '../ports/metrics-source.js';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   random: () => number;
   /** the process's chaos experiments and their TTL timers; chaos tools answer "unavailable" without it */
   chaos?: ChaosManager;
+  /** the process's watch-fed cluster cache; list reads answer from it when it is synced (services/cached-reads.ts) */
+  cache?: ClusterCache;
   /** the agent running in this process (serve --agent, demo); agent_status / agent_run_cycle use it */
   agent?: AgentControl;
 }

@@ -1,7 +1,9 @@
-import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ServiceContext } from './context.js';
 import { summarizeDeployment, type DeploymentSummary } from './deployment-summary.js';
 import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { API_SOURCE, cachedAll, cachedPage } from './cached-reads.js';
+import type { ReadSource } from '../k8s/cache/index.js';
 
 export interface ListDeploymentsInput {
   namespace?: string;
@@ -10,15 +12,31 @@ export interface ListDeploymentsInput {
   continue?: string;
 }
 
-export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<Paged<DeploymentSummary>> {
+export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<Paged<DeploymentSummary> & { source: ReadSource }> {
   const limit = effectiveLimit(ctx.config, input.limit);
-  const page = toPaged(await ctx.cluster.listDeployments(input.namespace, { labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
+  const opts = { labelSelector: input.labelSelector, limit, continue: input.continue };
+  const cached = cachedPage(ctx, 'deployments', input.namespace, opts);
+  const cachedRs = cached && cachedAll(ctx, 'replicasets', input.namespace);
+  const cachedHpas = cached && cachedAll(ctx, 'hpas', input.namespace);
+  if (cached && cachedRs && cachedHpas) {
+    const page = toPaged(cached.page, limit);
+    const rsByNamespace = new Map<string, V1ReplicaSet[]>();
+    for (const rs of cachedRs.items) {
+      const ns = rs.metadata?.namespace ?? '';
+      const list = rsByNamespace.get(ns);
+      if (list) list.push(rs);
+      else rsByNamespace.set(ns, [rs]);
+    }
+    const items = page.items.map((d) => summarizeDeployment(d, rsByNamespace.get(d.metadata?.namespace ?? '') ?? [], cachedHpas.items));
+    return { ...page, items, source: cached.source };
+  }
+  const page = toPaged(await ctx.cluster.listDeployments(input.namespace, opts), limit);
   const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
   const [replicaSets, hpas] = await Promise.all([
     Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
     ctx.cluster.listHpas(input.namespace),
   ]);
-  return { ...page, items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]))) };
+  return { ...page, items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]))), source: API_SOURCE };
 }
 
 export async function getDeployment(ctx: ServiceContext, namespace: string, name: string): Promise<DeploymentSummary> {

@@ -8,6 +8,7 @@ import { isServiceError } from '../base/errors.js';
 import { redactUrl } from '../base/redact.js';
 import { summarizeNode } from './nodes.js';
 import { isUnhealthy, type PodSummary, summarizePod } from './pod-summary.js';
+import { API_SOURCE, cachedAll, ReadSourceSchema, summarizeCachedPod } from './cached-reads.js';
 
 export const ProblemSchema = z.object({
   severity: z.enum(['low', 'medium', 'high', 'critical']),
@@ -34,6 +35,7 @@ export const HealthSchema = z.object({
   deployments: z.object({ total: z.number().int(), degraded: z.number().int() }),
   problems: z.array(ProblemSchema),
   problemsTruncated: z.boolean(),
+  source: ReadSourceSchema.optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -62,10 +64,13 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   }
   const latencyMs = ctx.clock.now() - started;
   let metricsError: string | undefined;
+  // The watch-fed cache when it holds all three kinds; otherwise the API server, as the answer's `source` says.
+  const cached = { nodes: cachedAll(ctx, 'nodes'), pods: cachedAll(ctx, 'pods', input.namespace), deployments: cachedAll(ctx, 'deployments', input.namespace) };
+  const fromCache = cached.nodes && cached.pods && cached.deployments;
   const [nodes, pods, deployments, sample] = await Promise.all([
-    ctx.cluster.listNodes(),
-    ctx.cluster.listPods(input.namespace),
-    ctx.cluster.listDeployments(input.namespace),
+    cached.nodes ?? ctx.cluster.listNodes(),
+    cached.pods ?? ctx.cluster.listPods(input.namespace),
+    cached.deployments ?? ctx.cluster.listDeployments(input.namespace),
     ctx.metrics.podUsage(input.namespace).catch((err: unknown) => {
       metricsError = err instanceof Error ? err.message : String(err);
       return undefined;
@@ -76,7 +81,7 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   for (const n of nodeSummaries.filter((n) => !n.ready)) {
     problems.push({ severity: 'critical', kind: 'Node', namespace: null, name: n.name, reason: 'NotReady', message: `node ${n.name} is not Ready` });
   }
-  const podSummaries = pods.items.map(summarizePod);
+  const podSummaries = pods.items.map(cached.pods ? summarizeCachedPod : summarizePod);
   const byPhase: Record<string, number> = {};
   for (const p of podSummaries) byPhase[p.phase] = (byPhase[p.phase] ?? 0) + 1;
   const unhealthy = podSummaries.filter(isUnhealthy);
@@ -107,6 +112,11 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
       message: p.unschedulableMessage ?? p.message ?? `pod ${p.phase}, not ready, ${p.restarts} restarts`,
     });
   }
+  // Deployments with a pod failing past its start: one pass over the pods, not one per degraded deployment.
+  const failingDeployments = new Set<string>();
+  for (const p of unhealthy) {
+    if (p.ownerDeployment && p.reason !== 'Terminating' && !isStarting(p, now)) failingDeployments.add(`${p.namespace}/${p.ownerDeployment}`);
+  }
   let degraded = 0;
   for (const d of deployments.items) {
     const want = d.spec?.replicas ?? 0;
@@ -114,9 +124,7 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     if (ready >= want) continue;
     degraded++;
     const key = `${d.metadata?.namespace ?? ''}/${d.metadata?.name ?? ''}`;
-    const failing = podSummaries.some(
-      (p) => `${p.namespace}/${p.ownerDeployment}` === key && isUnhealthy(p) && p.reason !== 'Terminating' && !isStarting(p, now),
-    );
+    const failing = failingDeployments.has(key);
     const created = d.metadata?.creationTimestamp ? new Date(d.metadata.creationTimestamp).getTime() : Number.NaN;
     // Pods starting, or a deployment too young to have pods yet: a fresh cluster is starting, not unavailable.
     const stillStarting = !failing && (starting.has(key) || now - created < STARTING_GRACE_MS);
@@ -165,6 +173,7 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     deployments: { total: deployments.items.length, degraded },
     problems: problems.slice(0, MAX_PROBLEMS),
     problemsTruncated: problems.length > MAX_PROBLEMS,
+    source: fromCache ? { source: 'cache', ageMs: Math.max(...Object.values(cached).map((c) => c?.source.ageMs ?? 0)) } : API_SOURCE,
   };
 }
 

@@ -10,6 +10,7 @@ import type { ServiceContext } from './context.js';
 import { ServiceError } from '../base/errors.js';
 import type { PodUsage } from '../ports/metrics-source.js';
 import { ownerDeploymentOf } from './pod-summary.js';
+import { cachedAll } from './cached-reads.js';
 
 export const METRIC_SCOPES = ['pod', 'deployment', 'namespace'] as const;
 export type MetricScope = (typeof METRIC_SCOPES)[number];
@@ -65,7 +66,8 @@ export async function getMetrics(ctx: ServiceContext, input: GetMetricsInput): P
     const dep = await ctx.cluster.readDeployment(input.namespace, input.deployment);
     labelSelector = selectorToString(dep.spec?.selector) || undefined;
   }
-  const [pods, sample] = await Promise.all([ctx.cluster.listPods(input.namespace, { labelSelector }), ctx.metrics.podUsage(input.namespace)]);
+  const cached = cachedAll(ctx, 'pods', input.namespace, labelSelector);
+  const [pods, sample] = await Promise.all([cached ?? ctx.cluster.listPods(input.namespace, { labelSelector }), ctx.metrics.podUsage(input.namespace)]);
   if (!sample) {
     throw new ServiceError(
       'unavailable',

@@ -4,6 +4,8 @@ import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import type { ServiceContext } from './context.js';
 import { effectiveLimit, toPaged, type Paged } from './paging.js';
 import { isoOf } from './pod-summary.js';
+import { API_SOURCE, cachedPage } from './cached-reads.js';
+import type { ReadSource } from '../k8s/cache/index.js';
 
 export const NodeSummarySchema = z.object({
   name: z.string(),
@@ -41,8 +43,13 @@ export function summarizeNode(n: V1Node): NodeSummary {
   };
 }
 
-export async function listNodes(ctx: ServiceContext, input: { labelSelector?: string; limit?: number; continue?: string }): Promise<Paged<NodeSummary>> {
+export async function listNodes(
+  ctx: ServiceContext,
+  input: { labelSelector?: string; limit?: number; continue?: string },
+): Promise<Paged<NodeSummary> & { source: ReadSource }> {
   const limit = effectiveLimit(ctx.config, input.limit);
-  const page = toPaged(await ctx.cluster.listNodes({ labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
-  return { ...page, items: page.items.map(summarizeNode) };
+  const opts = { labelSelector: input.labelSelector, limit, continue: input.continue };
+  const cached = cachedPage(ctx, 'nodes', undefined, opts);
+  const page = toPaged(cached?.page ?? (await ctx.cluster.listNodes(opts)), limit);
+  return { ...page, items: page.items.map(summarizeNode), source: cached?.source ?? API_SOURCE };
 }

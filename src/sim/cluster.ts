@@ -75,6 +75,11 @@ export interface Simulator {
   step(ms: number): Promise<void>;
   /** Waits until the Deployment (default demo/nginx-demo) has all replicas updated and available. */
   ready(opts?: { namespace?: string; name?: string; timeoutMs?: number }): Promise<void>;
+  /**
+   * Compacts the watch history and ends every open watch: clients resuming from their last resourceVersion get
+   * 410 Gone and must re-list (what a real API server does after an etcd compaction or a watch-cache restart).
+   */
+  expireWatches(): void;
   /** Every stored object as canonical JSON: equal seeds and clock steps give equal dumps. */
   dump(): string;
   stop(): Promise<void>;
@@ -216,6 +221,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (clock.now() > deadline) throw new Error(`deployment ${namespace}/${name} not ready within ${timeoutMs} ms`);
         await step(clock instanceof VirtualClock ? 500 : 100);
       }
+    },
+    expireWatches() {
+      store.expireHistory();
+      server?.endWatches();
     },
     dump: () => dump(store),
     async stop() {

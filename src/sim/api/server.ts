@@ -44,6 +44,8 @@ export interface ApiServerOptions {
 export interface ApiServer {
   url: string;
   server: http.Server;
+  /** Ends every open watch stream (clients reconnect from their last resourceVersion). */
+  endWatches(): void;
   close(): Promise<void>;
 }
 
@@ -156,6 +158,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   return {
     url: `http://${urlHost}:${port}`,
     server,
+    endWatches: () => {
+      for (const end of [...streams]) end();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const end of [...streams]) end();
