@@ -4,7 +4,8 @@
  * rehearsal runs (`--policy sentinelops|threshold|hpa|none`).
  */
 import type { Config } from '../config/schema.js';
-import { type ClampMode, type ScalingRules, UPSTREAM_SCALE_DOWN, UPSTREAM_SCALE_UP, UPSTREAM_TARGET_CPU_UTILIZATION, UPSTREAM_TOLERANCE } from './hpa.js';
+import { HPA_DEFAULT_TARGET } from './upstream-hpa.js';
+import { type ClampMode, type ScalingRules, UPSTREAM_SCALE_DOWN, UPSTREAM_SCALE_UP, UPSTREAM_TOLERANCE } from './hpa.js';
 
 export type PolicyName = 'sentinelops' | 'threshold' | 'hpa' | 'none';
 
@@ -18,8 +19,11 @@ export interface Thresholds {
 }
 
 export interface ScalingPolicy {
-  /** ratio: HPA arithmetic; step: the seed's fixed +N/−N; off: never scale. */
-  algorithm: 'ratio' | 'step' | 'off';
+  /**
+   * ratio: HPA arithmetic with sentinelops' guards; step: the seed's fixed +N/−N; upstream-hpa: the `hpa` baseline,
+   * upstream's algorithm at its defaults in its own module (upstream-hpa.ts); off: never scale.
+   */
+  algorithm: 'ratio' | 'step' | 'upstream-hpa' | 'off';
   /**
    * Only scale UP when CPU is above cpuHigh (or memory above memoryHigh). Scale-down follows the ratio, guarded by
    * the stabilization window: rehearsals showed that also waiting for CPU below cpuLow kept deployments at their
@@ -174,24 +178,15 @@ function thresholdPreset(base: AgentPolicy): AgentPolicy {
   };
 }
 
-/** A Kubernetes HPA with its defaults on CPU (autoscaling/v1's 80 % target); it heals nothing. */
+/**
+ * A Kubernetes HPA with its defaults on CPU (autoscaling/v1's 80 % target), computed by upstream-hpa.ts and nothing
+ * of the sentinelops calculator; it heals nothing. Its 15 s sync period is the rehearsal's cadence for it.
+ */
 function hpaPreset(base: AgentPolicy): AgentPolicy {
   return {
     ...base,
     name: 'hpa',
-    scaling: {
-      ...base.scaling,
-      algorithm: 'ratio',
-      triggerBand: false,
-      memory: false,
-      targetCpuUtilization: UPSTREAM_TARGET_CPU_UTILIZATION,
-      tolerance: UPSTREAM_TOLERANCE,
-      scaleUp: UPSTREAM_SCALE_UP,
-      scaleDown: UPSTREAM_SCALE_DOWN,
-      clamp: 'enforce',
-      scaleUpOnSaturation: false,
-      scaleDownGuards: false,
-    },
+    scaling: { ...base.scaling, algorithm: 'upstream-hpa', memory: false, targetCpuUtilization: HPA_DEFAULT_TARGET, clamp: 'enforce' },
     healing: { ...base.healing, mode: 'off' },
   };
 }
