@@ -58,6 +58,12 @@ export interface ScalingPolicy {
    * rollout). Off for the `hpa` preset, which is the plain Kubernetes algorithm.
    */
   scaleDownGuards: boolean;
+  /**
+   * Consent to scale below the replica count a person set (config agent.scaleDownBelowDesired; a deployment or its
+   * namespace may also give it with the annotation sentinelops.dev/scale-down: "allow"). Without it the agent only
+   * scales up from that count and back down to it.
+   */
+  scaleDownBelowDesired: boolean;
 }
 
 export interface HealingPolicy {
@@ -137,6 +143,7 @@ export const DEFAULT_POLICY: AgentPolicy = {
     scaleUpOnSaturation: true,
     saturationShare: 0.95,
     scaleDownGuards: true,
+    scaleDownBelowDesired: false,
   },
   healing: {
     mode: 'sentinelops',
@@ -232,6 +239,7 @@ export function policyFromConfig(config: Pick<Config, 'agent' | 'safety'>): Agen
       scaleDown: { ...d.scaling.scaleDown, stabilizationWindowSeconds: a.scaleDownStabilizationSeconds },
       minReplicas: s.minReplicas,
       maxReplicas: s.maxReplicas,
+      scaleDownBelowDesired: a.scaleDownBelowDesired,
     },
     healing: {
       ...d.healing,

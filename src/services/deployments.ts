@@ -1,4 +1,4 @@
-import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1Deployment, V1Namespace, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ServiceContext } from './context.js';
 import { summarizeDeployment, type DeploymentSummary } from './deployment-summary.js';
 import { effectiveLimit, toPaged, type Paged } from './paging.js';
@@ -14,15 +14,34 @@ export async function listDeployments(ctx: ServiceContext, input: ListDeployment
   const limit = effectiveLimit(ctx.config, input.limit);
   const page = toPaged(await ctx.cluster.listDeployments(input.namespace, { labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
   const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
-  const [replicaSets, hpas] = await Promise.all([
+  const [replicaSets, hpas, nsObjects] = await Promise.all([
     Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
     ctx.cluster.listHpas(input.namespace),
+    readableNamespaces(ctx),
   ]);
-  return { ...page, items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]))) };
+  const nsOf = (d: V1Deployment) => nsObjects.find((n) => n.metadata?.name === d.metadata?.namespace);
+  return { ...page, items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]), nsOf(d))) };
+}
+
+/**
+ * Namespaces, for their sentinelops.dev/scale-down annotation. A user allowed only some namespaces may not list
+ * them all: then no namespace gives consent, and deployment annotations still can.
+ */
+async function readableNamespaces(ctx: ServiceContext): Promise<V1Namespace[]> {
+  try {
+    return await ctx.cluster.listNamespaces();
+  } catch {
+    return [];
+  }
 }
 
 export async function getDeployment(ctx: ServiceContext, namespace: string, name: string): Promise<DeploymentSummary> {
   const dep = await ctx.cluster.readDeployment(namespace, name);
-  const [replicaSets, hpas] = await Promise.all([ctx.cluster.listReplicaSets(namespace), ctx.cluster.listHpas(namespace)]);
-  return summarizeDeployment(dep, replicaSets, hpas ?? []);
+  const [replicaSets, hpas, nsObjects] = await Promise.all([ctx.cluster.listReplicaSets(namespace), ctx.cluster.listHpas(namespace), readableNamespaces(ctx)]);
+  return summarizeDeployment(
+    dep,
+    replicaSets,
+    hpas ?? [],
+    nsObjects.find((n) => n.metadata?.name === namespace),
+  );
 }

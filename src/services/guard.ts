@@ -76,9 +76,9 @@ export function assertCooledDown(config: Config, store: Store, target: string, t
     const wait = Math.ceil((cooldownMs - (now - last)) / 1000);
     const which =
       change.direction === 'up'
-        ? `a scale-up waits ${seconds}s after the last scale (the HPA's sync period)`
+        ? `a scale-up has a cooldown of ${seconds}s after the last scale (the HPA's sync period)`
         : change.direction === 'down'
-          ? `a scale-down waits the full cooldown of ${seconds}s after any scale, so replicas do not flap`
+          ? `a scale-down has the full cooldown of ${seconds}s after any scale, so replicas do not flap`
           : `the cooldown is ${seconds}s`;
     throw new ServiceError('cooldown', `${target} was changed by ${tool} ${Math.floor((now - last) / 1000)}s ago; ${which}. Retry in ${wait}s.`, {
       retryAfterSeconds: wait,
