@@ -68,7 +68,9 @@ export function scenarioNamespaces(s: Scenario): string[] {
 
 function rehearsalConfig(s: Scenario, opts: RehearseOptions): Config {
   const base = (opts.config ?? parseConfig({})) as unknown as Record<string, unknown>;
-  const agent = { namespaces: scenarioNamespaces(s), ...s.spec.agent };
+  // A rehearsal compares autoscalers: each is given the consent an HPA has by being installed (a scenario may take it
+  // back with agent.scaleDownBelowDesired: false).
+  const agent = { namespaces: scenarioNamespaces(s), scaleDownBelowDesired: true, ...s.spec.agent };
   return parseConfig(
     deepMerge(base, {
       cluster: { mode: 'sim' },
