@@ -10,6 +10,7 @@ import type { Recommendation } from './hpa.js';
 import { type KnownLeaks, type MemoryTrack, knownLeaksOf, trackMemory } from './leak.js';
 import { type Observation, deploymentKey, podsOf } from './observation.js';
 import { type PersonsCount, personsCounts } from './consent.js';
+import { type StartupMemory, learnStartup } from './startup-budget.js';
 
 export interface ActionRecord {
   at: number;
@@ -57,6 +58,8 @@ export interface History {
   leaks?: KnownLeaks;
   /** `namespace/name` → the replica count a person set (consent.ts): the floor of scale-downs without consent. */
   personsCounts?: Record<string, PersonsCount>;
+  /** `namespace/name` → how long its rollouts took to become ready (startup-budget.ts). */
+  startup?: Record<string, StartupMemory>;
 }
 
 export function emptyHistory(): History {
@@ -96,6 +99,7 @@ export function observe(history: History, obs: Observation, findings: readonly F
       memory: trackMemory(history.memory, obs, now),
       leaks: knownLeaksOf(history.leaks, findings, now),
       personsCounts: personsCounts(history, obs, now),
+      startup: learnStartup(history.startup, obs, now),
     },
     now,
     retentionSeconds,
