@@ -96,3 +96,16 @@ describe('unready rollout', () => {
     expect(acted.filter((d) => d.action === 'rollback' || d.action === 'restart')).toEqual([]);
   });
 });
+
+describe('restarts never where a restart cannot help', () => {
+  const dep = deployment({ readyReplicas: 0 });
+  it.each([
+    { name: 'image pull errors', p: { ready: false, phase: 'Pending' as const, reason: 'ImagePullBackOff' } },
+    { name: 'unschedulable pods', p: { ready: false, phase: 'Pending' as const, scheduled: false, reason: 'Unschedulable' } },
+    { name: 'a dependency down (all pods unready, no crashes)', p: { ready: false, createdAt: sec(-3600) } },
+  ])('$name', ({ p }) => {
+    const w = () => observation({ deployments: [dep], pods: [0, 1, 2].map((i) => pod({ name: `web-${i}`, ...p })) });
+    const { acted } = run(w, 3600, undefined, 60, emptyHistory());
+    expect(acted.filter((d) => d.action === 'restart' || d.action === 'delete_pod')).toEqual([]);
+  });
+});
