@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rehearse } from '../../src/rehearsal/rehearse.js';
 import { parseScenario } from '../../src/rehearsal/scenario.js';
 import { R } from '../../src/sim/resources.js';
+import { listDeploymentsTool } from '../../tools/list-deployments.js';
+import { scaleDeploymentTool } from '../../tools/scale-deployment.js';
 import { type World, startWorld, until } from './helpers.js';
 
 let world: World | undefined;
@@ -50,6 +52,38 @@ describe('consent and ownership on the simulator', () => {
     );
     expect(cycles.flatMap((c) => c.results).filter((a) => a.tool === 'scale_deployment')).toEqual([]);
     expect(decisionsOn(cycles, 'nginx-demo').find((d) => d.reason === 'ReplicasOwned')?.message).toMatch(/HorizontalPodAutoscaler demo\/nginx-demo/);
+  });
+});
+
+describe('managedFields on the simulator', () => {
+  it('who wrote spec.replicas: a person, SentinelOps, or a GitOps controller that then owns it', async () => {
+    world = await startWorld({ safety: { minReplicas: 1 } });
+    const { client, runner, cycles } = await world.runner();
+    const w = world;
+    const patchAs = async (manager: string, replicas: number) => {
+      const r = await fetch(`${w.sim.url}/apis/apps/v1/namespaces/demo/deployments/nginx-demo?fieldManager=${manager}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ spec: { replicas } }),
+      });
+      expect(r.status).toBe(200);
+    };
+    const row = async () => {
+      const r = await client.call(listDeploymentsTool, { namespace: 'demo' });
+      if (!r.ok) throw new Error(r.error);
+      return r.value.items.find((d) => d.name === 'nginx-demo')!;
+    };
+    await patchAs('kubectl-scale', 4);
+    expect(await row()).toMatchObject({ replicas: 4, replicasSetBy: 'kubectl-scale', replicasOwner: null });
+    const scaled = await client.call(scaleDeploymentTool, { namespace: 'demo', deployment: 'nginx-demo', replicas: 5 });
+    expect(scaled.ok).toBe(true);
+    expect(await row()).toMatchObject({ replicas: 5, replicasSetBy: 'sentinelops' });
+    await patchAs('argocd-controller', 3);
+    expect((await row()).replicasOwner).toMatch(/^Argo CD/);
+    world.sim.faults.inject({ fault: 'cpu-spike', deployment: 'demo/nginx-demo', millicores: 900, durationSeconds: 60 });
+    for (let i = 0; i < 3; i++) await runner.runCycle({ trigger: 'interval' });
+    expect(cycles.flatMap((c) => c.results)).toEqual([]);
+    expect(decisionsOn(cycles, 'nginx-demo').some((d) => d.reason === 'ReplicasOwned' && /Argo CD/.test(d.message))).toBe(true);
   });
 });
 
