@@ -197,6 +197,9 @@ export function toDeploymentView(r: DeploymentRow): DeploymentView {
     images: r.images,
     rolloutStartedAt: time(r.rolloutStartedAt),
     hpaControlled: r.hpaControlled,
+    replicasOwner: opt(r.replicasOwner),
+    replicasSetBy: opt(r.replicasSetBy),
+    scaleDownOptIn: r.scaleDownOptIn,
     paused: r.paused,
     conditions: r.conditions.map((c) => ({ type: c.type, status: c.status, reason: opt(c.reason), message: opt(c.message) })),
   };

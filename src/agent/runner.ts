@@ -24,6 +24,7 @@ import type { TOOL_FOR, ToolName } from '../policy/decision.js';
 import { Monitor } from './monitor.js';
 import { type Observation, deploymentKey } from '../policy/observation.js';
 import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from '../policy/settings.js';
+import { gatherEvidence } from './evidence.js';
 import { formatCycleSummary } from './summary.js';
 import type { ToolClient } from './tool-client.js';
 
@@ -236,7 +237,7 @@ export class AgentRunner implements AgentControl {
     report.observation = summarize(obs);
     const findings = assess(obs, this.history, now, policy);
     const observed = observe(this.history, obs, findings, now);
-    const decisions = decide(findings, obs, policy, observed, now);
+    const decisions = await gatherEvidence(this.o.client, decide(findings, obs, policy, observed, now));
     report.findings = findings;
     report.decisions = decisions;
     if (mode === 'act' && !this.leading()) {

@@ -140,6 +140,12 @@ async function play(
         ? `  chaos              on: the dashboard's chaos buttons, or ${curlPost(`${url}/api/v1/simulate/crash`, { namespace: DEPLOYMENT.namespace, deployment: DEPLOYMENT.name })}`
         : '  chaos              off (SENTINELOPS_CHAOS_ENABLED=true, or chaos.enabled in --config, adds the dashboard buttons)',
     );
+    say(
+      config.agent.scaleDownBelowDesired
+        ? '  replicas           agent.scaleDownBelowDesired is on: the agent may scale nginx-demo below the 3 replicas it was deployed with'
+        : '  replicas           nginx-demo was deployed with 3 replicas: the agent scales up from them under load and back to them, never below\n' +
+            '                     without consent (annotation sentinelops.dev/scale-down: "allow", or agent.scaleDownBelowDesired: true)',
+    );
     say('  Every agent action and hold is printed below as it happens ([m:ss] is demo time).');
     say('');
     await sim.ready({ ...DEPLOYMENT, timeoutMs: 120_000 });

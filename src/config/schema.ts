@@ -350,6 +350,12 @@ export const AgentConfigSchema = z
     /** Share of unhealthy pods in a namespace above which only safe actions run (circuit breaker). */
     unhealthyShareBreaker: z.number().gt(0).max(1).default(0.5),
     containerCreatingTimeoutSeconds: z.number().positive().default(300),
+    /**
+     * Consent to scale a deployment below the replica count a person set (the last spec.replicas not written by
+     * SentinelOps). Off: the agent scales up under overload and comes back to that count, never below it. Per
+     * deployment or namespace: the annotation sentinelops.dev/scale-down: "allow".
+     */
+    scaleDownBelowDesired: z.boolean().default(false),
     leaderElection: z
       .object({
         enabled: key(z.boolean().default(true), {

@@ -42,6 +42,12 @@ export interface ClusterClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
+/**
+ * The field manager SentinelOps' writes carry, so managedFields tell its replica changes from a person's or a GitOps
+ * tool's (the agent's policy compares against the same name: policy/consent.ts SENTINELOPS_FIELD_MANAGER).
+ */
+export const FIELD_MANAGER = 'sentinelops';
+
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
@@ -188,7 +194,7 @@ export class ClusterClient {
   /** JSON merge patch (RFC 7386): the body's fields replace the object's, null deletes. */
   async patchDeployment(namespace: string, name: string, body: object): Promise<V1Deployment> {
     try {
-      return await this.apps.patchNamespacedDeployment({ namespace, name, body }, MERGE_PATCH);
+      return await this.apps.patchNamespacedDeployment({ namespace, name, body, fieldManager: FIELD_MANAGER }, MERGE_PATCH);
     } catch (err) {
       throw this.fail(err, { kind: 'deployment', namespace, name, listTool: 'list_deployments' });
     }

@@ -16,6 +16,7 @@ import { type History, actionsOn } from './history.js';
 import type { Observation } from './observation.js';
 import type { AgentPolicy } from './settings.js';
 import { decideScaling } from './scaling.js';
+import { decideUpstreamHpa } from './upstream-hpa.js';
 
 const STRENGTH: Record<Action, number> = { rollback: 4, restart: 3, delete_pod: 2, scale: 1, escalate: 0, none: 0 };
 
@@ -28,7 +29,10 @@ export function decide(findings: readonly Finding[], obs: Observation, policy: A
   const healing = findings.flatMap((f) => decideHealing(f, obs, policy, history, now));
   const scaling = obs.deployments
     .filter((d) => !protectedNs.has(d.namespace))
-    .map((d) => decideScaling(d, obs, policy, history, now, findings))
+    .map((d) =>
+      // The `hpa` baseline is upstream's algorithm on its own (upstream-hpa.ts), never the sentinelops calculator.
+      policy.scaling.algorithm === 'upstream-hpa' ? decideUpstreamHpa(d, obs, policy, history, now) : decideScaling(d, obs, policy, history, now, findings),
+    )
     .filter((d): d is Decision => d !== undefined);
 
   let decisions = [...healing, ...scaling];

@@ -42,6 +42,13 @@ export interface Decision {
   scaling?: ScalingTrace;
   /** Metric value behind the action, kept in history to judge later whether the action helped. */
   observed?: number;
+  /**
+   * Evidence the runner collects before this decision is recorded (an escalation a human will read): the previous
+   * container's log tail and recent events of these pods. Filled into `evidence` by src/agent/evidence.ts.
+   */
+  gather?: { pods: string[] };
+  /** What the runner collected for `gather`, as readable lines. */
+  evidence?: string[];
 }
 
 export const MUTATING: ReadonlySet<Action> = new Set(['scale', 'restart', 'delete_pod', 'rollback']);

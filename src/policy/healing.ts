@@ -195,6 +195,7 @@ class Ctx {
     const since = this.now - last.at;
     if (since < h.restartGraceSeconds * 1000)
       return this.none('AwaitingRestartEffect', `${this.f.message}; restarted ${Math.round(since / 1000)}s ago, giving it ${h.restartGraceSeconds}s`);
+    if (!this.recentChange()) return this.afterOnlyRestart(restarts.length, last.at, inc);
     const backoff = Math.min(h.backoffBaseSeconds * 2 ** (restarts.length - 1), h.backoffMaxSeconds);
     const nextAt = last.at + backoff * 1000;
     if (!inc || inc.lastEscalatedAt === undefined || inc.lastEscalatedAt < last.at) {
@@ -215,6 +216,42 @@ class Ctx {
     if (this.now < nextAt)
       return this.none('BackingOff', `${this.f.message}; backing off ${Math.round((nextAt - this.now) / 1000)}s more before restart #${restarts.length + 1}`);
     return restart('CrashLoopRestartAfterBackoff', ` (attempt ${restarts.length + 1} after ${backoff}s backoff)`);
+  }
+
+  /** The deployment changed recently, and not by the agent's own restart (which makes a revision too). */
+  private recentChange(): boolean {
+    const e = this.f.evidence;
+    if (e.recentRollout !== true || typeof e.rolloutAgeSeconds !== 'number') return false;
+    const startedAt = this.now - e.rolloutAgeSeconds * 1000;
+    // A revision our restart made was created within seconds of it (whole-second creation times, apply latency).
+    const ours = actionsOn(this.history, this.key, startedAt - OWN_ROLLOUT_SLACK_MS - 1000, ['restart']).filter(
+      (a) => a.at <= startedAt + OWN_ROLLOUT_SLACK_MS + 1000,
+    );
+    return ours.length === 0;
+  }
+
+  /**
+   * A crash loop with no recent change to the deployment was restarted once and still loops: the cause is outside the
+   * pods (a broken dependency, a config or secret, a bad volume), and more restarts only add disruption. Escalate
+   * once with the evidence a human needs first — last termination reasons, the previous container's log tail, the
+   * pod's recent events (gathered by the runner, Decision.gather) — then wait for that human.
+   */
+  private afterOnlyRestart(restarts: number, lastAt: number, inc: History['incidents'][string] | undefined): Decision {
+    const e = this.f.evidence;
+    if (inc?.lastEscalatedAt === undefined || inc.lastEscalatedAt < lastAt) {
+      return {
+        ...baseOf(this.f),
+        severity: raiseSeverity(inc?.severity ?? this.f.severity),
+        action: 'escalate',
+        reason: 'CrashLoopNeedsHuman',
+        message: `${this.f.message}; ${restarts} rolling restart(s) did not help and nothing changed in the deployment recently, so restarting again will not either (last termination: ${String(e.lastTerminationReason ?? 'unknown')})`,
+        gather: { pods: (this.f.pods ?? []).slice(0, 2) },
+      };
+    }
+    return this.none(
+      'RestartedOnce',
+      `${this.f.message}; restarted once already without effect: no further restarts, waiting for a human (escalated ${Math.round((this.now - inc.lastEscalatedAt) / 1000)}s ago)`,
+    );
   }
 
   /**

@@ -9,6 +9,8 @@ import { type Finding, type FindingType, type Severity, type TargetKind, inciden
 import type { Recommendation } from './hpa.js';
 import { type KnownLeaks, type MemoryTrack, knownLeaksOf, trackMemory } from './leak.js';
 import { type Observation, deploymentKey, podsOf } from './observation.js';
+import { type PersonsCount, personsCounts } from './consent.js';
+import { type StartupMemory, learnStartup } from './startup-budget.js';
 
 export interface ActionRecord {
   at: number;
@@ -54,6 +56,10 @@ export interface History {
   revisionCandidates?: Record<string, { revision: string; since: number }>;
   /** Deployments found leaking memory, and when: their fresh pods are judged with that in mind. */
   leaks?: KnownLeaks;
+  /** `namespace/name` → the replica count a person set (consent.ts): the floor of scale-downs without consent. */
+  personsCounts?: Record<string, PersonsCount>;
+  /** `namespace/name` → how long its rollouts took to become ready (startup-budget.ts). */
+  startup?: Record<string, StartupMemory>;
 }
 
 export function emptyHistory(): History {
@@ -92,6 +98,8 @@ export function observe(history: History, obs: Observation, findings: readonly F
       readySince: readySinceOf(history.readySince ?? {}, obs, now),
       memory: trackMemory(history.memory, obs, now),
       leaks: knownLeaksOf(history.leaks, findings, now),
+      personsCounts: personsCounts(history, obs, now),
+      startup: learnStartup(history.startup, obs, now),
     },
     now,
     retentionSeconds,

@@ -28,6 +28,15 @@ export interface DeploymentView {
   /** Creation time of the newest ReplicaSet: when the current revision started rolling out. */
   rolloutStartedAt?: number;
   hpaControlled: boolean;
+  /**
+   * Another controller that owns spec.replicas ("HorizontalPodAutoscaler demo/web", "KEDA ScaledObject demo/web",
+   * "Argo CD (field manager argocd-controller)"): the agent never changes the replicas then. Absent = nobody known.
+   */
+  replicasOwner?: string;
+  /** The field manager that last wrote spec.replicas, when the API server keeps managedFields. */
+  replicasSetBy?: string;
+  /** The deployment or its namespace carries sentinelops.dev/scale-down: "allow". */
+  scaleDownOptIn?: boolean;
   paused: boolean;
   conditions: DeploymentCondition[];
 }

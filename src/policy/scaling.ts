@@ -8,6 +8,7 @@ import { type Finding, incidentKey } from './findings.js';
 import { type CalcResult, type PodUsage, type ScaleEvent, type Step, calcReplicas, clamp, rateLimit, stabilize } from './hpa.js';
 import { type History, actionsOn } from './history.js';
 import { memoryTrendKnown } from './leak.js';
+import { replicaFloor } from './consent.js';
 import { type DeploymentMetrics, type DeploymentView, type Observation, type PodView, deploymentKey, isTerminating, podsOf } from './observation.js';
 import type { AgentPolicy } from './settings.js';
 
@@ -33,6 +34,7 @@ export function decideScaling(
   };
   const none = (reason: string, message: string): Decision => ({ ...base, action: 'none', reason, message });
 
+  if (d.replicasOwner) return none('ReplicasOwned', `${key}'s replicas are owned by ${d.replicasOwner}; the agent never changes them`);
   if (d.hpaControlled) return none('HpaControlled', `${key} is scaled by a HorizontalPodAutoscaler; the agent leaves its replicas alone`);
   if (d.replicas === 0) return none('ScaledToZero', `${key} is scaled to zero on purpose; autoscaling is off for it`);
   if (!obs.metricsAvailable) return none('MetricsUnavailable', `metrics pipeline is down: no scaling of ${key} until it returns`);
@@ -68,7 +70,8 @@ export function decideScaling(
     sp.algorithm === 'step'
       ? { value: stabilized.value, reason: 'StepPolicy', message: 'the step policy changes at most one step per cycle' }
       : rateLimit({ current: d.replicas, desired: stabilized.value, now, events, up: sp.scaleUp, down: sp.scaleDown });
-  const clamped = clamp({ current: d.replicas, desired: limited.value, min: sp.minReplicas, max: sp.maxReplicas, mode: sp.clamp });
+  const bounded = clamp({ current: d.replicas, desired: limited.value, min: sp.minReplicas, max: sp.maxReplicas, mode: sp.clamp });
+  const clamped = consentFloor(d, bounded, policy, history);
 
   const scaling: ScalingTrace = {
     current: d.replicas,
@@ -100,6 +103,15 @@ export function decideScaling(
     },
     { replicas: clamped.value },
   );
+}
+
+/** A scale-down stops at the count a person set unless they consented to more (consent.ts). */
+function consentFloor(d: DeploymentView, s: Step, policy: AgentPolicy, history: History): Step {
+  if (s.value >= d.replicas) return s;
+  const floor = replicaFloor(d, policy, history);
+  if (!floor || s.value >= floor.replicas) return s;
+  const value = Math.min(d.replicas, floor.replicas);
+  return { value, reason: value === d.replicas ? 'PersonsCount' : 'BackToPersonsCount', message: `desired ${s.value}, but ${floor.message}` };
 }
 
 /** The seed's rule: +up above cpuHigh, +memoryUp above memoryHigh, −down below cpuLow. */

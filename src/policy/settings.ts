@@ -4,7 +4,8 @@
  * rehearsal runs (`--policy sentinelops|threshold|hpa|none`).
  */
 import type { Config } from '../config/schema.js';
-import { type ClampMode, type ScalingRules, UPSTREAM_SCALE_DOWN, UPSTREAM_SCALE_UP, UPSTREAM_TARGET_CPU_UTILIZATION, UPSTREAM_TOLERANCE } from './hpa.js';
+import { HPA_DEFAULT_TARGET } from './upstream-hpa.js';
+import { type ClampMode, type ScalingRules, UPSTREAM_SCALE_DOWN, UPSTREAM_SCALE_UP, UPSTREAM_TOLERANCE } from './hpa.js';
 
 export type PolicyName = 'sentinelops' | 'threshold' | 'hpa' | 'none';
 
@@ -18,8 +19,11 @@ export interface Thresholds {
 }
 
 export interface ScalingPolicy {
-  /** ratio: HPA arithmetic; step: the seed's fixed +N/−N; off: never scale. */
-  algorithm: 'ratio' | 'step' | 'off';
+  /**
+   * ratio: HPA arithmetic with sentinelops' guards; step: the seed's fixed +N/−N; upstream-hpa: the `hpa` baseline,
+   * upstream's algorithm at its defaults in its own module (upstream-hpa.ts); off: never scale.
+   */
+  algorithm: 'ratio' | 'step' | 'upstream-hpa' | 'off';
   /**
    * Only scale UP when CPU is above cpuHigh (or memory above memoryHigh). Scale-down follows the ratio, guarded by
    * the stabilization window: rehearsals showed that also waiting for CPU below cpuLow kept deployments at their
@@ -54,6 +58,12 @@ export interface ScalingPolicy {
    * rollout). Off for the `hpa` preset, which is the plain Kubernetes algorithm.
    */
   scaleDownGuards: boolean;
+  /**
+   * Consent to scale below the replica count a person set (config agent.scaleDownBelowDesired; a deployment or its
+   * namespace may also give it with the annotation sentinelops.dev/scale-down: "allow"). Without it the agent only
+   * scales up from that count and back down to it.
+   */
+  scaleDownBelowDesired: boolean;
 }
 
 export interface HealingPolicy {
@@ -133,6 +143,7 @@ export const DEFAULT_POLICY: AgentPolicy = {
     scaleUpOnSaturation: true,
     saturationShare: 0.95,
     scaleDownGuards: true,
+    scaleDownBelowDesired: false,
   },
   healing: {
     mode: 'sentinelops',
@@ -174,24 +185,15 @@ function thresholdPreset(base: AgentPolicy): AgentPolicy {
   };
 }
 
-/** A Kubernetes HPA with its defaults on CPU (autoscaling/v1's 80 % target); it heals nothing. */
+/**
+ * A Kubernetes HPA with its defaults on CPU (autoscaling/v1's 80 % target), computed by upstream-hpa.ts and nothing
+ * of the sentinelops calculator; it heals nothing. Its 15 s sync period is the rehearsal's cadence for it.
+ */
 function hpaPreset(base: AgentPolicy): AgentPolicy {
   return {
     ...base,
     name: 'hpa',
-    scaling: {
-      ...base.scaling,
-      algorithm: 'ratio',
-      triggerBand: false,
-      memory: false,
-      targetCpuUtilization: UPSTREAM_TARGET_CPU_UTILIZATION,
-      tolerance: UPSTREAM_TOLERANCE,
-      scaleUp: UPSTREAM_SCALE_UP,
-      scaleDown: UPSTREAM_SCALE_DOWN,
-      clamp: 'enforce',
-      scaleUpOnSaturation: false,
-      scaleDownGuards: false,
-    },
+    scaling: { ...base.scaling, algorithm: 'upstream-hpa', memory: false, targetCpuUtilization: HPA_DEFAULT_TARGET, clamp: 'enforce' },
     healing: { ...base.healing, mode: 'off' },
   };
 }
@@ -237,6 +239,7 @@ export function policyFromConfig(config: Pick<Config, 'agent' | 'safety'>): Agen
       scaleDown: { ...d.scaling.scaleDown, stabilizationWindowSeconds: a.scaleDownStabilizationSeconds },
       minReplicas: s.minReplicas,
       maxReplicas: s.maxReplicas,
+      scaleDownBelowDesired: a.scaleDownBelowDesired,
     },
     healing: {
       ...d.healing,

@@ -25,6 +25,7 @@ import { deploymentKeyOfPod } from '../sim/controllers/pods.js';
 import { R } from '../sim/resources.js';
 import { playScenario } from './scenario-player.js';
 import type { PolicyName } from '../policy/settings.js';
+import { HPA_SYNC_SECONDS } from '../policy/upstream-hpa.js';
 import { type ActionRecordIn, type IncidentRecord, type RehearsalReport, type Sample, buildReport } from './report.js';
 import { AgentRunner, type CycleReport, runnerOptionsFromConfig } from '../agent/runner.js';
 import type { Scenario } from './scenario.js';
@@ -67,14 +68,23 @@ export function scenarioNamespaces(s: Scenario): string[] {
 
 function rehearsalConfig(s: Scenario, opts: RehearseOptions): Config {
   const base = (opts.config ?? parseConfig({})) as unknown as Record<string, unknown>;
-  const agent = { namespaces: scenarioNamespaces(s), ...s.spec.agent };
+  // A rehearsal compares autoscalers: each is given the consent an HPA has by being installed (a scenario may take it
+  // back with agent.scaleDownBelowDesired: false).
+  const agent = { namespaces: scenarioNamespaces(s), scaleDownBelowDesired: true, ...s.spec.agent };
   return parseConfig(
     deepMerge(base, {
       cluster: { mode: 'sim' },
       store: { path: opts.storePath ?? ':memory:' },
       agent,
+      // An HPA has no cooldown of its own (its stabilization window and rate limits are in upstream-hpa.ts).
+      ...(opts.policy === 'hpa' ? { safety: { cooldownSeconds: 0 } } : {}),
     }),
   );
+}
+
+/** How often the policy's loop runs: the HPA syncs every 15 s (upstream's default), the others at the configured interval. */
+export function cadenceSeconds(policy: PolicyName, config: Config): number {
+  return policy === 'hpa' ? HPA_SYNC_SECONDS : config.agent.intervalSeconds;
 }
 
 export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): Promise<RehearsalRun> {
@@ -111,7 +121,7 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
     const start = clock.now();
     const end = start + scenario.spec.duration * 1000;
     const sampleMs = (opts.sampleSeconds ?? 10) * 1000;
-    const intervalMs = config.agent.intervalSeconds * 1000;
+    const intervalMs = cadenceSeconds(policyName, config) * 1000;
     const keys = scenario.spec.objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
     const samples: Sample[] = [];
     watching = runner && (opts.watchTriggers ?? policyName === 'sentinelops') ? watchFailures(sim, scenarioNamespaces(scenario)) : undefined;

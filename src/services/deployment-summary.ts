@@ -2,9 +2,10 @@
  * A deployment with what rollout decisions need: its revision, when the rollout started, which revision
  * came before, and whether an HPA owns its replica count. Pure over the objects passed in.
  */
-import type { V1Deployment, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1Deployment, V1Namespace, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { POD_TEMPLATE_HASH, isoOf } from './pod-summary.js';
+import { replicaOwnership } from './replica-ownership.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
@@ -24,6 +25,12 @@ export const DeploymentSummarySchema = z.object({
   rolloutStartedAt: z.string().nullable().describe('creation time of the newest ReplicaSet'),
   conditions: z.array(z.object({ type: z.string(), status: z.string(), reason: z.string().nullable(), message: z.string().nullable() })),
   hpaControlled: z.boolean(),
+  replicasOwner: z
+    .string()
+    .nullable()
+    .describe('another controller owning spec.replicas (HPA, KEDA ScaledObject, GitOps field manager): SentinelOps never scales it'),
+  replicasSetBy: z.string().nullable().describe('the field manager that last wrote spec.replicas (managedFields)'),
+  scaleDownOptIn: z.boolean().describe('the deployment or its namespace carries sentinelops.dev/scale-down: "allow"'),
   paused: z.boolean(),
   createdAt: z.string().nullable(),
 });
@@ -49,7 +56,12 @@ export function isHpaTarget(dep: V1Deployment, hpas: readonly V2HorizontalPodAut
   );
 }
 
-export function summarizeDeployment(dep: V1Deployment, replicaSets: readonly V1ReplicaSet[], hpas: readonly V2HorizontalPodAutoscaler[]): DeploymentSummary {
+export function summarizeDeployment(
+  dep: V1Deployment,
+  replicaSets: readonly V1ReplicaSet[],
+  hpas: readonly V2HorizontalPodAutoscaler[],
+  namespace?: V1Namespace,
+): DeploymentSummary {
   const owned = ownedReplicaSets(dep, replicaSets);
   const revision = revisionOf(dep);
   const current = owned.find((rs) => revisionOf(rs) === revision);
@@ -73,6 +85,7 @@ export function summarizeDeployment(dep: V1Deployment, replicaSets: readonly V1R
     rolloutStartedAt: isoOf(newest?.metadata?.creationTimestamp),
     conditions: (dep.status?.conditions ?? []).map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? null, message: c.message ?? null })),
     hpaControlled: isHpaTarget(dep, hpas),
+    ...replicaOwnership(dep, hpas, namespace),
     paused: dep.spec?.paused === true,
     createdAt: isoOf(dep.metadata?.creationTimestamp),
   };

@@ -1,4 +1,4 @@
-import type { V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1Deployment, V1Namespace, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ServiceContext } from './context.js';
 import { summarizeDeployment, type DeploymentSummary } from './deployment-summary.js';
 import { effectiveLimit, toPaged, type Paged } from './paging.js';
@@ -27,20 +27,45 @@ export async function listDeployments(ctx: ServiceContext, input: ListDeployment
       if (list) list.push(rs);
       else rsByNamespace.set(ns, [rs]);
     }
-    const items = page.items.map((d) => summarizeDeployment(d, rsByNamespace.get(d.metadata?.namespace ?? '') ?? [], cachedHpas.items));
+    const nsObjects = await readableNamespaces(ctx);
+    const nsOf = (d: V1Deployment) => nsObjects.find((n) => n.metadata?.name === d.metadata?.namespace);
+    const items = page.items.map((d) => summarizeDeployment(d, rsByNamespace.get(d.metadata?.namespace ?? '') ?? [], cachedHpas.items, nsOf(d)));
     return { ...page, items, source: cached.source };
   }
   const page = toPaged(await ctx.cluster.listDeployments(input.namespace, opts), limit);
   const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
-  const [replicaSets, hpas] = await Promise.all([
+  const [replicaSets, hpas, nsObjects] = await Promise.all([
     Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
     ctx.cluster.listHpas(input.namespace),
+    readableNamespaces(ctx),
   ]);
-  return { ...page, items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]))), source: API_SOURCE };
+  const nsOf = (d: V1Deployment) => nsObjects.find((n) => n.metadata?.name === d.metadata?.namespace);
+  return {
+    ...page,
+    items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]), nsOf(d))),
+    source: API_SOURCE,
+  };
+}
+
+/**
+ * Namespaces, for their sentinelops.dev/scale-down annotation. A user allowed only some namespaces may not list
+ * them all: then no namespace gives consent, and deployment annotations still can.
+ */
+async function readableNamespaces(ctx: ServiceContext): Promise<V1Namespace[]> {
+  try {
+    return await ctx.cluster.listNamespaces();
+  } catch {
+    return [];
+  }
 }
 
 export async function getDeployment(ctx: ServiceContext, namespace: string, name: string): Promise<DeploymentSummary> {
   const dep = await ctx.cluster.readDeployment(namespace, name);
-  const [replicaSets, hpas] = await Promise.all([ctx.cluster.listReplicaSets(namespace), ctx.cluster.listHpas(namespace)]);
-  return summarizeDeployment(dep, replicaSets, hpas ?? []);
+  const [replicaSets, hpas, nsObjects] = await Promise.all([ctx.cluster.listReplicaSets(namespace), ctx.cluster.listHpas(namespace), readableNamespaces(ctx)]);
+  return summarizeDeployment(
+    dep,
+    replicaSets,
+    hpas ?? [],
+    nsObjects.find((n) => n.metadata?.name === namespace),
+  );
 }

@@ -45,25 +45,51 @@ export function assertReplicasInRange(config: Config, replicas: number): void {
 }
 
 /**
- * Refuses repeating the same kind of change (same tool) on a target changed that way less than
- * cooldownSeconds ago: that is what stops scale flapping and restart storms. A different remedy is not
- * held back — a rollback of a bad rollout must not wait out the cooldown of an autoscale that happened
- * just before it. The audit log is the memory, so the cooldown holds across HTTP sessions and between
- * the agent and the server.
+ * The HPA's sync period: the shortest gap upstream leaves between two scale-ups of one target. A scale-up the load
+ * calls for is never held longer than this by the cooldown.
  */
-export function assertCooledDown(config: Config, audit: AuditView, target: string, tool: string, now: number): void {
-  const cooldownMs = config.safety.cooldownSeconds * 1000;
+export const SCALE_UP_MIN_GAP_SECONDS = 15;
+
+/**
+ * How long a change of this kind holds back the next one on the same target. The cooldown exists to stop repeating
+ * the same remedy, not to slow a needed one: a scale-up (after a scale-down, or the next step of a rising load)
+ * waits only the HPA's 15 s sync period; a scale-down — the change that flaps — waits the full cooldown after any
+ * scale of the target. Other tools wait the full cooldown after a change by the same tool.
+ */
+export function cooldownSecondsFor(config: Config, change: { direction?: 'up' | 'down' }): number {
+  const full = config.safety.cooldownSeconds;
+  return change.direction === 'up' ? Math.min(full, SCALE_UP_MIN_GAP_SECONDS) : full;
+}
+
+/**
+ * Refuses repeating the same kind of change (same tool) on a target changed that way less than the cooldown ago
+ * (cooldownSecondsFor): that is what stops scale flapping and restart storms. A different remedy is not held back —
+ * a rollback of a bad rollout must not wait out the cooldown of an autoscale that happened just before it. The audit
+ * log is the memory, so the cooldown holds across HTTP sessions and between the agent and the server.
+ */
+export function assertCooledDown(
+  config: Config,
+  audit: AuditView,
+  target: string,
+  tool: string,
+  now: number,
+  change: { direction?: 'up' | 'down' } = {},
+): void {
+  const seconds = cooldownSecondsFor(config, change);
+  const cooldownMs = seconds * 1000;
   if (cooldownMs <= 0) return;
   const last = audit.lastChangeAt(target, tool);
   if (last !== undefined && now - last < cooldownMs) {
     const wait = Math.ceil((cooldownMs - (now - last)) / 1000);
-    throw new ServiceError(
-      'cooldown',
-      `${target} was changed by ${tool} ${Math.floor((now - last) / 1000)}s ago; the cooldown is ${config.safety.cooldownSeconds}s. Retry in ${wait}s.`,
-      {
-        retryAfterSeconds: wait,
-      },
-    );
+    const which =
+      change.direction === 'up'
+        ? `a scale-up has a cooldown of ${seconds}s after the last scale (the HPA's sync period)`
+        : change.direction === 'down'
+          ? `a scale-down has the full cooldown of ${seconds}s after any scale, so replicas do not flap`
+          : `the cooldown is ${seconds}s`;
+    throw new ServiceError('cooldown', `${target} was changed by ${tool} ${Math.floor((now - last) / 1000)}s ago; ${which}. Retry in ${wait}s.`, {
+      retryAfterSeconds: wait,
+    });
   }
 }
 

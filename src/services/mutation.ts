@@ -20,6 +20,8 @@ export interface MutationSpec<B, A> {
   arguments: Record<string, unknown>;
   /** per-call dry-run; the configured safety.dryRun forces it on */
   dryRun?: boolean;
+  /** which way the change goes (scale up/down): the cooldown holds a scale-up for less (guard.cooldownSecondsFor) */
+  direction?: (before: B) => 'up' | 'down' | undefined;
   /** checks that need no cluster read (replica bounds...) */
   validate?: () => void;
   /** reads the state before; may refuse (e.g. nothing to roll back to) */
@@ -60,7 +62,7 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
     const disruption = spec.disruption?.(known);
     const guard = (view: AuditView) => {
       const now = ctx.clock.now();
-      assertCooledDown(ctx.config, view, target, spec.tool, now);
+      assertCooledDown(ctx.config, view, target, spec.tool, now, { direction: spec.direction?.(known) });
       if (disruption) assertDisruptionBudget(ctx.config, view, disruption, now);
     };
     const plan = spec.plan(known);

@@ -22,6 +22,7 @@ export function scaleDeployment(ctx: ServiceContext, input: ScaleInput): Promise
     target: `deployment/${namespace}/${deployment}`,
     arguments: { ...input },
     dryRun: input.dryRun,
+    direction: (b) => (replicas > b.replicas ? 'up' : replicas < b.replicas ? 'down' : undefined),
     validate: () => assertReplicasInRange(ctx.config, replicas),
     before: async () => {
       const d = await ctx.cluster.readDeployment(namespace, deployment);

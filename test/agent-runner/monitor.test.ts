@@ -41,6 +41,9 @@ const depRow = {
   rolloutStartedAt: '2026-01-01T00:00:00.000Z',
   conditions: [{ type: 'Available', status: 'True', reason: null, message: null }],
   hpaControlled: false,
+  replicasOwner: null,
+  replicasSetBy: null,
+  scaleDownOptIn: false,
   paused: false,
   createdAt: null,
 };

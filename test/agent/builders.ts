@@ -17,6 +17,9 @@ export function deployment(o: Partial<DeploymentView> = {}): DeploymentView {
     images: ['nginx:1.27'],
     rolloutStartedAt: T0 - 86_400_000,
     hpaControlled: false,
+    // Consent to scale below the person's count is given, so scaling tests measure the arithmetic; consent tests
+    // (consent.test.ts) take it away.
+    scaleDownOptIn: true,
     paused: false,
     conditions: [],
     ...o,

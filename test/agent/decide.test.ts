@@ -14,8 +14,21 @@ const crashLooping =
     });
 
 describe('healing', () => {
-  it('no restart storm: one restart, escalation with raised severity, then exponential backoff within the cap', () => {
-    const { acted } = run(crashLooping(), 3600);
+  /** Revision 2 rolled out at T0 and crashes; revision 1 was never seen healthy, so there is nothing safe to roll back to. */
+  const afterChange = { revision: '2', previousRevision: '1', rolloutStartedAt: T0 - 60_000 };
+
+  it('a crash loop with no recent change: restarted once, then escalated once with evidence to gather, then no more restarts', () => {
+    const { acted, log } = run(crashLooping(), 7200);
+    expect(acted.filter((d) => d.action === 'restart').map((d) => d.t)).toEqual([0]);
+    const escalations = acted.filter((d) => d.action === 'escalate');
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]).toMatchObject({ t: 180, reason: 'CrashLoopNeedsHuman', severity: 'critical', gather: { pods: ['web-1', 'web-2'] } });
+    expect(escalations[0]!.message).toMatch(/nothing changed in the deployment recently.*last termination: Error/);
+    expect(log.filter((d) => d.t > 180 && d.findingType === 'crash_loop').every((d) => d.reason === 'RestartedOnce')).toBe(true);
+  });
+
+  it('no restart storm after a recent change: one restart, escalation with raised severity, then exponential backoff within the cap', () => {
+    const { acted } = run(crashLooping(afterChange), 3600);
     const restarts = acted.filter((d) => d.action === 'restart');
     const escalations = acted.filter((d) => d.action === 'escalate');
     expect(restarts[0]).toMatchObject({ t: 0, tool: 'restart_deployment', arguments: { namespace: 'demo', deployment: 'web' }, reason: 'CrashLoopRestart' });
@@ -33,7 +46,7 @@ describe('healing', () => {
       ...DEFAULT_POLICY,
       healing: { ...DEFAULT_POLICY.healing, backoffBaseSeconds: 60, backoffMaxSeconds: 60, restartGraceSeconds: 60 },
     };
-    const { acted } = run(crashLooping(), 1800, policy);
+    const { acted } = run(crashLooping(afterChange), 1800, policy);
     expect(acted.filter((d) => d.action === 'restart').length).toBe(policy.healing.maxActionsPerTarget);
   });
 

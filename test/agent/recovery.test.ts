@@ -68,9 +68,9 @@ describe('recovery assist', () => {
   it('respects the action cap: with the budget spent on restarts there is no assist', () => {
     const policy: AgentPolicy = {
       ...DEFAULT_POLICY,
-      healing: { ...DEFAULT_POLICY.healing, backoffBaseSeconds: 60, backoffMaxSeconds: 60, restartGraceSeconds: 60 },
+      healing: { ...DEFAULT_POLICY.healing, maxActionsPerTarget: 1 },
     };
-    // Three restarts at 0, 120, 240 spend the cap of 3 per 30 minutes before the cause clears at 600.
+    // The one restart at 0 spends the cap of 1 per 30 minutes before the cause clears at 600.
     const { acted } = run(
       world(600, () => ({})),
       1500,

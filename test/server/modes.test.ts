@@ -32,7 +32,7 @@ describe('modes', () => {
     h = await startHarness({ safety: { cooldownSeconds: 60 } });
     await h.ok('scale_deployment', { namespace: NS, deployment: DEP, replicas: 3 });
     expect(await h.fails('scale_deployment', { namespace: NS, deployment: DEP, replicas: 4 })).toMatch(
-      /changed by scale_deployment 0s ago; the cooldown is 60s\. Retry in 60s/,
+      /changed by scale_deployment 0s ago; a scale-up has a cooldown of 15s after the last scale \(the HPA.s sync period\)\. Retry in 15s/,
     );
     expect((await h.deps.cluster.readDeployment(NS, DEP)).spec?.replicas).toBe(3);
     expect(h.deps.store.audit.list({ limit: 1 })[0]).toMatchObject({ ok: false, error: expect.stringMatching(/cooldown/) });

@@ -34,6 +34,8 @@ import type {
 export type Projection<T extends KubernetesObject> = (obj: T) => T;
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** A deployment's or namespace's consent to be scaled below the count a person set (read by services/replica-ownership). */
+export const SCALE_DOWN_ANNOTATION = 'sentinelops.dev/scale-down';
 
 /** Copies only the keys that are set, so an absent field costs nothing. */
 function pick<T extends object, K extends keyof T>(src: T | undefined, keys: readonly K[]): Pick<T, K> | undefined {
@@ -57,6 +59,24 @@ function meta(m: V1ObjectMeta | undefined, opts: { annotations?: boolean; owners
   if (opts.owners && m?.ownerReferences?.length) {
     out.ownerReferences = m.ownerReferences.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, uid: o.uid, controller: o.controller }));
   }
+  return out;
+}
+
+/**
+ * What the agent's consent and ownership rules read (services/replica-ownership.ts): the sentinelops.dev/scale-down
+ * annotation and the field managers whose managed set includes spec.replicas — each reduced to that one field.
+ */
+function replicaConsent(m: V1ObjectMeta | undefined): Pick<V1ObjectMeta, 'annotations' | 'managedFields'> {
+  const out: Pick<V1ObjectMeta, 'annotations' | 'managedFields'> = {};
+  const consent = m?.annotations?.[SCALE_DOWN_ANNOTATION];
+  const revision = m?.annotations?.[REVISION_ANNOTATION];
+  if (consent !== undefined) out.annotations = { ...(revision === undefined ? {} : { [REVISION_ANNOTATION]: revision }), [SCALE_DOWN_ANNOTATION]: consent };
+  const replicas = (m?.managedFields ?? []).filter((f) => {
+    const spec = (f.fieldsV1 as Record<string, unknown> | undefined)?.['f:spec'] as Record<string, unknown> | undefined;
+    return spec !== undefined && 'f:replicas' in spec;
+  });
+  if (replicas.length > 0)
+    out.managedFields = replicas.map((f) => ({ manager: f.manager, operation: f.operation, time: f.time, fieldsV1: { 'f:spec': { 'f:replicas': {} } } }));
   return out;
 }
 
@@ -102,7 +122,7 @@ export const projectPod: Projection<V1Pod> = (p) => {
 export const projectDeployment: Projection<V1Deployment> = (d) => {
   const spec = d.spec;
   return {
-    metadata: meta(d.metadata, { annotations: true }),
+    metadata: { ...meta(d.metadata, { annotations: true }), ...replicaConsent(d.metadata) },
     spec: spec && {
       replicas: spec.replicas,
       paused: spec.paused,

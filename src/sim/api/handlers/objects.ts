@@ -21,6 +21,7 @@ import {
   type Ctx,
 } from '../http.js';
 import { applyPatch, PATCH_TYPES } from '../patch.js';
+import { managerOf, trackReplicasManager } from '../managed-fields.js';
 import { listBody, listChunks, objectBytes, withTypeMeta } from '../serialize.js';
 import { toTable, wantsTable, type IncludeObject } from '../table.js';
 import { serveWatch } from '../watch.js';
@@ -109,6 +110,7 @@ async function create(ctx: Ctx, r: ObjectRoute): Promise<void> {
   placeInNamespace(ctx, r, body);
   for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation']) delete body.metadata[f];
   ctx.admission.create(r.res, body);
+  trackReplicasManager(r.res, body, undefined, managerOf(ctx.query, ctx.req.headers['user-agent']), 'Update', new Date(ctx.clock.now()));
   if (dryRun) {
     if (body.metadata.name && ctx.store.get(r.res, r.namespace, body.metadata.name))
       throw ApiError.alreadyExists(r.res.plural, body.metadata.name, r.res.group);
@@ -147,6 +149,7 @@ async function update(ctx: Ctx, r: ObjectRoute): Promise<void> {
   checkIdentity(r, body);
   placeInNamespace(ctx, r, body);
   const current = ctx.store.mustGet(r.res, r.namespace, r.name!);
+  if (!r.sub) trackReplicasManager(r.res, body, current, managerOf(ctx.query, ctx.req.headers['user-agent']), 'Update', new Date(ctx.clock.now()));
   sendObject(ctx, r.res, 200, write(ctx, r, body, current, dryRun));
 }
 
@@ -179,6 +182,15 @@ async function patch(ctx: Ctx, r: ObjectRoute): Promise<void> {
     );
   // A resourceVersion set by the patch is a precondition; otherwise the patch applies to what is stored.
   body.metadata.resourceVersion ??= current.metadata.resourceVersion;
+  if (!r.sub)
+    trackReplicasManager(
+      r.res,
+      body,
+      current,
+      managerOf(ctx.query, ctx.req.headers['user-agent']),
+      type === PATCH_TYPES.apply ? 'Apply' : 'Update',
+      new Date(ctx.clock.now()),
+    );
   sendObject(ctx, r.res, 200, write(ctx, r, body, current, dryRun));
 }
 
