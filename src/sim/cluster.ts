@@ -22,7 +22,7 @@ import { ReplicaSetController } from './controllers/replicaset.js';
 import { Scheduler } from './controllers/scheduler.js';
 import { FaultInjector } from './faults.js';
 import { createLogProvider } from './logs.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type MetricsServer } from './metrics.js';
 import { Rng } from '../base/random.js';
 import { ALL_RESOURCES, R } from './resources.js';
 import { ObjectStore } from './store.js';
@@ -51,6 +51,8 @@ export interface SimulatorOptions {
   /** Seconds before a silent node is marked Unknown (upstream 40). */
   nodeMonitorGraceSeconds?: number;
   kubelet?: Partial<KubeletTimings>;
+  /** metrics-server's scrape interval: metrics.k8s.io shows the CPU rate between the last two scrapes (default 15). */
+  metricResolutionSeconds?: number;
   workload?: Omit<WorkloadOptions, 'seed'>;
   /** Image tags containing any of these fail to pull. Default ["does-not-exist", "missing"]. */
   missingImageTags?: string[];
@@ -69,6 +71,8 @@ export interface Simulator {
   nodes: NodeLifecycle;
   kubelet: Kubelet;
   providers: SimProviders;
+  /** metrics-server: `scrape()` takes a sample now. */
+  metricsServer: MetricsServer;
   /** Creates an object as the API server would (defaults and validation), for scenarios and benchmarks. */
   create(obj: KObject): KObject;
   /** Lets `ms` of simulated time pass: advances a VirtualClock, or sleeps on a real one. */
@@ -175,9 +179,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     for (const o of over) kubelet.kill(o.namespace, o.name, o.container, 137, 'OOMKilled');
   });
 
+  workload.attach({ isNodeDown: (n) => nodes.isDown(n), isFailing: (k) => behaviour.isDependencyDown(k) });
+  behaviour.queueWait = (k) => workload.service(k)?.queueWaitSeconds ?? 0;
+
   const faults = new FaultInjector({ store, clock, rng: rng.fork('faults'), kubelet, nodes, workload, behaviour });
-  const metrics = createMetrics({ store, clock, workload, isNodeDown: (n) => nodes.isDown(n) });
-  const providers: SimProviders = { ...metrics, podLogs: createLogProvider(store, clock, seed), faults };
+  const metricsServer = createMetrics({ store, clock, workload, isNodeDown: (n) => nodes.isDown(n), resolutionSeconds: opts.metricResolutionSeconds });
+  metricsServer.start();
+  const providers: SimProviders = {
+    podMetrics: (ns) => metricsServer.podMetrics(ns),
+    nodeMetrics: () => metricsServer.nodeMetrics(),
+    prometheusText: () => metricsServer.prometheusText(),
+    podLogs: createLogProvider(store, clock, seed),
+    faults,
+  };
 
   if (opts.demo) for (const { res, obj } of demoObjects()) admit(res, obj);
 
@@ -201,6 +215,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     nodes,
     kubelet,
     providers,
+    metricsServer,
     create(obj) {
       const res = ALL_RESOURCES.find((r) => groupVersion(r) === obj.apiVersion && r.kind === obj.kind);
       if (!res) throw ApiError.badRequest(`no resource for apiVersion ${obj.apiVersion} kind ${obj.kind}`);
@@ -220,6 +235,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     dump: () => dump(store),
     async stop() {
       faults.clearAll();
+      metricsServer.stop();
       for (const c of controllers.slice().reverse()) c.stop();
       await server?.close();
     },
