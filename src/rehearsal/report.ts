@@ -222,7 +222,15 @@ function referee(input: ReportInput, r: NonNullable<ReportInput['referee']>): Pi
   const deployments = accountDeployments(input.samples, input.endedAt);
   const keys = Object.keys(deployments);
   const byAgent = agentDisruptions(input.actions, keys);
-  const totals = { sloViolationSeconds: 0, unservedCpuSeconds: 0, replicaSeconds: 0, disruptions: 0, actions: 0, oracleReplicaSeconds: 0 as number | null, oracleRatio: null as number | null };
+  const totals = {
+    sloViolationSeconds: 0,
+    unservedCpuSeconds: 0,
+    replicaSeconds: 0,
+    disruptions: 0,
+    actions: 0,
+    oracleReplicaSeconds: 0 as number | null,
+    oracleRatio: null as number | null,
+  };
   for (const k of keys) {
     const d = deployments[k]!;
     const slo = r.slo[k];

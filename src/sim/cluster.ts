@@ -187,7 +187,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   behaviour.queueWait = (k) => workload.service(k)?.queueWaitSeconds ?? 0;
 
   const faults = new FaultInjector({ store, clock, rng: rng.fork('faults'), kubelet, nodes, workload, behaviour });
-  const metricsServer = createMetrics({ store, clock, workload, isNodeDown: (n) => nodes.isDown(n), resolutionSeconds: opts.metricResolutionSeconds ?? (clock instanceof VirtualClock ? 15 : 1) });
+  const metricsServer = createMetrics({
+    store,
+    clock,
+    workload,
+    isNodeDown: (n) => nodes.isDown(n),
+    resolutionSeconds: opts.metricResolutionSeconds ?? (clock instanceof VirtualClock ? 15 : 1),
+  });
   metricsServer.start();
   const providers: SimProviders = {
     podMetrics: (ns) => metricsServer.podMetrics(ns),

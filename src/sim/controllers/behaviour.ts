@@ -23,6 +23,8 @@ export interface ProbeContext {
   timeoutSeconds: number;
   /** Queue wait the deployment's requests see now (seconds); the probe waits in the same queue. */
   queueWaitSeconds: number;
+  /** The container is ready, so it receives traffic: only then does the queue stand before its probe. */
+  ready: boolean;
 }
 
 export interface CrashRule {
@@ -79,14 +81,15 @@ export class Behaviour {
   /**
    * The readiness probe's answer: undefined when it succeeds, else the kubelet's message for the failure.
    * A pod fails while its app boots (connection refused), when its revision is broken or a dependency is
-   * down (HTTP 503), and when its deployment's queue makes the probe wait past its timeout.
+   * down (HTTP 503), and, while it receives traffic, when its deployment's queue makes the probe wait past its
+   * timeout (an unready pod gets no traffic, so its probe answers again: overloaded pods flap).
    */
   readiness(pod: KObject, deploymentKey: string | undefined, ip: string, port: number, p: ProbeContext): string | undefined {
     const url = `http://${ip}:${port}/healthz`;
     if (p.now < p.startedAt + p.bootMs) return `Readiness probe failed: Get "${url}": dial tcp ${ip}:${port}: connect: connection refused`;
     if (pod.metadata.annotations?.[READINESS_ANNOTATION] === 'fail' || this.isDependencyDown(deploymentKey))
       return 'Readiness probe failed: HTTP probe failed with statuscode: 503';
-    if (p.queueWaitSeconds > p.timeoutSeconds)
+    if (p.ready && p.queueWaitSeconds > p.timeoutSeconds)
       return `Readiness probe failed: Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
     return undefined;
   }

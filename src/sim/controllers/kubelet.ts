@@ -314,13 +314,7 @@ export class Kubelet {
       if (behaviour.isImageMissing(c.image)) return this.pullFailed(rt, c);
       images.add(c.image);
       const secs = (ms / 1000).toFixed(3);
-      this.event(
-        rt,
-        c,
-        'Normal',
-        'Pulled',
-        `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${bytes} bytes.`,
-      );
+      this.event(rt, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${bytes} bytes.`);
       this.after(rt, `${c.name}:start`, this.jitterMs(config.kubelet.startSeconds), () => this.startContainer(rt, c));
     });
   }
@@ -393,6 +387,7 @@ export class Kubelet {
       bootMs: Number.isFinite(boot) && boot > 0 ? boot * 1000 : 0,
       timeoutSeconds: probe.timeoutSeconds ?? 1,
       queueWaitSeconds: deployment ? this.ctx.behaviour.queueWait(deployment) : 0,
+      ready: c.ready,
     });
     if (failure === undefined) {
       c.probeFail = 0;
