@@ -98,7 +98,7 @@ export function oracleReplicaSeconds(samples: readonly Sample[], key: string, sl
   const pts: { at: number; need: number }[] = [];
   for (const s of samples) {
     const d = s.deployments[key];
-    if (!d || !d.podRequestMillicores) continue;
+    if (!d?.podRequestMillicores) continue;
     const byTarget = d.demandMillicores / (o.targetUtilization * d.podRequestMillicores);
     const rhoMax = Math.max(0.05, 1 - o.serviceMs / slo.p95LatencyMs);
     const limit = d.podLimitMillicores ?? Number.POSITIVE_INFINITY;
