@@ -160,7 +160,7 @@ export function createMetrics(src: MetricsSources): MetricsServer {
             metadata: { name: n.metadata.name, labels: { ...(n.metadata.labels ?? {}) }, creationTimestamp: isoSeconds(src.clock.now()) },
             timestamp,
             window: window(),
-            usage: { cpu: nanocores(acc.cpu + NODE_SYSTEM_CPU_M), memory: kibibytes(acc.mem + NODE_SYSTEM_MEM) },
+            usage: { cpu: nanocores(acc.cpu + NODE_SYSTEM_CPU_M + src.workload.hogUsage(n.metadata.name)), memory: kibibytes(acc.mem + NODE_SYSTEM_MEM) },
           };
         });
     },

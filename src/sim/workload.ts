@@ -211,6 +211,7 @@ export class WorkloadModel {
   private world: WorkloadWorld = { isNodeDown: () => false, isFailing: () => false };
   /** Per-deployment serving totals of the last pass (sample), read by tick() for the queue. */
   private lastPass = new Map<string, { served: number; capacity: number; pods: number }>();
+  private hogUse = new Map<string, number>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -444,11 +445,15 @@ export class WorkloadModel {
     // Each node's CPU shared between what runs on it; hogs (noisy neighbours) compete too.
     const pass = new Map<string, { served: number; capacity: number; pods: number }>();
     const headroom: number[][] = new Array(pods.length);
+    const hogUse = new Map<string, number>();
     for (const [node, g] of byNode) {
       const hogs = [...this.hogs.values()].filter((h) => h.node === node);
       const consumers = hogs.length ? [...g.consumers, ...hogs.map((h) => ({ request: h.request, want: h.millicores }))] : g.consumers;
       const capacity = this.nodeCpu(node);
       const alloc = shareCpu(capacity, consumers);
+      let hogCpu = 0;
+      for (let n = g.consumers.length; n < alloc.length; n++) hogCpu += alloc[n]!;
+      hogUse.set(node, hogCpu);
       let used = 0;
       for (const a of alloc) used += a;
       let wanted = 0;
@@ -482,6 +487,12 @@ export class WorkloadModel {
       }
     }
     this.lastPass = pass;
+    this.hogUse = hogUse;
+  }
+
+  /** CPU (millicores) the node's noisy neighbours got in the last pass: part of the node's usage, not of any pod's. */
+  hogUsage(node: string): number {
+    return this.hogUse.get(node) ?? 0;
   }
 
   /** A pod serves when it is Ready, booted, on a live node, not terminating, and its dependency is up. */
