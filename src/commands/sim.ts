@@ -71,7 +71,7 @@ export async function run(argv: string[]): Promise<void> {
     demo: !scenario,
     logger,
   });
-  const player = scenario ? playScenario(sim, scenario, logger) : undefined;
+  const player = scenario ? playScenario(sim, scenario, { logger }) : undefined;
 
   await writeSimKubeconfig(kubeconfigPath, sim.kubeconfigYaml());
   const ns = scenario ? (scenario.spec.objects.find((o) => o.metadata.namespace)?.metadata.namespace ?? 'default') : 'demo';

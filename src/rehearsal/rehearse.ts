@@ -2,8 +2,11 @@
  * Rehearsal: a scenario played on the embedded simulator under a VirtualClock, with the real agent loop —
  * the agent is an MCP client of a real SentinelOps server (in-memory transport), the server reaches the simulator
  * over HTTP through client-node, incidents and audit go to a real SQLite store. Virtual time advances in sample
- * steps (10 s, the workload's tick); every intervalSeconds the agent runs one cycle with the clock held still,
- * so the same file and seed give the same report (only wallSeconds differs).
+ * steps (1 s, the workload's tick in rehearsals); every intervalSeconds the agent runs one cycle with the clock held
+ * still, so the same file and seed give the same report (only wallSeconds differs).
+ *
+ * Before time 0 the world settles (settleScenario): pods ready, metrics warm, queues empty. The referee
+ * (referee.ts) scores every 1 s sample against the scenario's SLOs and an oracle bound.
  *
  * Cycles run every intervalSeconds and, for the sentinelops policy (the only one with watches, like the real
  * runner), also at the first sample step after the simulator's store shows a failure — judged by the same
@@ -21,14 +24,14 @@ import { createRuntime } from '../app/runtime.js';
 import { seededRandom } from '../base/random.js';
 import { startSimulator, type Simulator } from '../sim/cluster.js';
 import { cpuMillicores } from '../base/quantity.js';
-import { deploymentKeyOfPod } from '../sim/controllers/pods.js';
 import { R } from '../sim/resources.js';
-import { playScenario } from './scenario-player.js';
+import { playScenario, settleScenario } from './scenario-player.js';
+import { SERVICE_MS_ANNOTATION } from '../sim/workload.js';
 import type { PolicyName } from '../policy/settings.js';
 import { HPA_SYNC_SECONDS } from '../policy/upstream-hpa.js';
 import { type ActionRecordIn, type IncidentRecord, type RehearsalReport, type Sample, buildReport } from './report.js';
 import { AgentRunner, type CycleReport, runnerOptionsFromConfig } from '../agent/runner.js';
-import type { Scenario } from './scenario.js';
+import { type Scenario, deploymentKeys, sloOf } from './scenario.js';
 import { connectInProcess } from '../app/agent-link.js';
 import { FailureJudge, deploymentFailure, nodeFailure } from '../agent/watch-trigger.js';
 
@@ -39,7 +42,9 @@ export interface RehearseOptions {
   logger?: Logger;
   /** Readable cycle summaries (default none). */
   summary?: ((text: string) => void) | null;
-  /** Virtual seconds between samples of the cluster (default 10, the workload's tick). */
+  /** Seed of the simulator and of the event jitter (default the scenario's). */
+  seed?: number;
+  /** Virtual seconds between samples of the cluster (default 1, the workload's tick in rehearsals). */
   sampleSeconds?: number;
   /** SQLite file for incidents and audit (default :memory:). */
   storePath?: string;
@@ -92,11 +97,21 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
   const policyName = opts.policy ?? 'sentinelops';
   const logger = opts.logger ?? silentLogger();
   const clock = new VirtualClock();
-  const { cluster, seed } = scenario.spec;
-  const sim = await startSimulator({ clock, seed, nodes: cluster.nodes, nodeCpu: String(cluster.nodeCpu), nodeMemory: String(cluster.nodeMemory), logger });
+  const { cluster } = scenario.spec;
+  const seed = opts.seed ?? scenario.spec.seed;
+  const sim = await startSimulator({
+    clock,
+    seed,
+    nodes: cluster.nodes,
+    nodeCpu: String(cluster.nodeCpu),
+    nodeMemory: String(cluster.nodeMemory),
+    logger,
+    workload: { tickSeconds: 1 },
+  });
   const config = rehearsalConfig(scenario, opts);
   const runtime = createRuntime(config, { logger, clock, simKubeconfigYaml: sim.kubeconfigYaml() });
-  const player = playScenario(sim, scenario, logger);
+  const settled = await settleScenario(sim, scenario);
+  const player = playScenario(sim, scenario, { logger, seed, created: true });
   const actions: ActionRecordIn[] = [];
   let cycles = 0;
   let runner: AgentRunner | undefined;
@@ -120,9 +135,9 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
     }
     const start = clock.now();
     const end = start + scenario.spec.duration * 1000;
-    const sampleMs = (opts.sampleSeconds ?? 10) * 1000;
+    const sampleMs = (opts.sampleSeconds ?? 1) * 1000;
     const intervalMs = cadenceSeconds(policyName, config) * 1000;
-    const keys = scenario.spec.objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+    const keys = deploymentKeys(scenario);
     const samples: Sample[] = [];
     watching = runner && (opts.watchTriggers ?? policyName === 'sentinelops') ? watchFailures(sim, scenarioNamespaces(scenario)) : undefined;
     let nextCycle = start;
@@ -151,6 +166,23 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
       samples,
       incidents: await storedIncidents(runtime.deps.store),
       actions,
+      referee: {
+        seed,
+        loadOnly: scenario.spec.events.length === 0,
+        slo: Object.fromEntries(keys.map((k) => [k, sloOf(scenario, k)])),
+        oracle: Object.fromEntries(
+          keys.map((k) => [
+            k,
+            {
+              targetUtilization: config.agent.targetUtilization / 100,
+              startupSeconds: settled.startupSeconds[k] ?? 0,
+              serviceMs: serviceMsOf(sim, k),
+              minReplicas: Math.max(1, config.safety.minReplicas),
+              maxReplicas: config.safety.maxReplicas,
+            },
+          ]),
+        ),
+      },
     });
     return { report, samples, startedAt: start, cycles };
   } finally {
@@ -201,10 +233,24 @@ async function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['
   }));
 }
 
-/** The referee's view, read from the simulator's store directly (never through the agent's eyes). */
+/** The referee's view, read from the simulator's store and workload directly (never through the agent's eyes). */
 function sampleCluster(sim: Simulator, keys: readonly string[], at: number): Sample {
   const deployments: Sample['deployments'] = {};
-  const pods = sim.store.all(R.pods);
+  // Pod -> deployment through its ReplicaSet, resolved once per sample.
+  const rsOwner = new Map<string, string>();
+  for (const rs of sim.store.all(R.replicasets)) {
+    const ref = rs.metadata.ownerReferences?.find((r) => r.controller);
+    if (ref?.kind === 'Deployment') rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, `${rs.metadata.namespace}/${ref.name}`);
+  }
+  const restarts = new Map<string, Record<string, number>>();
+  for (const p of sim.store.all(R.pods)) {
+    const ref = p.metadata.ownerReferences?.find((r) => r.controller);
+    const key = ref?.kind === 'ReplicaSet' ? rsOwner.get(`${p.metadata.namespace}/${ref.name}`) : undefined;
+    if (!key) continue;
+    const m = restarts.get(key) ?? {};
+    restarts.set(key, m);
+    m[p.metadata.name] = ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((s, c) => s + (c.restartCount ?? 0), 0);
+  }
   for (const key of keys) {
     const [ns, name] = key.split('/') as [string, string];
     const d = sim.store.get(R.deployments, ns, name);
@@ -214,19 +260,28 @@ function sampleCluster(sim: Simulator, keys: readonly string[], at: number): Sam
       resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
     }[];
     const capacity = containers.reduce((n, c) => n + cpuMillicores(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
-    const podRestarts: Record<string, number> = {};
-    for (const p of pods) {
-      if (p.metadata.namespace !== ns || deploymentKeyOfPod(sim.store, p) !== key) continue;
-      podRestarts[p.metadata.name] = ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((s, c) => s + (c.restartCount ?? 0), 0);
-    }
+    const request = containers.reduce((n, c) => n + cpuMillicores(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu), 0);
+    const unlimited = containers.some((c) => c.resources?.limits?.cpu === undefined);
+    const svc = sim.workload.service(key);
     deployments[key] = {
       replicas: Number(d.spec?.replicas ?? 1),
       readyReplicas: Number(d.status?.readyReplicas ?? 0),
       demandMillicores: sim.workload.demand(key),
       podCapacityMillicores: capacity,
       image: containers[0]?.image ?? '',
-      podRestarts,
+      podRestarts: restarts.get(key) ?? {},
+      podRequestMillicores: request,
+      ...(unlimited ? {} : { podLimitMillicores: capacity }),
+      ...(svc
+        ? { p95LatencyMs: svc.p95LatencyMs, queueWaitSeconds: svc.queueWaitSeconds, backlog: svc.backlog, arrived: svc.arrived, dropped: svc.dropped }
+        : {}),
     };
   }
   return { at, deployments };
+}
+
+function serviceMsOf(sim: Simulator, key: string): number {
+  const [ns, name] = key.split('/') as [string, string];
+  const v = Number(sim.store.get(R.deployments, ns, name)?.metadata.annotations?.[SERVICE_MS_ANNOTATION]);
+  return Number.isFinite(v) && v > 0 ? v : 100;
 }

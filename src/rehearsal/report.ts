@@ -4,6 +4,7 @@
  * are exact integrals of what the sampler saw. Times in the report are seconds since the scenario started.
  */
 import { mttr } from '../base/stats.js';
+import { type OracleInput, type Slo, agentDisruptions, oracleReplicaSeconds, sloViolationSeconds, unservedCpuSeconds } from './referee.js';
 
 export interface DeploymentSample {
   /** spec.replicas: what the deployment is paying for. */
@@ -16,6 +17,16 @@ export interface DeploymentSample {
   image: string;
   /** Restart count per pod name, as seen in this sample. */
   podRestarts?: Record<string, number>;
+  /** The pod template's CPU request and limit (millicores), for the oracle. */
+  podRequestMillicores?: number;
+  podLimitMillicores?: number;
+  /** What users see (the simulator's queue model): p95 latency, queue wait, work waiting (millicore-seconds). */
+  p95LatencyMs?: number;
+  queueWaitSeconds?: number;
+  backlog?: number;
+  /** Cumulative millicore-seconds of work arrived and dropped (timed out or failed). */
+  arrived?: number;
+  dropped?: number;
 }
 
 export interface Sample {
@@ -61,6 +72,13 @@ export interface DeploymentReport {
   finalReadyReplicas: number;
   finalImage: string;
   podRestarts: number;
+  /** The referee's figures (referee.ts); present when the run had SLOs. */
+  sloViolationSeconds?: number;
+  unservedCpuSeconds?: number;
+  /** Container restarts + pods deleted by the agent + rollouts it started. */
+  disruptions?: number;
+  actions?: number;
+  oracleReplicaSeconds?: number;
 }
 
 export interface RehearsalReport {
@@ -82,6 +100,20 @@ export interface RehearsalReport {
     actions: number;
   };
   deployments: Record<string, DeploymentReport>;
+  /** The seed the run used. */
+  seed?: number;
+  /** No fault events: the oracle bound is meaningful. */
+  loadOnly?: boolean;
+  /** Sums over deployments, and the policy's replica-seconds over the oracle's. */
+  totals?: {
+    sloViolationSeconds: number;
+    unservedCpuSeconds: number;
+    replicaSeconds: number;
+    disruptions: number;
+    actions: number;
+    oracleReplicaSeconds: number | null;
+    oracleRatio: number | null;
+  };
 }
 
 export const RECURRENCE_WINDOW_SECONDS = 600;
@@ -96,6 +128,13 @@ export interface ReportInput {
   samples: readonly Sample[];
   incidents: readonly IncidentRecord[];
   actions: readonly ActionRecordIn[];
+  /** With SLOs, the referee's figures are added per deployment and in `totals`. */
+  referee?: {
+    seed: number;
+    loadOnly: boolean;
+    slo: Record<string, Slo>;
+    oracle: Record<string, OracleInput>;
+  };
 }
 
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -175,5 +214,44 @@ export function buildReport(input: ReportInput): RehearsalReport {
       actions: input.actions.length,
     },
     deployments: accountDeployments(input.samples, input.endedAt),
+    ...(input.referee ? referee(input, input.referee) : {}),
   };
+}
+
+function referee(input: ReportInput, r: NonNullable<ReportInput['referee']>): Pick<RehearsalReport, 'deployments' | 'seed' | 'loadOnly' | 'totals'> {
+  const deployments = accountDeployments(input.samples, input.endedAt);
+  const keys = Object.keys(deployments);
+  const byAgent = agentDisruptions(input.actions, keys);
+  const totals = {
+    sloViolationSeconds: 0,
+    unservedCpuSeconds: 0,
+    replicaSeconds: 0,
+    disruptions: 0,
+    actions: 0,
+    oracleReplicaSeconds: 0 as number | null,
+    oracleRatio: null as number | null,
+  };
+  for (const k of keys) {
+    const d = deployments[k]!;
+    const slo = r.slo[k];
+    if (!slo) continue;
+    d.sloViolationSeconds = round(sloViolationSeconds(input.samples, k, slo, input.endedAt));
+    d.unservedCpuSeconds = round(unservedCpuSeconds(input.samples, k));
+    d.disruptions = d.podRestarts + (byAgent[k]?.disruptions ?? 0);
+    d.actions = byAgent[k]?.actions ?? 0;
+    const o = r.oracle[k] ? oracleReplicaSeconds(input.samples, k, slo, r.oracle[k], input.endedAt) : undefined;
+    if (o !== undefined) d.oracleReplicaSeconds = round(o);
+    totals.sloViolationSeconds += d.sloViolationSeconds;
+    totals.unservedCpuSeconds += d.unservedCpuSeconds;
+    totals.replicaSeconds += d.replicaSeconds;
+    totals.disruptions += d.disruptions;
+    totals.actions += d.actions;
+    totals.oracleReplicaSeconds = o === undefined || totals.oracleReplicaSeconds === null ? null : totals.oracleReplicaSeconds + o;
+  }
+  if (totals.oracleReplicaSeconds) totals.oracleRatio = round(totals.replicaSeconds / totals.oracleReplicaSeconds, 4);
+  totals.sloViolationSeconds = round(totals.sloViolationSeconds);
+  totals.unservedCpuSeconds = round(totals.unservedCpuSeconds);
+  totals.replicaSeconds = round(totals.replicaSeconds);
+  if (totals.oracleReplicaSeconds !== null) totals.oracleReplicaSeconds = round(totals.oracleReplicaSeconds);
+  return { deployments, seed: r.seed, loadOnly: r.loadOnly, totals };
 }

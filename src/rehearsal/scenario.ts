@@ -7,10 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { YAMLParseError, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isQuantity } from '../base/quantity.js';
+import { Rng } from '../base/random.js';
 import { AgentConfigSchema } from '../config/schema.js';
 import { parseDuration } from '../base/duration.js';
 import { FAULT_NAMES, type FaultName as SimFaultName } from '../sim/faults.js';
 import { type LoadCurve, demandAt } from './load.js';
+import type { Slo } from './referee.js';
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const s = parseDuration(v);
@@ -70,6 +72,17 @@ const EventSchema = z.discriminatedUnion(
     z.object({ fault: z.literal('node-down'), ...eventBase, node: z.string().min(1) }).strict(),
     z.object({ fault: z.literal('memory-leak'), ...onDeployment, mibPerMinute: z.number().positive() }).strict(),
     z.object({ fault: z.literal('cpu-spike'), ...onDeployment, millicores: z.number().positive() }).strict(),
+    z.object({ fault: z.literal('unready-rollout'), ...onDeployment }).strict(),
+    z.object({ fault: z.literal('slow-start'), ...onDeployment, startupSeconds: z.number().positive().default(300) }).strict(),
+    z
+      .object({
+        fault: z.literal('noisy-neighbour'),
+        ...onDeployment,
+        millicores: z.number().positive().optional(),
+        requestMillicores: z.number().min(0).optional(),
+      })
+      .strict(),
+    z.object({ fault: z.literal('dependency-down'), ...onDeployment }).strict(),
   ],
   {
     errorMap: (issue, ctx) =>
@@ -101,6 +114,27 @@ const SpecSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * Each event starts up to this long after its `at` (its `until` moves with it), drawn from the seed, so faults
+     * do not land on the agent's cycle grid. Default 30s; 0s keeps the times exact.
+     */
+    jitter: duration.default('30s'),
+    /**
+     * Steady state before time 0: the objects are created and the load held at its time-0 value until every
+     * deployment is rolled out and metrics-server has two scrapes of every pod, at most this long.
+     */
+    warmup: duration.default('5m'),
+    /** What the users of each deployment are promised: p95 latency and the share of failed (dropped) work. */
+    slo: z
+      .object({
+        p95LatencyMs: z.number().positive().default(500),
+        maxErrorRatio: z.number().min(0).max(1).default(0.01),
+        deployments: z
+          .record(deploymentRef, z.object({ p95LatencyMs: z.number().positive().optional(), maxErrorRatio: z.number().min(0).max(1).optional() }).strict())
+          .default({}),
+      })
+      .strict()
+      .default({}),
     objects: z.array(KubeObjectSchema).default([]),
     load: z.array(LoadSchema).default([]),
     events: z.array(EventSchema).default([]),
@@ -118,6 +152,7 @@ const SpecSchema = z
       if (!deployments.has(ref)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: `no Deployment ${ref} among spec.objects` });
     };
     spec.load.forEach((l, i) => known(l.deployment, ['load', i, 'deployment']));
+    for (const d of Object.keys(spec.slo.deployments)) known(d, ['slo', 'deployments', d]);
     spec.events.forEach((e, i) => {
       if ('deployment' in e) known(e.deployment, ['events', i, 'deployment']);
       if (e.at > spec.duration)
@@ -136,6 +171,27 @@ export const ScenarioSchema = z
   .strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
+
+/** The SLO of one deployment: its own entry over the scenario's default. */
+export function sloOf(s: Scenario, deployment: string): Slo {
+  const own = s.spec.slo.deployments[deployment] ?? {};
+  return { p95LatencyMs: own.p95LatencyMs ?? s.spec.slo.p95LatencyMs, maxErrorRatio: own.maxErrorRatio ?? s.spec.slo.maxErrorRatio };
+}
+
+/** The scenario's deployments as `ns/name`, in the order of spec.objects. */
+export function deploymentKeys(s: Scenario): string[] {
+  return s.spec.objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`);
+}
+
+/** Events with their start (and end) moved by up to spec.jitter seconds, drawn from `seed`; never past the end. */
+export function jitteredEvents(s: Scenario, seed: number): ScenarioEvent[] {
+  const rng = new Rng(seed).fork('scenario-jitter');
+  return s.spec.events.map((e) => {
+    const shift = Math.min(rng.range(0, s.spec.jitter), Math.max(0, s.spec.duration - e.at));
+    const moved = Math.round((e.at + shift) * 1000) / 1000;
+    return { ...e, at: moved, ...(e.until !== undefined ? { until: moved + (e.until - e.at) } : {}) };
+  });
+}
 export type ScenarioEvent = Scenario['spec']['events'][number];
 export type ScenarioLoad = Scenario['spec']['load'][number];
 

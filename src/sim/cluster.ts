@@ -22,7 +22,7 @@ import { ReplicaSetController } from './controllers/replicaset.js';
 import { Scheduler } from './controllers/scheduler.js';
 import { FaultInjector } from './faults.js';
 import { createLogProvider } from './logs.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type MetricsServer } from './metrics.js';
 import { Rng } from '../base/random.js';
 import { ALL_RESOURCES, R } from './resources.js';
 import { ObjectStore } from './store.js';
@@ -51,6 +51,12 @@ export interface SimulatorOptions {
   /** Seconds before a silent node is marked Unknown (upstream 40). */
   nodeMonitorGraceSeconds?: number;
   kubelet?: Partial<KubeletTimings>;
+  /**
+   * metrics-server's scrape interval: metrics.k8s.io shows the CPU rate between the last two scrapes. Default 15
+   * (metrics-server's) under a VirtualClock, where rehearsals measure what the lag costs; 1 on a real clock, so an
+   * interactive session or a real-time test sees a new pod's metrics within ~2 s instead of 30.
+   */
+  metricResolutionSeconds?: number;
   workload?: Omit<WorkloadOptions, 'seed'>;
   /** Image tags containing any of these fail to pull. Default ["does-not-exist", "missing"]. */
   missingImageTags?: string[];
@@ -69,6 +75,8 @@ export interface Simulator {
   nodes: NodeLifecycle;
   kubelet: Kubelet;
   providers: SimProviders;
+  /** metrics-server: `scrape()` takes a sample now. */
+  metricsServer: MetricsServer;
   /** Creates an object as the API server would (defaults and validation), for scenarios and benchmarks. */
   create(obj: KObject): KObject;
   /** Lets `ms` of simulated time pass: advances a VirtualClock, or sleeps on a real one. */
@@ -180,9 +188,25 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     for (const o of over) kubelet.kill(o.namespace, o.name, o.container, 137, 'OOMKilled');
   });
 
+  workload.attach({ isNodeDown: (n) => nodes.isDown(n), isFailing: (k) => behaviour.isDependencyDown(k) });
+  behaviour.queueWait = (k) => workload.service(k)?.queueWaitSeconds ?? 0;
+
   const faults = new FaultInjector({ store, clock, rng: rng.fork('faults'), kubelet, nodes, workload, behaviour });
-  const metrics = createMetrics({ store, clock, workload, isNodeDown: (n) => nodes.isDown(n) });
-  const providers: SimProviders = { ...metrics, podLogs: createLogProvider(store, clock, seed), faults };
+  const metricsServer = createMetrics({
+    store,
+    clock,
+    workload,
+    isNodeDown: (n) => nodes.isDown(n),
+    resolutionSeconds: opts.metricResolutionSeconds ?? (clock instanceof VirtualClock ? 15 : 1),
+  });
+  metricsServer.start();
+  const providers: SimProviders = {
+    podMetrics: (ns) => metricsServer.podMetrics(ns),
+    nodeMetrics: () => metricsServer.nodeMetrics(),
+    prometheusText: () => metricsServer.prometheusText(),
+    podLogs: createLogProvider(store, clock, seed),
+    faults,
+  };
 
   if (opts.demo) for (const { res, obj } of demoObjects()) admit(res, obj);
 
@@ -206,6 +230,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     nodes,
     kubelet,
     providers,
+    metricsServer,
     create(obj) {
       const res = ALL_RESOURCES.find((r) => groupVersion(r) === obj.apiVersion && r.kind === obj.kind);
       if (!res) throw ApiError.badRequest(`no resource for apiVersion ${obj.apiVersion} kind ${obj.kind}`);
@@ -229,6 +254,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     dump: () => dump(store),
     async stop() {
       faults.clearAll();
+      metricsServer.stop();
       for (const c of controllers.slice().reverse()) c.stop();
       await server?.close();
     },

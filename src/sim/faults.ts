@@ -3,14 +3,14 @@
  * `/sim/v1/faults` API. Every fault gets an id and optionally a lifetime (durationSeconds or until);
  * active ones are listed and can be cleared early. Bad input is an ApiError and changes nothing.
  *
- * Rollout faults (bad-image-rollout, crashing-rollout, unschedulable-rollout) change the Deployment's
- * template like a bad deploy would; clearing them does not roll anything back (that is `kubectl rollout
+ * Rollout faults (bad-image-rollout, crashing-rollout, unschedulable-rollout, unready-rollout,
+ * slow-start) change the Deployment's template like a bad deploy would; clearing them does not roll anything back (that is `kubectl rollout
  * undo`'s job, and the agent's). See docs/simulator.md for each fault.
  */
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../base/clock.js';
 import type { FaultApi } from './api/providers.js';
-import { CRASH_AFTER_ANNOTATION, type Behaviour, type CrashRule } from './controllers/behaviour.js';
+import { CRASH_AFTER_ANNOTATION, READINESS_ANNOTATION, STARTUP_ANNOTATION, type Behaviour, type CrashRule } from './controllers/behaviour.js';
 import { isoSeconds } from './controllers/context.js';
 import type { Kubelet } from './controllers/kubelet.js';
 import type { NodeLifecycle } from './controllers/nodes.js';
@@ -34,6 +34,10 @@ export const FAULT_NAMES = [
   'memory-leak',
   'load',
   'cpu-spike',
+  'unready-rollout',
+  'slow-start',
+  'noisy-neighbour',
+  'dependency-down',
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -111,6 +115,27 @@ export const FaultSpecSchema = z.discriminatedUnion('fault', [
       until: lifetime.until,
     })
     .strict(),
+  /** A new revision whose pods run but never pass their readiness probe (a probe is added when the template has none). */
+  z.object({ fault: z.literal('unready-rollout'), ...deploymentTarget, ...lifetime }).strict(),
+  /** A new revision whose app needs `startupSeconds` after each container start before it serves. */
+  z.object({ fault: z.literal('slow-start'), ...deploymentTarget, startupSeconds: z.number().positive().default(300), ...lifetime }).strict(),
+  /**
+   * A process on a node that wants `millicores` of CPU with `requestMillicores` guaranteed: on `node`, or on
+   * the node running most of the deployment's pods.
+   */
+  z
+    .object({
+      fault: z.literal('noisy-neighbour'),
+      node: z.string().min(1).optional(),
+      deployment: z.string().min(1).optional(),
+      namespace: z.string().min(1).optional(),
+      millicores: z.number().positive().optional(),
+      requestMillicores: z.number().min(0).optional(),
+      ...lifetime,
+    })
+    .strict(),
+  /** A dependency of the deployment is down: its requests fail and its readiness probes answer 503; restarts do not help. */
+  z.object({ fault: z.literal('dependency-down'), ...deploymentTarget, ...lifetime }).strict(),
 ]);
 
 export type FaultSpec = z.input<typeof FaultSpecSchema>;
@@ -287,6 +312,37 @@ export class FaultInjector implements FaultApi {
         });
         return { target: keyOf(d), detail: { container: c.name, cpu, ...(spec.memory ? { memory: spec.memory } : {}) }, undo: () => undefined };
       }
+      case 'unready-rollout': {
+        const d = this.deployment(spec);
+        this.rollout(d, id, 'unready-rollout', (t) => {
+          t.metadata.annotations = { ...(t.metadata.annotations ?? {}), [READINESS_ANNOTATION]: 'fail' };
+          for (const c of t.spec.containers as Record<string, any>[])
+            c.readinessProbe ??= { httpGet: { path: '/healthz', port: c.ports?.[0]?.containerPort ?? 80 }, periodSeconds: 10, failureThreshold: 3 };
+        });
+        return { target: keyOf(d), undo: () => undefined };
+      }
+      case 'slow-start': {
+        const d = this.deployment(spec);
+        this.rollout(d, id, 'slow-start', (t) => {
+          t.metadata.annotations = { ...(t.metadata.annotations ?? {}), [STARTUP_ANNOTATION]: String(spec.startupSeconds) };
+        });
+        return { target: keyOf(d), detail: { startupSeconds: spec.startupSeconds }, undo: () => undefined };
+      }
+      case 'noisy-neighbour': {
+        const node = spec.node ?? this.busiestNode(spec);
+        const n = this.deps.store.get(R.nodes, undefined, node);
+        if (!n) throw ApiError.notFound('nodes', node);
+        const allocatable = cpuMillicores(n.status?.allocatable?.cpu);
+        const millicores = spec.millicores ?? allocatable;
+        const request = spec.requestMillicores ?? Math.round(allocatable / 4);
+        const h = workload.addHog(node, millicores, request);
+        return { target: node, detail: { millicores, requestMillicores: request }, undo: () => workload.removeHog(h) };
+      }
+      case 'dependency-down': {
+        const key = keyOf(this.deployment(spec));
+        behaviour.setDependencyDown(key, true);
+        return { target: key, undo: () => behaviour.setDependencyDown(key, false) };
+      }
       case 'node-down': {
         if (!this.deps.store.get(R.nodes, undefined, spec.node)) throw ApiError.notFound('nodes', spec.node);
         if (nodes.isDown(spec.node)) throw ApiError.conflict('nodes', spec.node, 'node is already down');
@@ -367,6 +423,18 @@ export class FaultInjector implements FaultApi {
       picked.push(candidates.splice(Math.floor(this.deps.rng.next() * candidates.length), 1)[0]!);
     }
     return picked;
+  }
+
+  /** The node running most of the deployment's pods (ties: the first by name). */
+  private busiestNode(spec: { deployment?: string; namespace?: string }): string {
+    if (!spec.deployment)
+      throw ApiError.invalid('Fault', 'noisy-neighbour', [{ field: 'node', message: 'give node or deployment', reason: 'FieldValueRequired' }]);
+    const key = this.deploymentKey(spec);
+    const count = new Map<string, number>();
+    for (const p of this.podsOf(key)) if (p.spec?.nodeName) count.set(p.spec.nodeName, (count.get(p.spec.nodeName) ?? 0) + 1);
+    const best = [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+    if (!best) throw ApiError.conflict('deployments', key, 'no pod of the deployment is on a node', 'apps');
+    return best[0];
   }
 
   /** Changes the Deployment's pod template (a new rollout) and records why in change-cause. */

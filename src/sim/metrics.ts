@@ -3,8 +3,16 @@
  * model, and a Prometheus text exposition with cAdvisor and kube-state-metrics names and labels, so
  * PromQL written for real clusters (joins through kube_pod_owner / kube_replicaset_owner included)
  * works unchanged. Pods on a node that is down have no usage metrics, as with a real metrics-server.
+ *
+ * metrics.k8s.io is served like metrics-server serves it: the kubelets' cumulative CPU counters are
+ * scraped every `resolutionSeconds` (metrics-server's --metric-resolution, default 15 s) and a pod's CPU
+ * is the rate between the last two scrapes, so what a client reads is 0–2 resolutions old (a demand step
+ * is invisible until the next scrape, and shows in full only at the one after); a container seen in one
+ * scrape only (just started or restarted) has no metrics yet. Memory is the working set at the last
+ * scrape. The Prometheus exposition is the live counters: a Prometheus server's own scrape interval and
+ * rate() windows make its lag.
  */
-import type { Clock } from '../base/clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import { isoSeconds } from './controllers/context.js';
 import { controllerOf, getCondition } from './controllers/pods.js';
 import { cpuMillicores, memoryBytes } from '../base/quantity.js';
@@ -12,13 +20,15 @@ import { containerResources } from './controllers/quantity.js';
 import { R } from './resources.js';
 import type { ObjectStore } from './store.js';
 import type { KObject } from './types.js';
-import type { PodUsage, WorkloadModel } from './workload.js';
+import { NODE_SYSTEM_CPU_M, type PodUsage, type WorkloadModel } from './workload.js';
 
 export interface MetricsSources {
   store: ObjectStore;
   clock: Clock;
   workload: WorkloadModel;
   isNodeDown(node: string): boolean;
+  /** metrics-server's scrape interval (default 15 s). */
+  resolutionSeconds?: number;
 }
 
 export interface MetricsProviders {
@@ -27,8 +37,14 @@ export interface MetricsProviders {
   prometheusText(): string;
 }
 
-/** Node overhead outside pods (kubelet, runtime, system daemons). */
-const NODE_SYSTEM_CPU_M = 60;
+export interface MetricsServer extends MetricsProviders {
+  /** Starts the periodic scrape (the first one now). */
+  start(): void;
+  stop(): void;
+  /** Scrapes now (tests and warm-up). */
+  scrape(): void;
+}
+
 const NODE_SYSTEM_MEM = 512 * 1024 * 1024;
 
 export function nanocores(millicores: number): string {
@@ -39,37 +55,96 @@ export function kibibytes(bytes: number): string {
   return `${Math.round(bytes / 1024)}Ki`;
 }
 
-export function createMetrics(src: MetricsSources): MetricsProviders {
+interface Scrape {
+  at: number;
+  /** By `ns/pod/container@startedAt`: cumulative CPU seconds and working set. */
+  counters: Map<string, { cpuSeconds: number; memory: number }>;
+  pods: PodUsage[];
+}
+
+interface RatedPod {
+  namespace: string;
+  name: string;
+  node?: string;
+  containers: { name: string; cpu: number; memory: number }[];
+}
+
+export function createMetrics(src: MetricsSources): MetricsServer {
   const visibleUsage = (): PodUsage[] => src.workload.usage().filter((u) => !u.node || !src.isNodeDown(u.node));
+  const resolutionMs = (src.resolutionSeconds ?? 15) * 1000;
+  let prev: Scrape | undefined;
+  let last: Scrape | undefined;
+  let rated: RatedPod[] = [];
+  let timer: TimerHandle | undefined;
+
+  const counterKey = (u: PodUsage, c: PodUsage['containers'][number]) => `${u.namespace}/${u.name}/${c.name}@${c.startedAt}`;
+  const scrape = (): void => {
+    const pods = visibleUsage();
+    const counters = new Map<string, { cpuSeconds: number; memory: number }>();
+    for (const u of pods) for (const c of u.containers) counters.set(counterKey(u, c), { cpuSeconds: c.cpuSecondsTotal, memory: c.memoryBytes });
+    prev = last;
+    last = { at: src.clock.now(), counters, pods };
+    rated = [];
+    if (!prev) return;
+    const dt = (last.at - prev.at) / 1000;
+    if (dt <= 0) return;
+    for (const u of pods) {
+      const containers: RatedPod['containers'] = [];
+      for (const c of u.containers) {
+        const before = prev.counters.get(counterKey(u, c));
+        if (!before) continue; // one point only: no rate yet
+        containers.push({ name: c.name, cpu: (Math.max(0, c.cpuSecondsTotal - before.cpuSeconds) / dt) * 1000, memory: c.memoryBytes });
+      }
+      if (containers.length) rated.push({ namespace: u.namespace, name: u.name, node: u.node, containers });
+    }
+    rated.sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
+  };
+  const window = () => `${Math.round(last && prev ? (last.at - prev.at) / 1000 : resolutionMs / 1000)}s`;
 
   return {
+    start() {
+      scrape();
+      const tick = () => {
+        scrape();
+        timer = src.clock.setTimeout(tick, resolutionMs);
+      };
+      timer = src.clock.setTimeout(tick, resolutionMs);
+    },
+    stop() {
+      src.clock.clearTimeout(timer);
+    },
+    scrape,
+
     podMetrics(namespace?: string): KObject[] {
-      const timestamp = isoSeconds(src.clock.now());
+      if (!last) return [];
+      const timestamp = isoSeconds(last.at);
       const out: KObject[] = [];
-      for (const u of visibleUsage()) {
+      for (const u of rated) {
         if (namespace && u.namespace !== namespace) continue;
         const pod = src.store.get(R.pods, u.namespace, u.name);
+        if (!pod) continue; // deleted since the scrape
         out.push({
           kind: 'PodMetrics',
           apiVersion: 'metrics.k8s.io/v1beta1',
-          metadata: { name: u.name, namespace: u.namespace, labels: { ...(pod?.metadata.labels ?? {}) }, creationTimestamp: timestamp },
+          metadata: { name: u.name, namespace: u.namespace, labels: { ...(pod.metadata.labels ?? {}) }, creationTimestamp: isoSeconds(src.clock.now()) },
           timestamp,
-          window: '30s',
-          containers: u.containers.map((c) => ({ name: c.name, usage: { cpu: nanocores(c.cpuMillicores), memory: kibibytes(c.memoryBytes) } })),
+          window: window(),
+          containers: u.containers.map((c) => ({ name: c.name, usage: { cpu: nanocores(c.cpu), memory: kibibytes(c.memory) } })),
         });
       }
-      return out.sort((a, b) => (`${a.metadata.namespace}/${a.metadata.name}` < `${b.metadata.namespace}/${b.metadata.name}` ? -1 : 1));
+      return out;
     },
 
     nodeMetrics(): KObject[] {
-      const timestamp = isoSeconds(src.clock.now());
+      if (!last) return [];
+      const timestamp = isoSeconds(last.at);
       const perNode = new Map<string, { cpu: number; mem: number }>();
-      for (const u of visibleUsage()) {
+      for (const u of rated) {
         if (!u.node) continue;
         const acc = perNode.get(u.node) ?? { cpu: 0, mem: 0 };
         for (const c of u.containers) {
-          acc.cpu += c.cpuMillicores;
-          acc.mem += c.memoryBytes;
+          acc.cpu += c.cpu;
+          acc.mem += c.memory;
         }
         perNode.set(u.node, acc);
       }
@@ -82,16 +157,16 @@ export function createMetrics(src: MetricsSources): MetricsProviders {
           return {
             kind: 'NodeMetrics',
             apiVersion: 'metrics.k8s.io/v1beta1',
-            metadata: { name: n.metadata.name, labels: { ...(n.metadata.labels ?? {}) }, creationTimestamp: timestamp },
+            metadata: { name: n.metadata.name, labels: { ...(n.metadata.labels ?? {}) }, creationTimestamp: isoSeconds(src.clock.now()) },
             timestamp,
-            window: '20s',
-            usage: { cpu: nanocores(acc.cpu + NODE_SYSTEM_CPU_M), memory: kibibytes(acc.mem + NODE_SYSTEM_MEM) },
+            window: window(),
+            usage: { cpu: nanocores(acc.cpu + NODE_SYSTEM_CPU_M + src.workload.hogUsage(n.metadata.name)), memory: kibibytes(acc.mem + NODE_SYSTEM_MEM) },
           };
         });
     },
 
     prometheusText(): string {
-      return exposition(src.store, visibleUsage());
+      return exposition(src.store, visibleUsage(), src.workload);
     },
   };
 }
@@ -135,7 +210,7 @@ function formatValue(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(12)));
 }
 
-function exposition(store: ObjectStore, usage: PodUsage[]): string {
+function exposition(store: ObjectStore, usage: PodUsage[], workload: WorkloadModel): string {
   const e = new Exposition();
   e.family('container_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed in seconds.');
   e.family('container_memory_working_set_bytes', 'gauge', 'Current working set in bytes.');
@@ -147,6 +222,19 @@ function exposition(store: ObjectStore, usage: PodUsage[]): string {
       e.sample('container_cpu_usage_seconds_total', labels, c.cpuSecondsTotal);
       e.sample('container_memory_working_set_bytes', labels, c.memoryBytes);
     }
+  }
+
+  // What the application would export about its requests (the simulator's queue model), per deployment.
+  e.family('sentinelops_sim_request_latency_p95_seconds', 'gauge', 'p95 request latency of the deployment (queue wait included).');
+  e.family('sentinelops_sim_queue_wait_seconds', 'gauge', 'How long a request arriving now waits in the deployment queue.');
+  e.family('sentinelops_sim_requests_dropped_cpu_seconds_total', 'counter', 'Work dropped (timed out or failed), in CPU seconds.');
+  for (const d of store.all(R.deployments)) {
+    const s = workload.service(`${d.metadata.namespace}/${d.metadata.name}`);
+    if (!s) continue;
+    const labels = { namespace: d.metadata.namespace!, deployment: d.metadata.name };
+    e.sample('sentinelops_sim_request_latency_p95_seconds', labels, s.p95LatencyMs / 1000);
+    e.sample('sentinelops_sim_queue_wait_seconds', labels, s.queueWaitSeconds);
+    e.sample('sentinelops_sim_requests_dropped_cpu_seconds_total', labels, s.dropped / 1000);
   }
 
   e.family('kube_pod_info', 'gauge', 'Information about pod.');

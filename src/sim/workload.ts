@@ -14,10 +14,12 @@
  */
 import type { Clock, TimerHandle } from '../base/clock.js';
 import { cpuMillicores } from '../base/quantity.js';
+import { STARTUP_ANNOTATION } from './controllers/behaviour.js';
 import { containerResources, type ContainerResources } from './controllers/quantity.js';
 import { controllerOf, getCondition, splitKey } from './controllers/pods.js';
 import { noise, noiseAt, noiseKey } from '../base/random.js';
 import { R } from './resources.js';
+import { type CpuConsumer, type QueueState, emptyQueue, p95LatencyMs, shareCpu, stepQueue } from './serving.js';
 import type { ObjectStore } from './store.js';
 import type { KObject } from './types.js';
 
@@ -59,6 +61,45 @@ export interface WorkloadOptions {
   tickSeconds?: number;
 }
 
+/** Deployment annotation: p95 latency (ms) of an idle pod. Default 100. */
+export const SERVICE_MS_ANNOTATION = 'sim.sentinelops.io/service-ms';
+/** Deployment annotation: seconds a request waits before its client gives up (dropped work). Default 30. */
+export const TIMEOUT_ANNOTATION = 'sim.sentinelops.io/request-timeout-seconds';
+/** CPU the node's system daemons use outside pods (millicores); part of the node's usage. */
+export const NODE_SYSTEM_CPU_M = 60;
+
+/** What a deployment's users see now (as of the last tick). */
+export interface ServiceStatus {
+  demandMillicores: number;
+  servedMillicores: number;
+  /** What the serving pods could serve now (limits, less what a saturated node withholds). */
+  capacityMillicores: number;
+  servingPods: number;
+  /** Work waiting, millicore-seconds, and how long the newest request will wait for it. */
+  backlog: number;
+  queueWaitSeconds: number;
+  p95LatencyMs: number;
+  /** Cumulative millicore-seconds: arrived, served, dropped (timed out or failed). */
+  arrived: number;
+  served: number;
+  dropped: number;
+  /** A dependency is down: requests fail. */
+  failing: boolean;
+}
+
+/** Hooks the workload reads from the rest of the simulator. */
+export interface WorkloadWorld {
+  isNodeDown(node: string): boolean;
+  /** The deployment's requests fail (a dependency is down). */
+  isFailing(deployment: string): boolean;
+}
+
+interface Hog {
+  node: string;
+  millicores: number;
+  request: number;
+}
+
 interface DeploymentLoad {
   uid?: string;
   defaultBase?: number;
@@ -84,6 +125,10 @@ interface ContainerFacts {
 interface PodFacts {
   deployment?: string;
   ready: boolean;
+  node?: string;
+  terminating: boolean;
+  /** App boot time after each container start, ms. */
+  bootMs: number;
   /** Running containers only. */
   containers: ContainerFacts[];
 }
@@ -160,6 +205,13 @@ export class WorkloadModel {
   private timer?: TimerHandle;
   private lastTick: number;
   private seq = 0;
+  private readonly queues = new Map<string, QueueState>();
+  private readonly status = new Map<string, ServiceStatus>();
+  private readonly hogs = new Map<number, Hog>();
+  private world: WorkloadWorld = { isNodeDown: () => false, isFailing: () => false };
+  /** Per-deployment serving totals of the last pass (sample), read by tick() for the queue. */
+  private lastPass = new Map<string, { served: number; capacity: number; pods: number }>();
+  private hogUse = new Map<string, number>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -183,6 +235,29 @@ export class WorkloadModel {
 
   stop(): void {
     this.clock.clearTimeout(this.timer);
+  }
+
+  /** Connects the workload to node health and dependency faults (the simulator wires it at start). */
+  attach(world: WorkloadWorld): void {
+    this.world = world;
+  }
+
+  /** A process on the node outside our pods that wants `millicores` with `request` guaranteed (a noisy neighbour). */
+  addHog(node: string, millicores: number, request: number): number {
+    if (!(millicores > 0) || !(request >= 0)) throw new RangeError('a hog needs millicores > 0 and request >= 0');
+    const id = ++this.seq;
+    this.hogs.set(id, { node, millicores, request });
+    return id;
+  }
+
+  removeHog(id: number): void {
+    this.hogs.delete(id);
+  }
+
+  /** What the deployment's users see, as of the last tick (undefined before its first tick). */
+  service(deployment: string): ServiceStatus | undefined {
+    const s = this.status.get(deployment);
+    return s && { ...s };
   }
 
   /** Called on every tick with the containers whose memory reached their limit (to OOM-kill them). */
@@ -301,9 +376,13 @@ export class WorkloadModel {
         baselineMem: (r.memRequest > 0 ? 0.5 * r.memRequest : 16 * MIB) * (0.95 + 0.1 * noise(this.seed, uid, spec.name, 'mem')),
       });
     });
+    const boot = Number(pod.metadata.annotations?.[STARTUP_ANNOTATION] ?? 0);
     const f: PodFacts = {
       deployment: this.deploymentOf(pod),
       ready: getCondition(pod, 'Ready')?.status === 'True' && !pod.metadata.deletionTimestamp,
+      node: pod.spec?.nodeName,
+      terminating: !!pod.metadata.deletionTimestamp,
+      bootMs: Number.isFinite(boot) && boot > 0 ? boot * 1000 : 0,
       containers,
     };
     this.facts.set(pod.metadata.uid!, { pod, facts: f, tick: this.tickNo });
@@ -311,30 +390,44 @@ export class WorkloadModel {
   }
 
   /**
-   * One pass over the running containers with their CPU now (millicores) and counters, without
-   * allocating per container: the tick runs this over every pod every 10 s.
+   * One pass over the running containers with their CPU now (millicores) and counters: the work of each
+   * deployment split across its serving pods, capped at limits, then each node's CPU shared (serving.ts).
+   * Runs every tick over every pod, so it keeps allocation small.
    */
   private sample(visit: (pod: KObject, f: PodFacts, c: ContainerFacts, cpu: number, inst: Instance, leak: number) => void): void {
     const now = this.clock.now();
     const slot = Math.floor(now / this.tickMs);
     const pods = this.store.all(R.pods);
     const facts: PodFacts[] = new Array(pods.length);
-    const readyCount = new Map<string, number>();
+    const serving: boolean[] = new Array(pods.length);
+    const servingCount = new Map<string, number>();
     for (let i = 0; i < pods.length; i++) {
       const f = (facts[i] = this.podFacts(pods[i]!));
-      if (f.containers.length && f.deployment && f.ready) readyCount.set(f.deployment, (readyCount.get(f.deployment) ?? 0) + 1);
+      serving[i] = this.serves(f, now);
+      if (serving[i]) servingCount.set(f.deployment!, (servingCount.get(f.deployment!) ?? 0) + 1);
     }
     const share = new Map<string, number>();
+    const tickSeconds = this.tickMs / 1000;
+    // Wants per container, grouped by node for the CPU share.
+    const wants: number[][] = new Array(pods.length);
+    const byNode = new Map<string, { consumers: CpuConsumer[]; at: [number, number][] }>();
     for (let i = 0; i < pods.length; i++) {
       const f = facts[i]!;
       if (f.containers.length === 0) continue;
       let podShare: number | undefined;
-      if (f.deployment && f.ready) {
-        podShare = share.get(f.deployment);
-        if (podShare === undefined) share.set(f.deployment, (podShare = this.demand(f.deployment) / readyCount.get(f.deployment)!));
+      if (serving[i]) {
+        podShare = share.get(f.deployment!);
+        if (podShare === undefined) {
+          // Offered work: what arrives now plus the backlog, which the pods drain as fast as they can.
+          const offered = this.demand(f.deployment!) + (this.queues.get(f.deployment!)?.backlog ?? 0) / tickSeconds;
+          share.set(f.deployment!, (podShare = offered / servingCount.get(f.deployment!)!));
+        }
       }
-      const leak = this.leakRate(f.deployment);
-      for (const c of f.containers) {
+      const w: number[] = (wants[i] = new Array(f.containers.length));
+      const group = f.node ? byNode.get(f.node) : undefined;
+      const g = f.node ? (group ?? { consumers: [], at: [] }) : undefined;
+      if (f.node && !group) byNode.set(f.node, g!);
+      f.containers.forEach((c, k) => {
         let cpu: number;
         if (podShare !== undefined) cpu = podShare * c.weight;
         else if (f.deployment)
@@ -342,9 +435,86 @@ export class WorkloadModel {
         else cpu = Math.max(1, 0.1 * (c.res.cpuRequest || 100));
         if (this.noiseLevel > 0) cpu *= 1 + this.noiseLevel * (2 * noiseAt(c.cpuNoise, slot) - 1);
         if (c.res.cpuLimit !== undefined && cpu > c.res.cpuLimit) cpu = c.res.cpuLimit;
-        visit(pods[i]!, f, c, cpu, this.instance(c, now), leak);
+        w[k] = cpu;
+        if (g) {
+          g.consumers.push({ request: c.res.cpuRequest, want: cpu });
+          g.at.push([i, k]);
+        }
+      });
+    }
+    // Each node's CPU shared between what runs on it; hogs (noisy neighbours) compete too.
+    const pass = new Map<string, { served: number; capacity: number; pods: number }>();
+    const headroom: number[][] = new Array(pods.length);
+    const hogUse = new Map<string, number>();
+    for (const [node, g] of byNode) {
+      const hogs = [...this.hogs.values()].filter((h) => h.node === node);
+      const consumers = hogs.length ? [...g.consumers, ...hogs.map((h) => ({ request: h.request, want: h.millicores }))] : g.consumers;
+      const capacity = this.nodeCpu(node);
+      const alloc = shareCpu(capacity, consumers);
+      let hogCpu = 0;
+      for (let n = g.consumers.length; n < alloc.length; n++) hogCpu += alloc[n]!;
+      hogUse.set(node, hogCpu);
+      let used = 0;
+      for (const a of alloc) used += a;
+      let wanted = 0;
+      for (const c of consumers) wanted += c.want;
+      const spare = wanted > capacity ? 0 : capacity - used;
+      g.at.forEach(([i, k], n) => {
+        wants[i]![k] = alloc[n]!;
+        const lim = facts[i]!.containers[k]!.res.cpuLimit;
+        (headroom[i] ??= [])[k] = lim === undefined ? alloc[n]! + spare : Math.min(lim, alloc[n]! + spare);
+      });
+    }
+    for (let i = 0; i < pods.length; i++) {
+      const f = facts[i]!;
+      if (f.containers.length === 0) continue;
+      let served = 0;
+      let capacity = 0;
+      f.containers.forEach((c, k) => {
+        const cpu = wants[i]![k]!;
+        if (serving[i]) {
+          served += cpu;
+          capacity += headroom[i]?.[k] ?? c.res.cpuLimit ?? cpu;
+        }
+        visit(pods[i]!, f, c, cpu, this.instance(c, now), this.leakRate(f.deployment));
+      });
+      if (serving[i]) {
+        const p = pass.get(f.deployment!) ?? { served: 0, capacity: 0, pods: 0 };
+        p.served += served;
+        p.capacity += capacity;
+        p.pods++;
+        pass.set(f.deployment!, p);
       }
     }
+    this.lastPass = pass;
+    this.hogUse = hogUse;
+  }
+
+  /** CPU (millicores) the node's noisy neighbours got in the last pass: part of the node's usage, not of any pod's. */
+  hogUsage(node: string): number {
+    return this.hogUse.get(node) ?? 0;
+  }
+
+  /** A pod serves when it is Ready, booted, on a live node, not terminating, and its dependency is up. */
+  private serves(f: PodFacts, now: number): boolean {
+    if (!f.deployment || !f.ready || f.terminating || f.containers.length === 0) return false;
+    if (f.node && this.world.isNodeDown(f.node)) return false;
+    if (this.world.isFailing(f.deployment)) return false;
+    if (f.bootMs > 0) for (const c of f.containers) if (now < c.startedAt + f.bootMs) return false;
+    return true;
+  }
+
+  private readonly nodeCpuCache = new Map<string, { node: KObject; cpu: number }>();
+
+  /** CPU a node's pods can use: allocatable less the system daemons. */
+  private nodeCpu(name: string): number {
+    const node = this.store.get(R.nodes, undefined, name);
+    if (!node) return Number.POSITIVE_INFINITY;
+    const hit = this.nodeCpuCache.get(name);
+    if (hit && hit.node === node) return hit.cpu;
+    const cpu = Math.max(0, cpuMillicores(node.status?.allocatable?.cpu ?? node.status?.capacity?.cpu ?? '0') - NODE_SYSTEM_CPU_M);
+    this.nodeCpuCache.set(name, { node, cpu });
+    return cpu;
   }
 
   /** Usage of every pod with a running container, now. */
@@ -401,6 +571,36 @@ export class WorkloadModel {
     return inst;
   }
 
+  /** Moves every deployment's queue on by `dt` seconds with what the last pass served, and records its status. */
+  private stepQueues(dt: number): void {
+    for (const d of this.store.all(R.deployments)) {
+      const key = `${d.metadata.namespace}/${d.metadata.name}`;
+      const demand = this.demand(key);
+      const q = this.queues.get(key) ?? emptyQueue();
+      this.queues.set(key, q);
+      const pass = this.lastPass.get(key) ?? { served: 0, capacity: 0, pods: 0 };
+      const failing = this.world.isFailing(key);
+      const timeout = annotationNumber(d, TIMEOUT_ANNOTATION, 30);
+      if (dt > 0) stepQueue(q, demand, pass.served, dt, timeout, failing);
+      const drain = Math.max(pass.capacity, pass.served);
+      const wait = q.backlog <= 0 ? 0 : drain > 0 ? Math.min(timeout, q.backlog / drain) : timeout;
+      const utilization = pass.capacity > 0 ? pass.served / pass.capacity : demand > 0 ? 1 : 0;
+      this.status.set(key, {
+        demandMillicores: demand,
+        servedMillicores: pass.served,
+        capacityMillicores: pass.capacity,
+        servingPods: pass.pods,
+        backlog: q.backlog,
+        queueWaitSeconds: wait,
+        p95LatencyMs: failing ? timeout * 1000 : p95LatencyMs(annotationNumber(d, SERVICE_MS_ANNOTATION, 100), utilization, wait),
+        arrived: q.arrived,
+        served: q.served,
+        dropped: q.dropped,
+        failing,
+      });
+    }
+  }
+
   /** Integrates usage since the last tick into the counters, then reports containers over their memory limit. */
   tick(): void {
     const now = this.clock.now();
@@ -415,11 +615,17 @@ export class WorkloadModel {
         over.push({ namespace: pod.metadata.namespace!, name: pod.metadata.name, container: c.name });
       }
     });
+    this.stepQueues(Math.max(0, now - this.lastTick) / 1000);
     for (const [k, inst] of this.instances) if (inst.seen !== this.tickNo) this.instances.delete(k);
     for (const [uid, e] of this.facts) if (e.tick !== this.tickNo) this.facts.delete(uid);
     this.lastTick = now;
     if (over.length) for (const fn of this.listeners) fn(over);
   }
+}
+
+function annotationNumber(o: KObject | undefined, key: string, fallback: number): number {
+  const v = Number(o?.metadata.annotations?.[key]);
+  return o?.metadata.annotations?.[key] !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 function defaultDemand(d: KObject, utilization: number): number {

@@ -44,7 +44,8 @@ describe('startSimulator', () => {
     const sim: Simulator = await startSimulator({ clock, seed: 4, demo: true });
     try {
       await sim.ready();
-      await sim.step(20_000);
+      // metrics-server needs two scrapes (15 s apart) before a pod has a CPU rate.
+      await sim.step(35_000);
       const kc = new k8s.KubeConfig();
       kc.loadFromString(sim.kubeconfigYaml());
       const core = kc.makeApiClient(k8s.CoreV1Api);

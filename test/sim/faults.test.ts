@@ -11,7 +11,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-/** Whole-second kubelet delays, so timings in timestamps are exact. */
+/** Whole-second kubelet delays (image size costs nothing: pullMBps 0), so timings in timestamps are exact. */
 async function boot(opts: SimulatorOptions = {}): Promise<Simulator> {
   sim = await startSimulator({
     clock: new VirtualClock(),
@@ -19,7 +19,7 @@ async function boot(opts: SimulatorOptions = {}): Promise<Simulator> {
     seed: 11,
     demo: true,
     workload: { noise: 0 },
-    kubelet: { sandboxSeconds: [0, 0], pullSeconds: [1, 1], startSeconds: [0, 0] },
+    kubelet: { sandboxSeconds: [0, 0], pullSeconds: [1, 1], pullMBps: 0, startSeconds: [0, 0] },
     ...opts,
   });
   await sim.ready();

@@ -102,9 +102,10 @@ describe('workload model', () => {
 describe('metrics', () => {
   it('serves metrics.k8s.io PodMetrics and NodeMetrics', async () => {
     const s = await boot();
+    await s.step(35_000); // two metrics-server scrapes: a rate needs two points
     const pm = s.providers.podMetrics!('demo');
     expect(pm).toHaveLength(3);
-    expect(pm[0]).toMatchObject({ kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', window: '30s', metadata: { namespace: 'demo' } });
+    expect(pm[0]).toMatchObject({ kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', window: '15s', metadata: { namespace: 'demo' } });
     expect(pm[0]!.containers[0].usage.cpu).toMatch(/^\d+n$/);
     expect(pm[0]!.containers[0].usage.memory).toMatch(/^\d+Ki$/);
     expect(s.providers.nodeMetrics!().map((n) => n.metadata.name)).toEqual(['node-1', 'node-2', 'node-3']);

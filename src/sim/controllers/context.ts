@@ -12,8 +12,10 @@ import type { EventRecorder } from './events.js';
 export interface KubeletTimings {
   /** Sandbox + first status after binding, seconds [min, max]. */
   sandboxSeconds: [number, number];
-  /** Pulling an image that is not yet on the node. */
+  /** Pulling an image that is not yet on the node: the registry round trip, plus its size over pullMBps. */
   pullSeconds: [number, number];
+  /** The node's download bandwidth in MB/s (0: the size costs nothing). */
+  pullMBps: number;
   /** Creating and starting a container once the image is present. */
   startSeconds: [number, number];
   /** Simulated grace before a deleted pod disappears (capped by its terminationGracePeriodSeconds). */
@@ -31,7 +33,8 @@ export interface SimConfig {
 
 export const DEFAULT_KUBELET_TIMINGS: KubeletTimings = {
   sandboxSeconds: [0.2, 0.6],
-  pullSeconds: [1, 3],
+  pullSeconds: [0.5, 1.5],
+  pullMBps: 40,
   startSeconds: [0.3, 0.8],
   terminationSeconds: 2,
 };

@@ -4,6 +4,15 @@
  * CrashLoopBackOff timing, OOM kills, and finishing graceful deletions. It keeps each pod's container
  * runtime in memory and renders `.status` from it, so every write is a complete, consistent status.
  *
+ * Readiness probes run as the kubelet's prober does: first at initialDelaySeconds, then every
+ * periodSeconds; `failureThreshold` consecutive failures make a Ready container unready, `successThreshold`
+ * successes make it ready. Their answer comes from Behaviour.readiness (app boot, broken revision,
+ * dependency down, a queue past the probe's timeout). A container without a readiness probe is ready as
+ * soon as it runs, whether or not its app has booted — as in Kubernetes.
+ *
+ * Image pulls take the registry's round trip plus the image's size over the node's bandwidth; an image
+ * already on the node (and not pullPolicy Always) is not pulled again.
+ *
  * Back-off follows the kubelet's flowcontrol.Backoff: the first crash restarts at once, later ones wait
  * 10 s, 20 s, 40 s ... 300 s; a crash more than 10 minutes after the last back-off step starts over.
  */
@@ -12,6 +21,7 @@ import type { TimerHandle } from '../../base/clock.js';
 import { R } from '../resources.js';
 import type { KObject } from '../types.js';
 import { isoSeconds, type SimContext } from './context.js';
+import { STARTUP_ANNOTATION } from './behaviour.js';
 import { deploymentKeyOfPod, podKey, setCondition, splitKey, type Condition } from './pods.js';
 import { POD_CONDITION_ORDER } from './scheduler.js';
 
@@ -47,7 +57,23 @@ interface ContainerRt {
   pullBackoff: number;
   /** Exited for good (restartPolicy Never, or OnFailure with exit 0). */
   done: boolean;
+  /** Consecutive readiness probe results of the current instance. */
+  probeOk: number;
+  probeFail: number;
 }
+
+interface ReadinessProbe {
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+  successThreshold?: number;
+  httpGet?: { port?: number | string };
+  tcpSocket?: { port?: number | string };
+}
+
+/** Pod annotation: the size of the pod's images in MB (default: a size derived from the image name, 20–80 MB). */
+export const IMAGE_MB_ANNOTATION = 'sim.sentinelops.io/image-mb';
 
 interface Pending {
   at: number;
@@ -239,6 +265,8 @@ export class Kubelet {
         crashBackoff: 0,
         pullBackoff: 0,
         done: false,
+        probeOk: 0,
+        probeFail: 0,
       })),
       sandboxReady: false,
       startTime: this.ctx.clock.now(),
@@ -280,20 +308,20 @@ export class Kubelet {
       return;
     }
     this.event(rt, c, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
-    const ms = this.jitterMs(config.kubelet.pullSeconds);
+    const bytes = this.imageBytes(rt, c.image);
+    const ms = this.jitterMs(config.kubelet.pullSeconds) + (config.kubelet.pullMBps > 0 ? Math.round((bytes / 1e6 / config.kubelet.pullMBps) * 1000) : 0);
     this.after(rt, `${c.name}:pull`, ms, () => {
       if (behaviour.isImageMissing(c.image)) return this.pullFailed(rt, c);
       images.add(c.image);
       const secs = (ms / 1000).toFixed(3);
-      this.event(
-        rt,
-        c,
-        'Normal',
-        'Pulled',
-        `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${imageSize(c.image)} bytes.`,
-      );
+      this.event(rt, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${secs}s (${secs}s including waiting). Image size: ${bytes} bytes.`);
       this.after(rt, `${c.name}:start`, this.jitterMs(config.kubelet.startSeconds), () => this.startContainer(rt, c));
     });
+  }
+
+  private imageBytes(rt: PodRt, image: string): number {
+    const mb = Number(this.get(rt)?.metadata.annotations?.[IMAGE_MB_ANNOTATION]);
+    return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1e6) : imageSize(image);
   }
 
   private pullFailed(rt: PodRt, c: ContainerRt): void {
@@ -323,14 +351,15 @@ export class Kubelet {
     this.event(rt, c, 'Normal', 'Created', `Created container: ${c.name}`);
     this.event(rt, c, 'Normal', 'Started', `Started container ${c.name}`);
     Object.assign(c, { state: 'running', reason: undefined, message: undefined, startedAt: now, current: undefined });
-    const probe = c.spec.readinessProbe as { initialDelaySeconds?: number; periodSeconds?: number } | undefined;
+    const probe = c.spec.readinessProbe as ReadinessProbe | undefined;
     c.ready = !probe;
+    c.probeOk = 0;
+    c.probeFail = 0;
     if (probe) {
-      const delay = (probe.initialDelaySeconds ?? 0) * 1000 + this.jitterMs([0, Math.min(probe.periodSeconds ?? 10, 2)]);
-      this.after(rt, `${c.name}:ready`, delay, () => {
-        c.ready = true;
-        this.render(rt);
-      });
+      // The prober's worker starts with a random offset within the first period, as upstream's does.
+      const period = Math.max(1, probe.periodSeconds ?? 10);
+      const delay = (probe.initialDelaySeconds ?? 0) * 1000 + this.jitterMs([0, Math.min(period, 2)]);
+      this.after(rt, `${c.name}:probe`, delay, () => this.probe(rt, c, probe));
     }
     const plan = this.ctx.behaviour.crashPlan(pod, deploymentKeyOfPod(this.ctx.store, pod));
     if (plan) {
@@ -343,6 +372,40 @@ export class Kubelet {
       });
     }
     this.render(rt);
+  }
+
+  /** One readiness probe of a running container, then the next one a period later. */
+  private probe(rt: PodRt, c: ContainerRt, probe: ReadinessProbe): void {
+    const pod = this.get(rt);
+    if (!pod || c.state !== 'running' || rt.terminating) return;
+    const deployment = deploymentKeyOfPod(this.ctx.store, pod);
+    const boot = Number(pod.metadata.annotations?.[STARTUP_ANNOTATION] ?? 0);
+    const port = Number(probe.httpGet?.port ?? probe.tcpSocket?.port ?? c.spec.ports?.[0]?.containerPort ?? 80) || 80;
+    const failure = this.ctx.behaviour.readiness(pod, deployment, rt.ip ?? '', port, {
+      now: this.ctx.clock.now(),
+      startedAt: c.startedAt ?? this.ctx.clock.now(),
+      bootMs: Number.isFinite(boot) && boot > 0 ? boot * 1000 : 0,
+      timeoutSeconds: probe.timeoutSeconds ?? 1,
+      queueWaitSeconds: deployment ? this.ctx.behaviour.queueWait(deployment) : 0,
+      ready: c.ready,
+    });
+    if (failure === undefined) {
+      c.probeFail = 0;
+      c.probeOk++;
+      if (!c.ready && c.probeOk >= (probe.successThreshold ?? 1)) {
+        c.ready = true;
+        this.render(rt);
+      }
+    } else {
+      c.probeOk = 0;
+      c.probeFail++;
+      this.event(rt, c, 'Warning', 'Unhealthy', failure);
+      if (c.ready && c.probeFail >= (probe.failureThreshold ?? 3)) {
+        c.ready = false;
+        this.render(rt);
+      }
+    }
+    this.after(rt, `${c.name}:probe`, Math.max(1, probe.periodSeconds ?? 10) * 1000, () => this.probe(rt, c, probe));
   }
 
   private crash(rt: PodRt, c: ContainerRt, exitCode: number, reason: string): void {
