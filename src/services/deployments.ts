@@ -1,7 +1,7 @@
-import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ServiceContext } from './context.js';
 import { summarizeDeployment, type DeploymentSummary } from './deployment-summary.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 
 export interface ListDeploymentsInput {
   namespace?: string;
@@ -10,15 +10,23 @@ export interface ListDeploymentsInput {
   continue?: string;
 }
 
-export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<Paged<DeploymentSummary>> {
-  const limit = effectiveLimit(ctx.config, input.limit);
-  const page = toPaged(await ctx.cluster.listDeployments(input.namespace, { labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
-  const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
-  const [replicaSets, hpas] = await Promise.all([
-    Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
-    ctx.cluster.listHpas(input.namespace),
-  ]);
-  return { ...page, items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]))) };
+export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<CuttablePage<DeploymentSummary>> {
+  let replicaSets: V1ReplicaSet[] = [];
+  let hpas: V2HorizontalPodAutoscaler[] = [];
+  return fetchPage(
+    ctx.config,
+    input,
+    async (opts) => {
+      const page = await ctx.cluster.listDeployments(input.namespace, { labelSelector: input.labelSelector, ...opts });
+      const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
+      [replicaSets, hpas] = await Promise.all([
+        Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
+        ctx.cluster.listHpas(input.namespace).then((h) => h ?? []),
+      ]);
+      return page;
+    },
+    (d) => summarizeDeployment(d, replicaSets, hpas),
+  );
 }
 
 export async function getDeployment(ctx: ServiceContext, namespace: string, name: string): Promise<DeploymentSummary> {

@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import type { ServiceContext } from './context.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 import { isoOf } from './pod-summary.js';
 
 export const NodeSummarySchema = z.object({
@@ -41,8 +41,6 @@ export function summarizeNode(n: V1Node): NodeSummary {
   };
 }
 
-export async function listNodes(ctx: ServiceContext, input: { labelSelector?: string; limit?: number; continue?: string }): Promise<Paged<NodeSummary>> {
-  const limit = effectiveLimit(ctx.config, input.limit);
-  const page = toPaged(await ctx.cluster.listNodes({ labelSelector: input.labelSelector, limit, continue: input.continue }), limit);
-  return { ...page, items: page.items.map(summarizeNode) };
+export async function listNodes(ctx: ServiceContext, input: { labelSelector?: string; limit?: number; continue?: string }): Promise<CuttablePage<NodeSummary>> {
+  return fetchPage(ctx.config, input, (opts) => ctx.cluster.listNodes({ labelSelector: input.labelSelector, ...opts }), summarizeNode);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ServiceContext } from './context.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 import { isUnhealthy, summarizePod, type PodSummary } from './pod-summary.js';
 
 export const POD_STATUS_FILTERS = ['all', 'running', 'pending', 'failed', 'succeeded', 'unhealthy'] as const;
@@ -17,13 +17,17 @@ export interface ListPodsInput {
 
 export const PodStatusFilterSchema = z.enum(POD_STATUS_FILTERS);
 
-export async function listPods(ctx: ServiceContext, input: ListPodsInput): Promise<Paged<PodSummary>> {
-  const limit = effectiveLimit(ctx.config, input.limit);
-  const page = await ctx.cluster.listPods(input.namespace, { labelSelector: input.labelSelector, limit, continue: input.continue });
-  const paged = toPaged(page, limit);
+export async function listPods(ctx: ServiceContext, input: ListPodsInput): Promise<CuttablePage<PodSummary>> {
   const status = input.status ?? 'all';
-  const items = paged.items.map(summarizePod).filter((p) => matchesStatus(p, status));
-  return { ...paged, items };
+  return fetchPage(
+    ctx.config,
+    input,
+    (opts) => ctx.cluster.listPods(input.namespace, { labelSelector: input.labelSelector, ...opts }),
+    (raw) => {
+      const p = summarizePod(raw);
+      return matchesStatus(p, status) ? p : undefined;
+    },
+  );
 }
 
 export function matchesStatus(p: PodSummary, status: PodStatusFilter): boolean {
