@@ -43,13 +43,11 @@ export type ListArgs = { fields?: string[]; format?: 'table' | 'json'; summary?:
 /** The `fields`, `format` and `summary` arguments for a list whose columns are `names`. */
 export function listViewInput(names: readonly [string, ...string[]]) {
   return {
-    fields: z
-      .array(z.enum(names))
-      .min(1)
-      .max(names.length)
+    fields: z.array(z.enum(names)).min(1).max(names.length).optional().describe('columns of the text answer, in order (structuredContent keeps every field)'),
+    format: z
+      .enum(['table', 'json'])
       .optional()
-      .describe(`columns of the text answer, in order (structuredContent keeps every field): ${names.join(', ')}`),
-    format: z.enum(['table', 'json']).optional().describe('table (default: kubectl-like columns) or json (one compact object per line, every field unless `fields`)'),
+      .describe('table (default: kubectl-like columns) or json (one compact object per line, every field unless `fields`)'),
     summary: z.boolean().optional().describe('true: counts by status and only the unhealthy items'),
   };
 }

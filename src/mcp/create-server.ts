@@ -33,6 +33,7 @@ import { SERVER_NAME, SERVER_VERSION } from '../catalog/info.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { toolText } from '../catalog/render-text.js';
 import type { Config } from '../config/schema.js';
+import type { Logger } from '../base/log.js';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -52,8 +53,9 @@ export interface DeferredDeps {
   // any: heterogeneous argument shapes
   prompts?: readonly PromptDefinition<any>[];
   caller?: string;
-  /** the runtime; a rejection makes every call answer with its message */
-  ready: Promise<ServerDeps>;
+  logger?: Logger;
+  /** the runtime, loaded on the first call that needs it (memoized by the caller); a rejection fails the calls */
+  load: () => Promise<ServerDeps>;
 }
 
 type Context = () => Promise<ServiceContext>;
@@ -68,17 +70,13 @@ export function createServer(deps: ServerDeps | DeferredDeps): CreatedServer {
     },
   );
   const { tools: toolList, resources = ALL_RESOURCES, prompts = ALL_PROMPTS } = deps;
-  const ready: Promise<ServerDeps> = 'ready' in deps ? deps.ready : Promise.resolve(deps);
-  // Unhandled until a call asks for it: the command that made the promise reports a failed start itself.
-  ready.catch(() => {});
+  const ready: () => Promise<ServerDeps> = 'load' in deps ? deps.load : () => Promise.resolve(deps);
   const context: Context = async () => {
-    const { tools: _tools, resources: _resources, prompts: _prompts, caller, random, ...base } = await ready;
+    const { tools: _tools, resources: _resources, prompts: _prompts, caller, random, ...base } = await ready();
     return { ...base, random: random ?? Math.random, caller: deps.caller ?? caller ?? server.server.getClientVersion()?.name ?? 'mcp-client' };
   };
   // The runtime's instance of a tool (timed by instrumentTools) runs the call; the catalog's one is listed.
-  const runnable = ready.then((d) => new Map((d.tools ?? []).map((t) => [t.name, t])));
-  runnable.catch(() => {});
-  const implementation = async (tool: AnyTool) => (await runnable).get(tool.name) ?? tool;
+  const implementation = async (tool: AnyTool) => (await ready()).tools?.find((t) => t.name === tool.name) ?? tool;
 
   const catalog = toolList ?? ALL_TOOLS;
   const tools = filterTools(catalog, deps.config);
@@ -159,7 +157,14 @@ async function callTool(
  * error before any tool code runs. Ours gives every bad call one readable isError answer through
  * runTool, and audits calls to a tool the configuration disabled.
  */
-function takeOverToolCalls(server: McpServer, tools: readonly AnyTool[], catalog: readonly AnyTool[], context: Context, calls: ToolCaller, config: Config): void {
+function takeOverToolCalls(
+  server: McpServer,
+  tools: readonly AnyTool[],
+  catalog: readonly AnyTool[],
+  context: Context,
+  calls: ToolCaller,
+  config: Config,
+): void {
   const exposed = new Map(tools.map((t) => [t.name, t]));
   const known = new Map(catalog.map((t) => [t.name, t]));
   const sdkFallback = server.server.fallbackRequestHandler;
@@ -270,10 +275,11 @@ function registerPrompt(server: McpServer, def: PromptDefinition<any>, context: 
  * The SDK declares nothing for resources/subscribe: we track this session's subscriptions and send
  * notifications/resources/updated when an incident opens, changes or resolves.
  */
-function enableSubscriptions(server: McpServer, ready: Promise<ServerDeps>, resources: readonly ResourceDefinition[]): () => void {
+function enableSubscriptions(server: McpServer, ready: () => Promise<ServerDeps>, resources: readonly ResourceDefinition[]): () => void {
   const subscribed = new Set<string>();
-  server.server.setRequestHandler(SubscribeRequestSchema, (req) => {
+  server.server.setRequestHandler(SubscribeRequestSchema, async (req) => {
     subscribed.add(req.params.uri);
+    await attach();
     return {};
   });
   server.server.setRequestHandler(UnsubscribeRequestSchema, (req) => {
@@ -287,17 +293,16 @@ function enableSubscriptions(server: McpServer, ready: Promise<ServerDeps>, reso
       if (subscribed.has(uri)) void server.server.sendResourceUpdated({ uri }).catch(() => {});
     }
   };
-  // Incidents can only change once the store is open, so attaching when the runtime is ready misses nothing.
+  // Attached at the first subscription: only a subscriber needs the events (and the runtime they come from).
+  let attached: Promise<void> | undefined;
   let detached = false;
   let detach = () => {};
-  ready.then(
-    (deps) => {
+  const attach = () =>
+    (attached ??= ready().then((deps) => {
       if (detached) return;
       deps.store.incidents.events.on('incident', onIncident);
       detach = () => deps.store.incidents.events.off('incident', onIncident);
-    },
-    () => {},
-  );
+    }));
   return () => {
     detached = true;
     detach();

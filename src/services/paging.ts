@@ -64,7 +64,10 @@ function decodePosition(token: string | undefined): Position {
   } catch {
     // reported below
   }
-  throw new ServiceError('invalid', 'continue is not a handle this server gave out; pass the `continue` of the previous answer unchanged, or omit it to start over');
+  throw new ServiceError(
+    'invalid',
+    'continue is not a handle this server gave out; pass the `continue` of the previous answer unchanged, or omit it to start over',
+  );
 }
 
 /**
