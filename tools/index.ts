@@ -3,6 +3,7 @@
  * configuration's filterTools decides which of them a given server registers.
  */
 import type { AnyTool } from '../src/catalog/define-tool.js';
+import { TOOLSET_NAMES, type ToolsetName } from '../src/config/schema.js';
 import { agentRunCycleTool } from './agent-run-cycle.js';
 import { agentStateTool } from './agent-state.js';
 import { agentStatusTool } from './agent-status.js';
@@ -33,41 +34,21 @@ import { rollbackDeploymentTool } from './rollback-deployment.js';
 import { scaleDeploymentTool } from './scale-deployment.js';
 import { undoActionTool } from './undo-action.js';
 
-export const ALL_TOOLS: readonly AnyTool[] = [
-  // observe
-  clusterHealthTool,
-  listPodsTool,
-  listDeploymentsTool,
-  listNodesTool,
-  listEventsTool,
-  getPodLogsTool,
-  getMetricsTool,
-  queryPrometheusTool,
-  // act
-  scaleDeploymentTool,
-  restartDeploymentTool,
-  deletePodTool,
-  rollbackDeploymentTool,
-  undoActionTool,
-  // incidents
-  listIncidentsTool,
-  getIncidentTool,
-  logIncidentTool,
-  incidentStatsTool,
-  // notifications
-  listNotificationsTool,
-  // cost (read-only)
-  costReportTool,
-  costSavingsTool,
-  costRecommendationsTool,
-  // chaos (off unless chaos.enabled)
-  chaosStatusTool,
-  chaosPodCrashTool,
-  chaosCascadeTool,
-  chaosCpuSpikeTool,
-  chaosCleanupTool,
-  // agent
-  agentStatusTool,
-  agentRunCycleTool,
-  agentStateTool,
-];
+/**
+ * The catalog by toolset, in the order tools/list shows them (`--toolsets` picks whole groups). Every tool is
+ * in exactly one toolset; the order here is the only order, so tools/list is the same on every start.
+ */
+export const TOOLSETS: Readonly<Record<ToolsetName, readonly AnyTool[]>> = {
+  core: [clusterHealthTool, listPodsTool, listDeploymentsTool, listNodesTool, listEventsTool, getPodLogsTool, getMetricsTool],
+  prometheus: [queryPrometheusTool],
+  healing: [scaleDeploymentTool, restartDeploymentTool, deletePodTool, rollbackDeploymentTool, undoActionTool],
+  incidents: [listIncidentsTool, getIncidentTool, logIncidentTool, incidentStatsTool, listNotificationsTool],
+  // read-only
+  cost: [costReportTool, costSavingsTool, costRecommendationsTool],
+  // off unless chaos.enabled
+  chaos: [chaosStatusTool, chaosPodCrashTool, chaosCascadeTool, chaosCpuSpikeTool, chaosCleanupTool],
+  // need the agent running in this process (serve --agent, demo)
+  agent: [agentStatusTool, agentRunCycleTool, agentStateTool],
+};
+
+export const ALL_TOOLS: readonly AnyTool[] = TOOLSET_NAMES.flatMap((toolset) => TOOLSETS[toolset].map((tool) => ({ ...tool, toolset })));

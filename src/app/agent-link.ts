@@ -7,10 +7,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { AGENT_CALLER, CLIENT_INFO, type ToolClient, wrapClient } from '../agent/tool-client.js';
 import type { ServerDeps } from '../catalog/deps.js';
+import { TOOLSET_NAMES } from '../config/schema.js';
 import { createServer } from '../mcp/create-server.js';
 
 export async function connectInProcess(deps: ServerDeps): Promise<ToolClient> {
-  const { server, cleanup } = createServer({ ...deps, caller: AGENT_CALLER });
+  // --toolsets trims what clients see; the agent keeps every tool its loop calls (the profiles still apply).
+  const config = { ...deps.config, tools: { ...deps.config.tools, toolsets: [...TOOLSET_NAMES] } };
+  const { server, cleanup } = createServer({ ...deps, config, caller: AGENT_CALLER });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client(CLIENT_INFO);

@@ -4,6 +4,7 @@
  * TypeScript types; nothing here imports the MCP SDK.
  */
 import type { z } from 'zod';
+import type { ToolsetName } from '../config/schema.js';
 import type { ProgressFn, ServiceContext } from '../services/context.js';
 
 /** All four hints are required: filterTools trusts them, so every tool must state them. */
@@ -40,6 +41,19 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
    */
   multiLineArgs?: readonly (keyof I & string)[];
   handler: (args: z.output<z.ZodObject<I>>, call: ToolCall) => Promise<z.input<z.ZodObject<O>>> | z.input<z.ZodObject<O>>;
+  /**
+   * The text a model reads (MCP `content`), dense and led by a summary line; `structuredContent` keeps the
+   * full output. Without it the text is the output as compact JSON (no nulls, no empty fields, one line).
+   */
+  render?: (output: z.input<z.ZodObject<O>>, args: z.output<z.ZodObject<I>>, view: RenderView) => string;
+  /** set by tools/index.ts from the toolset the tool is listed under (`--toolsets` selects by it) */
+  toolset?: ToolsetName;
+}
+
+/** What a renderer may know beyond the output and arguments. */
+export interface RenderView {
+  /** epoch milliseconds, for ages ("3h") */
+  now: number;
 }
 
 // any: a heterogeneous list of tools

@@ -72,8 +72,9 @@ function isStoreFailure(err: unknown): boolean {
  * audited like any other refusal. Undefined when the configuration allows every tool (then the name is
  * simply unknown).
  */
-export function refuseDisabledTool(ctx: ServiceContext, name: string, raw: unknown, config: Pick<Config, 'safety'>): ServiceError {
-  const mode = config.safety.readOnly ? 'read-only mode' : 'non-destructive mode';
+export function refuseDisabledTool(ctx: ServiceContext, name: string, raw: unknown, config: Pick<Config, 'safety'>, toolset?: string): ServiceError {
+  // A tool the profiles allow is hidden only because its toolset is not enabled.
+  const mode = toolset ? `toolset "${toolset}" is not enabled; add it to --toolsets` : config.safety.readOnly ? 'read-only mode' : 'non-destructive mode';
   const message = `${name} is disabled by the configuration (${mode}); nothing was changed`;
   void auditRefusal(ctx, name, raw, message);
   return new ServiceError('refused', message);

@@ -9,9 +9,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, type Logger } from '../base/log.js';
 import { checkHttpSecurity } from '../http/security.js';
-import { createRuntime } from '../app/runtime.js';
-import { serveStdio } from '../mcp/stdio.js';
-import { startReplicaSampler } from '../services/replica-sampler.js';
+import type { ServerDeps } from '../catalog/deps.js';
 import { type CommandSpec, parseCommand } from './cli-flags.js';
 import { simKubeconfigFor, writeSimKubeconfig } from './sim-kubeconfig.js';
 
@@ -39,6 +37,7 @@ export const SERVE: CommandSpec = {
     'safety.readOnly',
     'safety.nonDestructive',
     'safety.dryRun',
+    'tools.toolsets',
     ...STORE_LOG_KEYS,
   ],
   configFile: true,
@@ -97,7 +96,10 @@ export function simSession(config: Config, reloadWithoutDefault: () => Config): 
 async function serve(config: Config, logger: Logger, http: boolean, withAgent = false, simKubeconfig?: string): Promise<void> {
   // Everything started is stopped in reverse order, also when a later step fails (e.g. no token).
   const stops: (() => Promise<void> | void)[] = [];
+  // A start still under way registers more stops: shutdown waits for it to settle first.
+  let starting: Promise<unknown> = Promise.resolve();
   const shutdown = async () => {
+    await starting;
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   // Listening from the first moment: a SIGTERM during start-up (a pod deleted while it starts) still drains and
@@ -106,9 +108,9 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  try {
-    // auth.mode oidc needs no shared token on any address (every request carries an access token).
-    if (http && config.auth.mode === 'token') checkHttpSecurity(config.http);
+  // The runtime (simulator, Kubernetes client, store, agent), loaded by dynamic imports: on stdio the server
+  // answers initialize and tools/list while this is still loading, and calls wait for it.
+  const start = async (): Promise<ServerDeps> => {
     let simKubeconfigYaml: string | undefined;
     if (config.cluster.mode === 'sim') {
       // Loaded only on demand so a kubeconfig-mode server never loads the simulator.
@@ -124,6 +126,7 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
         `embedded simulator started; watch it with: kubectl --kubeconfig ${kubeconfig} get pods -n demo`,
       );
     }
+    const [{ createRuntime }, { startReplicaSampler }] = await Promise.all([import('../app/runtime.js'), import('../services/replica-sampler.js')]);
     const runtime = createRuntime(config, { logger, simKubeconfigYaml });
     stops.push(() => runtime.close());
     stops.push(startReplicaSampler(runtime.deps, config.agent.intervalSeconds));
@@ -133,15 +136,40 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       runtime.deps.agent = agent.runner;
       stops.push(() => agent.stop());
     }
+    return runtime.deps;
+  };
+  try {
+    // auth.mode oidc needs no shared token on any address (every request carries an access token).
+    if (http && config.auth.mode === 'token') checkHttpSecurity(config.http);
     if (!http) {
-      const ended = await Promise.race([serveStdio(runtime.deps).then(() => 'eof' as const), signalled.then(() => 'signal' as const)]);
-      // stdin would keep the event loop (and the process) alive after a signal.
-      if (ended === 'signal') process.stdin.destroy();
+      // Memoized: the first call, tools/list answered, the client leaving or a timer starts it (src/mcp/stdio.ts).
+      let failStart: (err: unknown) => void = () => {};
+      const failed = new Promise<never>((_, reject) => (failStart = reject));
+      let ready: Promise<ServerDeps> | undefined;
+      const load = () => {
+        if (!ready) {
+          ready = start();
+          ready.catch(failStart);
+          starting = ready.catch(() => {});
+        }
+        return ready;
+      };
+      const { serveStdio } = await import('../mcp/stdio.js');
+      try {
+        const ended = await Promise.race([serveStdio({ config, logger, load }).then(() => 'eof' as const), signalled.then(() => 'signal' as const), failed]);
+        // stdin would keep the event loop (and the process) alive after a signal.
+        if (ended === 'signal') process.stdin.destroy();
+      } catch (err) {
+        // A start that failed (no kubeconfig, say) ends the process with its explanation, as a failure before the handshake did.
+        process.stdin.destroy();
+        throw err;
+      }
       return;
     }
+    const deps = await start();
     // REST API (/api/v1), dashboard (/), API docs (/docs), /metrics and the Alertmanager webhook beside /mcp.
     const { createHttpSurface } = await import('../app/http-surface.js');
-    const surface = createHttpSurface(runtime.deps);
+    const surface = createHttpSurface(deps);
     stops.push(() => surface.close());
     const url = await surface.listen();
     logger.info({ url: `${url}/` }, 'dashboard and REST API (/api/v1) listening');

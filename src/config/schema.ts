@@ -377,6 +377,33 @@ export const AgentConfigSchema = z
     path: ['thresholds', 'cpuLow'],
   });
 
+/** Groups of tools a server may expose (`--toolsets core,healing`); tools/index.ts assigns every tool to one. */
+export const TOOLSET_NAMES = ['core', 'prometheus', 'healing', 'incidents', 'cost', 'chaos', 'agent'] as const;
+export type ToolsetName = (typeof TOOLSET_NAMES)[number];
+
+export const ToolsConfigSchema = z
+  .object({
+    /** Which toolsets tools/list shows, on top of the read-only / non-destructive profiles. */
+    toolsets: key(
+      z
+        .array(z.enum(TOOLSET_NAMES))
+        .min(1, 'name at least one toolset')
+        .default([...TOOLSET_NAMES]),
+      {
+        help: `toolsets to expose (${TOOLSET_NAMES.join(', ')}); default all`,
+        env: ['SENTINELOPS_TOOLSETS'],
+        flag: 'toolsets',
+        arg: '<a,b>',
+      },
+    ),
+    /** The text a list tool answers with stays under this many tokens (estimated as characters / 4); the rest pages. */
+    textTokenBudget: key(z.number().int().min(500).default(8000), {
+      help: 'most tokens (characters / 4) of text one tool answer carries; lists page beyond it',
+      env: ['SENTINELOPS_TEXT_TOKEN_BUDGET'],
+    }),
+  })
+  .strict();
+
 export const LogConfigSchema = z
   .object({
     level: key(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
@@ -409,6 +436,7 @@ export const ConfigSchema = z
     log: LogConfigSchema.default({}),
     /** Notifications (src/notify): sinks, events, retries. */
     notify: NotifyConfigSchema.default({}),
+    tools: ToolsConfigSchema.default({}),
   })
   .strict();
 

@@ -1,7 +1,7 @@
-import type { V1Deployment, V1Namespace, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1Namespace, V1ReplicaSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { ServiceContext } from './context.js';
 import { summarizeDeployment, type DeploymentSummary } from './deployment-summary.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 import { API_SOURCE, cachedAll, cachedPage } from './cached-reads.js';
 import type { ReadSource } from '../k8s/cache/index.js';
 
@@ -12,39 +12,58 @@ export interface ListDeploymentsInput {
   continue?: string;
 }
 
-export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<Paged<DeploymentSummary> & { source: ReadSource }> {
-  const limit = effectiveLimit(ctx.config, input.limit);
-  const opts = { labelSelector: input.labelSelector, limit, continue: input.continue };
-  const cached = cachedPage(ctx, 'deployments', input.namespace, opts);
-  const cachedRs = cached && cachedAll(ctx, 'replicasets', input.namespace);
-  const cachedHpas = cached && cachedAll(ctx, 'hpas', input.namespace);
-  if (cached && cachedRs && cachedHpas) {
-    const page = toPaged(cached.page, limit);
-    const rsByNamespace = new Map<string, V1ReplicaSet[]>();
-    for (const rs of cachedRs.items) {
-      const ns = rs.metadata?.namespace ?? '';
-      const list = rsByNamespace.get(ns);
-      if (list) list.push(rs);
-      else rsByNamespace.set(ns, [rs]);
-    }
-    const nsObjects = await readableNamespaces(ctx);
-    const nsOf = (d: V1Deployment) => nsObjects.find((n) => n.metadata?.name === d.metadata?.namespace);
-    const items = page.items.map((d) => summarizeDeployment(d, rsByNamespace.get(d.metadata?.namespace ?? '') ?? [], cachedHpas.items, nsOf(d)));
-    return { ...page, items, source: cached.source };
+export async function listDeployments(ctx: ServiceContext, input: ListDeploymentsInput): Promise<CuttablePage<DeploymentSummary> & { source: ReadSource }> {
+  let replicaSets: V1ReplicaSet[] = [];
+  let hpas: V2HorizontalPodAutoscaler[] = [];
+  let namespaces: V1Namespace[] = [];
+  let source: ReadSource = API_SOURCE;
+  let rsByNamespace: Map<string, V1ReplicaSet[]> | undefined;
+  const page = await fetchPage(
+    ctx.config,
+    input,
+    async (opts) => {
+      const listOpts = { labelSelector: input.labelSelector, ...opts };
+      const cached = cachedPage(ctx, 'deployments', input.namespace, listOpts);
+      const cachedRs = cached && cachedAll(ctx, 'replicasets', input.namespace);
+      const cachedHpas = cached && cachedAll(ctx, 'hpas', input.namespace);
+      if (cached && cachedRs && cachedHpas) {
+        source = cached.source;
+        [replicaSets, hpas, namespaces] = [cachedRs.items, cachedHpas.items, await readableNamespaces(ctx)];
+        return cached.page;
+      }
+      source = API_SOURCE;
+      const page = await ctx.cluster.listDeployments(input.namespace, listOpts);
+      const inPage = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
+      [replicaSets, hpas, namespaces] = await Promise.all([
+        Promise.all(inPage.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
+        ctx.cluster.listHpas(input.namespace).then((h) => h ?? []),
+        readableNamespaces(ctx),
+      ]);
+      return page;
+    },
+    (d) => {
+      const ns = d.metadata?.namespace ?? '';
+      rsByNamespace ??= groupByNamespace(replicaSets);
+      return summarizeDeployment(
+        d,
+        rsByNamespace.get(ns) ?? [],
+        hpas,
+        namespaces.find((n) => n.metadata?.name === ns),
+      );
+    },
+  );
+  return { ...page, source };
+}
+
+function groupByNamespace(replicaSets: readonly V1ReplicaSet[]): Map<string, V1ReplicaSet[]> {
+  const out = new Map<string, V1ReplicaSet[]>();
+  for (const rs of replicaSets) {
+    const ns = rs.metadata?.namespace ?? '';
+    const list = out.get(ns);
+    if (list) list.push(rs);
+    else out.set(ns, [rs]);
   }
-  const page = toPaged(await ctx.cluster.listDeployments(input.namespace, opts), limit);
-  const namespaces = [...new Set(page.items.map((d) => d.metadata?.namespace ?? ''))];
-  const [replicaSets, hpas, nsObjects] = await Promise.all([
-    Promise.all(namespaces.map((ns) => ctx.cluster.listReplicaSets(ns))).then((l) => l.flat()),
-    ctx.cluster.listHpas(input.namespace),
-    readableNamespaces(ctx),
-  ]);
-  const nsOf = (d: V1Deployment) => nsObjects.find((n) => n.metadata?.name === d.metadata?.namespace);
-  return {
-    ...page,
-    items: page.items.map((d) => summarizeDeployment(d, replicaSets, hpas ?? ([] as V2HorizontalPodAutoscaler[]), nsOf(d))),
-    source: API_SOURCE,
-  };
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { z } from 'zod';
 import type { ServiceContext } from './context.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 import { isoOf } from './pod-summary.js';
 
 export const EventSummarySchema = z.object({
@@ -40,16 +40,19 @@ export function summarizeEvent(e: CoreV1Event): EventSummary {
 }
 
 /** Newest first within the page. */
-export async function listEvents(ctx: ServiceContext, input: ListEventsInput): Promise<Paged<EventSummary>> {
-  const limit = effectiveLimit(ctx.config, input.limit);
+export async function listEvents(ctx: ServiceContext, input: ListEventsInput): Promise<CuttablePage<EventSummary>> {
   const fields: string[] = [];
   if (input.object) fields.push(`involvedObject.name=${input.object}`);
   if (input.type) fields.push(`type=${input.type}`);
-  const page = toPaged(await ctx.cluster.listEvents(input.namespace, { fieldSelector: fields.join(',') || undefined, limit, continue: input.continue }), limit);
-  // Filter again locally: not every server honours every field selector.
-  const items = page.items
-    .map(summarizeEvent)
-    .filter((e) => (!input.object || e.object.endsWith(`/${input.object}`)) && (!input.type || e.type === input.type))
-    .sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
-  return { ...page, items };
+  return fetchPage(
+    ctx.config,
+    input,
+    (opts) => ctx.cluster.listEvents(input.namespace, { fieldSelector: fields.join(',') || undefined, ...opts }),
+    (raw) => {
+      const e = summarizeEvent(raw);
+      // Filter again locally: not every server honours every field selector.
+      return (!input.object || e.object.endsWith(`/${input.object}`)) && (!input.type || e.type === input.type) ? e : undefined;
+    },
+    (items) => items.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '')),
+  );
 }

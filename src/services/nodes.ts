@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { cpuMillicores, memoryBytes } from '../base/quantity.js';
 import type { ServiceContext } from './context.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 import { isoOf } from './pod-summary.js';
 import { API_SOURCE, cachedPage } from './cached-reads.js';
 import type { ReadSource } from '../k8s/cache/index.js';
@@ -46,10 +46,17 @@ export function summarizeNode(n: V1Node): NodeSummary {
 export async function listNodes(
   ctx: ServiceContext,
   input: { labelSelector?: string; limit?: number; continue?: string },
-): Promise<Paged<NodeSummary> & { source: ReadSource }> {
-  const limit = effectiveLimit(ctx.config, input.limit);
-  const opts = { labelSelector: input.labelSelector, limit, continue: input.continue };
-  const cached = cachedPage(ctx, 'nodes', undefined, opts);
-  const page = toPaged(cached?.page ?? (await ctx.cluster.listNodes(opts)), limit);
-  return { ...page, items: page.items.map(summarizeNode), source: cached?.source ?? API_SOURCE };
+): Promise<CuttablePage<NodeSummary> & { source: ReadSource }> {
+  let source: ReadSource = API_SOURCE;
+  const page = await fetchPage(
+    ctx.config,
+    input,
+    async (opts) => {
+      const cached = cachedPage(ctx, 'nodes', undefined, { labelSelector: input.labelSelector, ...opts });
+      source = cached?.source ?? API_SOURCE;
+      return cached?.page ?? (await ctx.cluster.listNodes({ labelSelector: input.labelSelector, ...opts }));
+    },
+    summarizeNode,
+  );
+  return { ...page, source };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ServiceContext } from './context.js';
-import { effectiveLimit, toPaged, type Paged } from './paging.js';
+import { type CuttablePage, fetchPage } from './paging.js';
 import { isUnhealthy, summarizePod, type PodSummary } from './pod-summary.js';
 import { API_SOURCE, cachedPage, summarizeCachedPod } from './cached-reads.js';
 import type { ReadSource } from '../k8s/cache/index.js';
@@ -19,15 +19,23 @@ export interface ListPodsInput {
 
 export const PodStatusFilterSchema = z.enum(POD_STATUS_FILTERS);
 
-export async function listPods(ctx: ServiceContext, input: ListPodsInput): Promise<Paged<PodSummary> & { source: ReadSource }> {
-  const limit = effectiveLimit(ctx.config, input.limit);
-  const opts = { labelSelector: input.labelSelector, limit, continue: input.continue };
-  const cached = cachedPage(ctx, 'pods', input.namespace, opts);
-  const page = cached?.page ?? (await ctx.cluster.listPods(input.namespace, opts));
-  const paged = toPaged(page, limit);
+export async function listPods(ctx: ServiceContext, input: ListPodsInput): Promise<CuttablePage<PodSummary> & { source: ReadSource }> {
   const status = input.status ?? 'all';
-  const items = paged.items.map(cached ? summarizeCachedPod : summarizePod).filter((p) => matchesStatus(p, status));
-  return { ...paged, items, source: cached?.source ?? API_SOURCE };
+  let source: ReadSource = API_SOURCE;
+  const page = await fetchPage(
+    ctx.config,
+    input,
+    async (opts) => {
+      const cached = cachedPage(ctx, 'pods', input.namespace, { labelSelector: input.labelSelector, ...opts });
+      source = cached?.source ?? API_SOURCE;
+      return cached?.page ?? (await ctx.cluster.listPods(input.namespace, { labelSelector: input.labelSelector, ...opts }));
+    },
+    (raw) => {
+      const p = source.source === 'cache' ? summarizeCachedPod(raw) : summarizePod(raw);
+      return matchesStatus(p, status) ? p : undefined;
+    },
+  );
+  return { ...page, source };
 }
 
 export function matchesStatus(p: PodSummary, status: PodStatusFilter): boolean {

@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { compactJson } from '../../src/catalog/render-text.js';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 
@@ -77,7 +78,8 @@ describe('MCP Inspector CLI against the stdio server', () => {
     ])) as { isError?: boolean; content: { type: string; text: string }[]; structuredContent: { dryRun: boolean; after: { replicas: number } } };
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ dryRun: false, target: 'deployment/demo/nginx-demo', after: { replicas: 4 } });
-    expect(JSON.parse(result.content[0]!.text)).toEqual(result.structuredContent);
+    // The text is the compact form of the same output (one line, no nulls or empty fields).
+    expect(result.content[0]!.text).toBe(compactJson(result.structuredContent));
 
     // The server process has exited; its SQLite file holds the audit row with the inspector as the caller.
     const store = Store.open(dbPath, { now: () => 0 });
