@@ -13,6 +13,7 @@ export const undoActionTool = defineTool({
     dryRun: dryRunArg,
   }),
   output: UndoResultSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  // Destructive: undoing a scale-up removes pods, undoing a restart or rollback rolls every pod again.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   handler: (args, { ctx }) => undoAction(ctx, args),
 });

@@ -48,6 +48,7 @@ const deployments = (...verbs: Verb[]): Access => ({ apiGroup: 'apps', resource:
 const replicaSets: Access = { apiGroup: 'apps', resource: 'replicasets', verbs: ['list'], scope: 'namespaced' };
 const hpas: Access = { apiGroup: 'autoscaling', resource: 'horizontalpodautoscalers', verbs: ['list'], scope: 'namespaced' };
 const events: Access = { apiGroup: '', resource: 'events', verbs: ['list'], scope: 'namespaced' };
+const namespaces: Access = { apiGroup: '', resource: 'namespaces', verbs: ['list'], scope: 'cluster' };
 const nodes = (...verbs: Verb[]): Access => ({ apiGroup: '', resource: 'nodes', verbs, scope: 'cluster' });
 /** Metrics.getPodMetrics: GET /apis/metrics.k8s.io/v1beta1[/namespaces/ns]/pods (a list). */
 const podMetrics: Access = { apiGroup: 'metrics.k8s.io', resource: 'pods', verbs: ['list'], scope: 'namespaced' };
@@ -61,8 +62,9 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
   // health.ts: /version, nodes, pods, deployments, and the metrics source's pod usage.
   cluster_health: { profile: 'read-only', access: [nodes('list'), pods('list'), deployments('list'), podMetrics], nonResourceURLs: ['/version'] },
   list_pods: { profile: 'read-only', access: [pods('list')] },
-  // deployments.ts: ReplicaSets for the revision, HPAs for "who owns the replica count".
-  list_deployments: { profile: 'read-only', access: [deployments('list', 'get'), replicaSets, hpas] },
+  // deployments.ts: ReplicaSets for the revision, HPAs for "who owns the replica count", namespaces for their
+  // sentinelops.dev/scale-down consent (a denied namespace list only means no namespace consents).
+  list_deployments: { profile: 'read-only', access: [deployments('list', 'get'), replicaSets, hpas, namespaces] },
   list_nodes: { profile: 'read-only', access: [nodes('list')] },
   list_events: { profile: 'read-only', access: [events] },
   get_pod_logs: { profile: 'read-only', access: [podLogs] },
@@ -74,11 +76,15 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
   restart_deployment: { profile: 'operator', access: [deployments('get', 'patch')] },
   delete_pod: { profile: 'operator', access: [pods('get', 'list', 'delete'), deployments('get')] },
   rollback_deployment: { profile: 'operator', access: [deployments('get', 'patch'), replicaSets] },
+  // approvals/undo: puts back the replicas or the pod template an audited change replaced, as scale/rollback do.
+  undo_action: { profile: 'operator', access: [deployments('get', 'patch'), replicaSets] },
   // Incidents live in the store.
   list_incidents: { profile: 'read-only', access: [] },
   get_incident: { profile: 'read-only', access: [] },
   log_incident: { profile: 'operator', access: [] },
   incident_stats: { profile: 'read-only', access: [] },
+  // The notification outbox lives in the store.
+  list_notifications: { profile: 'read-only', access: [] },
   // cost-observe.ts and cost-savings.ts.
   cost_report: { profile: 'read-only', access: [deployments('get', 'list'), pods('list'), podMetrics] },
   cost_savings: { profile: 'read-only', access: [deployments('list')] },
@@ -101,6 +107,18 @@ export const COMPONENT_PERMISSIONS: Readonly<Record<string, Use>> = {
   'http.readyz': { profile: 'read-only', access: [], nonResourceURLs: ['/version'] },
   // services/replica-sampler.ts (serve): replica history for cost_savings.
   'serve.replicaSampler': { profile: 'read-only', access: [deployments('list')] },
+  // k8s/cache: the watch-fed cache lists then watches what the read tools and the agent read (cluster-wide; where only
+  // namespaced Roles are granted the list is refused and the tools read the API directly).
+  'k8s.cache': {
+    profile: 'read-only',
+    access: [
+      { apiGroup: '', resource: 'pods', verbs: ['list', 'watch'], scope: 'namespaced' },
+      { apiGroup: 'apps', resource: 'deployments', verbs: ['list', 'watch'], scope: 'namespaced' },
+      { apiGroup: 'apps', resource: 'replicasets', verbs: ['list', 'watch'], scope: 'namespaced' },
+      { apiGroup: 'autoscaling', resource: 'horizontalpodautoscalers', verbs: ['list', 'watch'], scope: 'namespaced' },
+      { apiGroup: '', resource: 'nodes', verbs: ['list', 'watch'], scope: 'cluster' },
+    ],
+  },
   // alerts/pod-owner.ts: an alert naming only a pod is traced to its deployment.
   'alerts.podOwner': { profile: 'read-only', access: [pods('get')] },
   // agent/leader.ts: read, create when absent, replace to renew/take over/release.

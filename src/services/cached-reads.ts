@@ -5,7 +5,8 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { type CachedKind, cachePage, isCacheToken } from '../k8s/cache/index.js';
+import type { CachedKind } from '../k8s/cache/index.js';
+import { cachePage, isCacheToken } from '../k8s/cache/cache-page.js';
 import type { CachedKinds, ReadSource } from '../k8s/cache/cluster-cache.js';
 import type { Page } from '../k8s/client.js';
 import type { ServiceContext } from './context.js';

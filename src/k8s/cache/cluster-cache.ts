@@ -14,6 +14,7 @@ import type { Logger } from '../../base/log.js';
 import type { ClusterClient } from '../client.js';
 import { type InformerStatus, ProjectedInformer } from './informer.js';
 import { parseSelector } from './label-match.js';
+import { keyOf } from './cache-page.js';
 import { projectDeployment, projectHpa, projectNode, projectPod, projectReplicaSet } from './projections.js';
 
 export interface CachedKinds {
@@ -46,8 +47,6 @@ interface SortedView<T> {
   version: number;
   items: T[];
 }
-
-const keyOf = (o: KubernetesObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 export class ClusterCache {
   private readonly informers: { [K in CachedKind]: ProjectedInformer<CachedKinds[K]> };
@@ -167,47 +166,4 @@ export class ClusterCache {
     this.sorted.set(kind, { version: informer.version, items });
     return items;
   }
-}
-
-/**
- * Pages over a sorted cache read. The token names the last item returned ("c1:" + base64url of namespace/name), so
- * objects added or removed between pages neither repeat nor shift the rest; a token that is not one of ours
- * returns undefined (it came from the API server: keep paging there).
- */
-export function cachePage<T extends KubernetesObject>(
-  items: readonly T[],
-  limit: number,
-  cont: string | undefined,
-): { items: T[]; continue?: string } | undefined {
-  let start = 0;
-  if (cont !== undefined) {
-    const after = decodeToken(cont);
-    if (after === undefined) return undefined;
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keyOf(items[mid]!) <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    start = lo;
-  }
-  const page = items.slice(start, start + limit);
-  const more = start + limit < items.length;
-  return more ? { items: page, continue: encodeToken(keyOf(page[page.length - 1]!)) } : { items: page };
-}
-
-const TOKEN_PREFIX = 'c1:';
-
-export function isCacheToken(cont: string | undefined): boolean {
-  return cont?.startsWith(TOKEN_PREFIX) === true;
-}
-
-function encodeToken(key: string): string {
-  return TOKEN_PREFIX + Buffer.from(key).toString('base64url');
-}
-
-function decodeToken(token: string): string | undefined {
-  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-  return Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString();
 }
