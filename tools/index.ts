@@ -15,6 +15,7 @@ import { clusterHealthTool } from './cluster-health.js';
 import { costRecommendationsTool } from './cost-recommendations.js';
 import { costReportTool } from './cost-report.js';
 import { costSavingsTool } from './cost-savings.js';
+import { decidePlanTool } from './decide-plan.js';
 import { deletePodTool } from './delete-pod.js';
 import { getIncidentTool } from './get-incident.js';
 import { getMetricsTool } from './get-metrics.js';
@@ -25,8 +26,10 @@ import { listEventsTool } from './list-events.js';
 import { listIncidentsTool } from './list-incidents.js';
 import { listNodesTool } from './list-nodes.js';
 import { listNotificationsTool } from './list-notifications.js';
+import { listPlansTool } from './list-plans.js';
 import { listPodsTool } from './list-pods.js';
 import { logIncidentTool } from './log-incident.js';
+import { proposePlanTool } from './propose-plan.js';
 import { queryPrometheusTool } from './query-prometheus.js';
 import { restartDeploymentTool } from './restart-deployment.js';
 import { rollbackDeploymentTool } from './rollback-deployment.js';
@@ -49,6 +52,10 @@ export const ALL_TOOLS: readonly AnyTool[] = [
   deletePodTool,
   rollbackDeploymentTool,
   undoActionTool,
+  // approvals (agent.mode approve / recommend)
+  listPlansTool,
+  decidePlanTool,
+  proposePlanTool,
   // incidents
   listIncidentsTool,
   getIncidentTool,
