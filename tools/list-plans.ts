@@ -9,6 +9,7 @@ export const listPlansTool = defineTool({
   description:
     "The agent's plans, newest first: changes waiting for a person (agent.mode approve or recommend) with the exact change, blast radius, risk and why, and the decided ones (approved, rejected, expired, failed) with who decided. Read-only.",
   input: z.object({
+    id: z.number().int().positive().optional().describe('one plan'),
     state: z.enum(PLAN_STATES).optional().describe('e.g. pending'),
     limit: z.number().int().positive().max(500).optional().describe('default 50'),
   }),

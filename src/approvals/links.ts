@@ -36,8 +36,16 @@ export function planLinks(config: Pick<Config, 'agent' | 'notify'>, id: number, 
 
 export type LinkCheck = { ok: true } | { ok: false; status: 403 | 410; reason: string };
 
-export function checkLink(config: Pick<Config, 'agent'>, id: number, decision: LinkDecision, exp: string | undefined, sig: string | undefined, nowMs: number): LinkCheck {
-  if (!exp || !/^\d{1,12}$/.test(exp) || !sig || sig.length > 100) return { ok: false, status: 403, reason: 'the link is incomplete (exp and sig are required)' };
+export function checkLink(
+  config: Pick<Config, 'agent'>,
+  id: number,
+  decision: LinkDecision,
+  exp: string | undefined,
+  sig: string | undefined,
+  nowMs: number,
+): LinkCheck {
+  if (!exp || !/^\d{1,12}$/.test(exp) || !sig || sig.length > 100)
+    return { ok: false, status: 403, reason: 'the link is incomplete (exp and sig are required)' };
   const expected = Buffer.from(mac(secretOf(config), id, decision, Number(exp)));
   const given = Buffer.from(sig);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))

@@ -238,9 +238,14 @@ function notifyApprovalNeeded(ctx: ServiceContext, row: PlanRow, plan: Plan, ris
   }
 }
 
-export function listPlans(ctx: ServiceContext, q: { state?: (typeof PLAN_STATES)[number]; limit?: number }): { plans: PlanView[]; pending: number } {
+export function listPlans(
+  ctx: ServiceContext,
+  q: { id?: number; state?: (typeof PLAN_STATES)[number]; limit?: number },
+): { plans: PlanView[]; pending: number } {
   const repo = plansOf(ctx.store, () => ctx.clock.now());
-  const plans = repo.list(q).map(viewOf);
+  repo.expire();
+  const one = q.id === undefined ? undefined : repo.get(q.id);
+  const plans = (q.id === undefined ? repo.list(q) : one && (!q.state || one.state === q.state) ? [one] : []).map(viewOf);
   return { plans, pending: q.state === 'pending' ? plans.length : repo.list({ state: 'pending', limit: 500 }).length };
 }
 
@@ -268,8 +273,10 @@ export async function decidePlan(ctx: ServiceContext, input: { id: number; decis
   }
   const note = input.comment ? ` — ${input.comment}` : '';
   if (input.decision === 'reject') {
-    if (!repo.decide(row.id, 'rejected', by, { comment: input.comment ?? '' })) throw new ServiceError('conflict', `plan #${row.id} was decided meanwhile; nothing was changed`);
-    if (row.incidentId) ctx.store.incidents.hold(row.incidentId, { reason: 'PlanRejected', message: `plan #${row.id} rejected by ${by}${note}`, tool: row.tool });
+    if (!repo.decide(row.id, 'rejected', by, { comment: input.comment ?? '' }))
+      throw new ServiceError('conflict', `plan #${row.id} was decided meanwhile; nothing was changed`);
+    if (row.incidentId)
+      ctx.store.incidents.hold(row.incidentId, { reason: 'PlanRejected', message: `plan #${row.id} rejected by ${by}${note}`, tool: row.tool });
     audit(true, { state: 'rejected' });
     return { id: row.id, decision: 'reject', state: 'rejected', decidedBy: by, message: `plan #${row.id} rejected; nothing was changed` };
   }
@@ -289,7 +296,13 @@ export async function decidePlan(ctx: ServiceContext, input: { id: number; decis
     const msg = (err as Error).message;
     repo.settle(row.id, 'failed', { error: msg });
     if (row.incidentId)
-      ctx.store.incidents.addAction(row.incidentId, { tool: row.tool, arguments: row.arguments, ok: false, reason: `plan #${row.id} approved by ${by}${note}`, result: { message: msg } });
+      ctx.store.incidents.addAction(row.incidentId, {
+        tool: row.tool,
+        arguments: row.arguments,
+        ok: false,
+        reason: `plan #${row.id} approved by ${by}${note}`,
+        result: { message: msg },
+      });
     audit(false, { state: 'failed' }, msg);
     throw err;
   }

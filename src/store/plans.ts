@@ -107,7 +107,19 @@ export class PlanRepository {
           `INSERT INTO pending_plans (created_at, expires_at, source, tool, arguments, namespace, target, risk, plan, reason, incident_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(this.now(), p.expiresAt, p.source, p.tool, JSON.stringify(p.arguments), p.namespace, p.target, p.risk, JSON.stringify(p.plan), p.reason, p.incidentId ?? null);
+        .run(
+          this.now(),
+          p.expiresAt,
+          p.source,
+          p.tool,
+          JSON.stringify(p.arguments),
+          p.namespace,
+          p.target,
+          p.risk,
+          JSON.stringify(p.plan),
+          p.reason,
+          p.incidentId ?? null,
+        );
       return { plan: this.get(Number(info.lastInsertRowid))!, created: true };
     })();
   }
