@@ -119,10 +119,7 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
       const kubeconfig = simKubeconfig ?? simKubeconfigFor(config.store.path);
       await writeSimKubeconfig(kubeconfig, simKubeconfigYaml);
       // Logs go to stderr (or --log-file), never stdout: in stdio mode stdout is the protocol.
-      logger.info(
-        { url: sim.url, kubeconfig, store: config.store.path },
-        `embedded simulator started; watch it with: kubectl --kubeconfig ${kubeconfig} get pods -n demo`,
-      );
+      logger.info({ url: sim.url, kubeconfig, store: config.store.path }, `embedded simulator started; watch it with: kubectl --kubeconfig ${kubeconfig} get pods -n demo`);
     }
     const runtime = createRuntime(config, { logger, simKubeconfigYaml });
     stops.push(() => runtime.close());
