@@ -158,6 +158,21 @@ async function riskOf(ctx: ServiceContext, tool: PlanTool, args: Record<string, 
   });
 }
 
+/**
+ * What "the target changed since the plan" compares: a deployment's metadata.generation (its spec: a person's
+ * or a controller's change of what runs), a pod's resourceVersion. A deployment's resourceVersion also moves
+ * with every status update its controller writes (a pod became ready), which would void a plan within seconds
+ * of a busy rollout while nothing a person approved has changed.
+ */
+async function versionOf(ctx: ServiceContext, args: Record<string, unknown>): Promise<string> {
+  const t = targetOf(ctx, args);
+  if (t.kind === 'deployment') {
+    const d = await ctx.cluster.readDeployment(t.namespace, t.name);
+    return d.metadata?.generation === undefined ? `rv ${d.metadata?.resourceVersion ?? ''}` : `generation ${d.metadata.generation}`;
+  }
+  return `rv ${await resourceVersionOf(ctx, t)}`;
+}
+
 const RISK_SEVERITY: Record<RiskLevel, Severity> = { low: 'low', medium: 'medium', high: 'high' };
 
 export async function proposePlan(ctx: ServiceContext, input: ProposeInput): Promise<ProposeResult> {
@@ -178,7 +193,7 @@ export async function proposePlan(ctx: ServiceContext, input: ProposeInput): Pro
     namespace: t.namespace,
     target: plan.target,
     risk: risk.level,
-    plan: { plan, riskReasons: risk.reasons },
+    plan: { plan, riskReasons: risk.reasons, version: await versionOf(ctx, input.arguments) },
     reason: input.reason.slice(0, 2000),
     incidentId: incident?.id,
     expiresAt: now + ttlSeconds * 1000,
@@ -280,10 +295,10 @@ export async function decidePlan(ctx: ServiceContext, input: { id: number; decis
     audit(true, { state: 'rejected' });
     return { id: row.id, decision: 'reject', state: 'rejected', decidedBy: by, message: `plan #${row.id} rejected; nothing was changed` };
   }
-  const plan = (row.plan as { plan: Plan }).plan;
-  const current = await resourceVersionOf(ctx, targetOf(ctx, row.arguments)).catch(() => '(gone)');
-  if (current !== plan.resourceVersion) {
-    const msg = `${plan.target} changed since plan #${row.id} was made (resourceVersion ${plan.resourceVersion} → ${current}); nothing was changed. Reject it; the agent proposes afresh if still needed.`;
+  const { plan, version } = row.plan as { plan: Plan; version: string };
+  const current = await versionOf(ctx, row.arguments).catch(() => '(gone)');
+  if (current !== version) {
+    const msg = `${plan.target} changed since plan #${row.id} was made (${version} → ${current}); nothing was changed. Reject it; the agent proposes afresh if still needed.`;
     audit(false, undefined, msg);
     throw new ServiceError('conflict', msg);
   }
