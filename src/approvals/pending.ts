@@ -21,8 +21,7 @@ import { rollbackDeployment } from '../services/rollback.js';
 import { scaleDeployment } from '../services/scale.js';
 import { PLAN_STATES, type PlanRow, plansOf } from '../store/plans.js';
 import { outboxOf } from '../store/outbox.js';
-import { incidentLink } from '../notify/event.js';
-import { severityAtLeast } from '../notify/event.js';
+import { incidentLink, severityAtLeast } from '../notify/event.js';
 import type { Severity } from '../store/types.js';
 import { buildPlan, resourceVersionOf, targetOf, type Plan, PlanSchema } from './plan.js';
 import { assessRisk, RISK_LEVELS, type Risk, type RiskLevel, riskAtLeast } from './risk.js';
@@ -143,11 +142,10 @@ async function riskOf(ctx: ServiceContext, tool: PlanTool, args: Record<string, 
   const ns = (await ctx.cluster.listNamespaces().catch(() => [])).find((n) => n.metadata?.name === t.namespace);
   const b = plan.blastRadius;
   const to = tool === 'scale_deployment' ? Number(args.replicas) : (b.replicas ?? 0);
-  const readyReplicas = dep?.status?.readyReplicas ?? (t.kind === 'pod' && !dep ? 0 : 0);
   return assessRisk({
     tool,
     replicas: b.replicas,
-    readyReplicas,
+    readyReplicas: dep?.status?.readyReplicas ?? 0,
     replicaDelta: b.replicaDelta,
     podsRestarting: b.podsRestarting,
     podsRemoved: b.podsRemoved,

@@ -319,9 +319,9 @@ export const AgentConfigSchema = z
       flag: 'interval',
       arg: '<seconds>',
     }),
-    /** Record "would have done" instead of acting. */
+    /** Record "would have done" instead of acting: quieter than mode recommend (no plans, no notifications). */
     dryRun: key(z.boolean().default(false), {
-      help: 'recommend only: "would have done" records, no changes',
+      help: '"would have done" records only: no changes, no plans, no notifications',
       env: ['SENTINELOPS_AGENT_DRY_RUN'],
       flag: 'dry-run',
     }),
