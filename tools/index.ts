@@ -16,6 +16,7 @@ import { clusterHealthTool } from './cluster-health.js';
 import { costRecommendationsTool } from './cost-recommendations.js';
 import { costReportTool } from './cost-report.js';
 import { costSavingsTool } from './cost-savings.js';
+import { decidePlanTool } from './decide-plan.js';
 import { deletePodTool } from './delete-pod.js';
 import { getIncidentTool } from './get-incident.js';
 import { getMetricsTool } from './get-metrics.js';
@@ -26,8 +27,10 @@ import { listEventsTool } from './list-events.js';
 import { listIncidentsTool } from './list-incidents.js';
 import { listNodesTool } from './list-nodes.js';
 import { listNotificationsTool } from './list-notifications.js';
+import { listPlansTool } from './list-plans.js';
 import { listPodsTool } from './list-pods.js';
 import { logIncidentTool } from './log-incident.js';
+import { proposePlanTool } from './propose-plan.js';
 import { queryPrometheusTool } from './query-prometheus.js';
 import { restartDeploymentTool } from './restart-deployment.js';
 import { rollbackDeploymentTool } from './rollback-deployment.js';
@@ -41,14 +44,14 @@ import { undoActionTool } from './undo-action.js';
 export const TOOLSETS: Readonly<Record<ToolsetName, readonly AnyTool[]>> = {
   core: [clusterHealthTool, listPodsTool, listDeploymentsTool, listNodesTool, listEventsTool, getPodLogsTool, getMetricsTool],
   prometheus: [queryPrometheusTool],
-  healing: [scaleDeploymentTool, restartDeploymentTool, deletePodTool, rollbackDeploymentTool, undoActionTool],
+  healing: [scaleDeploymentTool, restartDeploymentTool, deletePodTool, rollbackDeploymentTool, undoActionTool, listPlansTool, decidePlanTool],
   incidents: [listIncidentsTool, getIncidentTool, logIncidentTool, incidentStatsTool, listNotificationsTool],
   // read-only
   cost: [costReportTool, costSavingsTool, costRecommendationsTool],
   // off unless chaos.enabled
   chaos: [chaosStatusTool, chaosPodCrashTool, chaosCascadeTool, chaosCpuSpikeTool, chaosCleanupTool],
   // need the agent running in this process (serve --agent, demo)
-  agent: [agentStatusTool, agentRunCycleTool, agentStateTool],
+  agent: [agentStatusTool, agentRunCycleTool, agentStateTool, proposePlanTool],
 };
 
 export const ALL_TOOLS: readonly AnyTool[] = TOOLSET_NAMES.flatMap((toolset) => TOOLSETS[toolset].map((tool) => ({ ...tool, toolset })));

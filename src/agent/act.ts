@@ -8,6 +8,7 @@
  * tool's definition, so the arguments meet its input schema and the answer is read through its output schema.
  */
 import { deletePodTool } from '../../tools/delete-pod.js';
+import { proposePlanTool } from '../../tools/propose-plan.js';
 import { restartDeploymentTool } from '../../tools/restart-deployment.js';
 import { rollbackDeploymentTool } from '../../tools/rollback-deployment.js';
 import { scaleDeploymentTool } from '../../tools/scale-deployment.js';
@@ -40,6 +41,8 @@ export interface ActionResult {
   /** Refusals the server expects to lift by themselves (a cooldown): not a failed remedy. */
   transient: boolean;
   verification?: Verification;
+  /** agent.mode approve / recommend: the plan this decision waits in (nothing was done) */
+  heldAsPlan?: number;
 }
 
 export async function act(client: ToolClient, decisions: readonly Decision[], opts: { dryRun: boolean; now: () => number }): Promise<ActionResult[]> {
@@ -54,6 +57,39 @@ export async function act(client: ToolClient, decisions: readonly Decision[], op
     else out.push({ ...base, ok: false, message: r.error, transient: /cooldown|retry in/i.test(r.error) });
   }
   return out;
+}
+
+export type AgentMode = 'autonomous' | 'approve' | 'recommend';
+
+/**
+ * agent.mode approve / recommend, before any intent is written: each decision that names a tool is proposed
+ * (propose_plan: the server plans it, rates its risk and, when a person must decide, stores the plan, holds the
+ * incident and notifies). Held decisions come back as "would have done" results (dryRun, nothing changed); the
+ * rest are free to act. In recommend mode everything is held. A refused proposal (a cooldown, a guardrail) is that
+ * decision's result, as a refused call would be.
+ */
+export async function gate(
+  client: ToolClient,
+  decisions: readonly Decision[],
+  mode: AgentMode,
+  now: () => number,
+): Promise<{ free: Decision[]; held: ActionResult[] }> {
+  if (mode === 'autonomous') return { free: [...decisions], held: [] };
+  const free: Decision[] = [];
+  const held: ActionResult[] = [];
+  for (const d of decisions) {
+    if (!d.tool || !d.arguments) {
+      free.push(d);
+      continue;
+    }
+    const base = { at: now(), decision: d, tool: d.tool, arguments: d.arguments };
+    const incident = d.findingType && d.namespace ? { type: d.findingType, namespace: d.namespace, target: d.target } : undefined;
+    const r = await client.call(proposePlanTool, { tool: d.tool, arguments: d.arguments, reason: `${d.reason}: ${d.message}`.slice(0, 2000), mode, incident });
+    if (!r.ok) held.push({ ...base, ok: false, dryRun: false, message: r.error, transient: /cooldown|retry in/i.test(r.error) });
+    else if (r.value.held) held.push({ ...base, ok: true, dryRun: true, message: r.value.message, transient: false, heldAsPlan: r.value.planId });
+    else free.push(d);
+  }
+  return { free, held };
 }
 
 interface Performed {

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Clock, TimerHandle } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../base/log.js';
-import { act, type ActionResult } from './act.js';
+import { act, type ActionResult, type AgentMode, gate } from './act.js';
 import { assess } from '../policy/assess.js';
 import type { AgentControl, AgentStatus, CycleJson } from '../ports/agent-control.js';
 import { decide } from '../policy/decide.js';
@@ -86,6 +86,8 @@ export interface AgentRunnerOptions {
   /** Empty = all namespaces. */
   namespaces: string[];
   dryRun: boolean;
+  /** agent.mode: approve / recommend propose decisions (propose_plan) before acting; default autonomous. */
+  mode?: AgentMode;
   leader?: LeaderCheck;
   /** Where the readable summary goes (default stderr); null for none. */
   summary?: ((text: string) => void) | null;
@@ -108,10 +110,10 @@ export interface AgentRunnerOptions {
 export function runnerOptionsFromConfig(
   config: Config,
   policyName: PolicyName = 'sentinelops',
-): Pick<AgentRunnerOptions, 'policy' | 'intervalSeconds' | 'namespaces' | 'dryRun'> {
+): Pick<AgentRunnerOptions, 'policy' | 'intervalSeconds' | 'namespaces' | 'dryRun' | 'mode'> {
   const policy = policyPreset(policyName, policyFromConfig(config));
   const namespaces = config.agent.namespaces.length ? config.agent.namespaces : [config.cluster.defaultNamespace];
-  return { policy, intervalSeconds: config.agent.intervalSeconds, namespaces, dryRun: config.agent.dryRun || config.safety.dryRun };
+  return { policy, intervalSeconds: config.agent.intervalSeconds, namespaces, dryRun: config.agent.dryRun || config.safety.dryRun, mode: config.agent.mode };
 }
 
 export class AgentRunner implements AgentControl {
@@ -251,13 +253,16 @@ export class AgentRunner implements AgentControl {
     }
     // Written down before anything is done: incidents opened or resolved, each intent and each hold.
     const changes = await this.incidents.prepare({ findings, decisions, now });
+    // agent.mode approve / recommend: decisions a person must decide become plans first, and get no intent.
+    const { free, held } =
+      mode === 'act' ? await gate(this.o.client, decisions, this.o.mode ?? 'autonomous', () => this.o.clock.now()) : { free: decisions, held: [] };
     // Dry-run records holds but no intents: nothing is about to change.
     const intents = await this.incidents.intend(
-      { decisions: mode === 'act' ? decisions : [], holds: holdsOf(decisions, observed, policy, now), observationOf: (d) => targetState(obs, d) },
+      { decisions: mode === 'act' ? free : [], holds: holdsOf(decisions, observed, policy, now), observationOf: (d) => targetState(obs, d) },
       changes,
     );
     if (intents.size > 0) killPoint('intent');
-    report.results = await act(this.o.client, decisions, { dryRun: mode !== 'act', now: () => this.o.clock.now() });
+    report.results = [...held, ...(await act(this.o.client, free, { dryRun: mode !== 'act', now: () => this.o.clock.now() }))];
     if (report.results.some((r) => !r.dryRun)) killPoint('action');
     this.history = recordActions(observed, applied(decisions, report.results), now, { allRecommendations: report.trigger === 'interval' });
     report.incidents = await this.incidents.settle({ decisions, results: report.results, intents }, changes);
@@ -444,6 +449,7 @@ function intentDecision(p: PendingIntent): Decision {
 function applied(decisions: readonly Decision[], results: readonly ActionResult[]): Decision[] {
   return decisions.map((d) => {
     const r = results.find((x) => x.decision === d);
+    if (r?.heldAsPlan !== undefined) return hold(d, 'AwaitingApproval', r.message);
     return r && !r.ok ? hold(d, 'ActionRefused', `the server refused: ${r.message}`) : d;
   });
 }

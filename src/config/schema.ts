@@ -321,12 +321,40 @@ export const AgentConfigSchema = z
       flag: 'interval',
       arg: '<seconds>',
     }),
-    /** Record "would have done" instead of acting. */
+    /** Record "would have done" instead of acting: quieter than mode recommend (no plans, no notifications). */
     dryRun: key(z.boolean().default(false), {
-      help: 'recommend only: "would have done" records, no changes',
+      help: '"would have done" records only: no changes, no plans, no notifications',
       env: ['SENTINELOPS_AGENT_DRY_RUN'],
       flag: 'dry-run',
     }),
+    /**
+     * autonomous: acts on its decisions (guardrails apply). approve: decisions at or above
+     * approval.minRisk become pending plans a person approves or rejects. recommend: acts on nothing;
+     * every decision is recorded on its incident and becomes a plan a person may apply (notified).
+     * dryRun is recommend without plans or notifications ("would have done" records only).
+     */
+    mode: key(z.enum(['autonomous', 'approve', 'recommend']).default('autonomous'), {
+      help: 'autonomous | approve (risky decisions wait for a person) | recommend (nothing changes by itself)',
+      env: ['SENTINELOPS_AGENT_MODE'],
+      flag: 'mode',
+      arg: '<mode>',
+    }),
+    approval: z
+      .object({
+        /** Decisions at or above this risk wait for a person in approve mode (src/approvals/risk.ts). */
+        minRisk: key(z.enum(['low', 'medium', 'high']).default('medium'), { help: 'approve mode: lowest risk that waits for a person' }),
+        /** A pending plan not decided within this time expires (the agent proposes again if still needed). */
+        ttlSeconds: key(z.number().int().min(30).max(86_400).default(900), { help: 'seconds a pending plan waits before it expires' }),
+        /** Namespaces with this label set to "true" make every change high risk. */
+        criticalLabel: z.string().min(1).max(253).default('sentinelops.io/critical'),
+        /**
+         * Signs the approve/reject links in notifications; set it (≥ 16 characters) when the links must
+         * outlive a restart or be opened on another replica. Default: a per-process random secret.
+         */
+        linkSecret: z.string().min(16).optional(),
+      })
+      .strict()
+      .default({}),
     /** Namespaces the agent watches; empty = the cluster's default namespace. */
     namespaces: key(namespaceList.default([]), { help: 'namespaces the agent watches; empty: the default namespace', flag: 'namespaces', arg: '<a,b>' }),
     thresholds: z

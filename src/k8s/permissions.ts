@@ -83,6 +83,11 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
   get_incident: { profile: 'read-only', access: [] },
   log_incident: { profile: 'operator', access: [] },
   incident_stats: { profile: 'read-only', access: [] },
+  // approvals: plans live in the store; approving one runs the planned change through scale/restart/rollback/delete.
+  list_plans: { profile: 'read-only', access: [] },
+  decide_plan: { profile: 'operator', access: [deployments('get', 'patch'), replicaSets, pods('get', 'list', 'delete')] },
+  // the dry run of the planned change (deployment and its pods read) plus the store.
+  propose_plan: { profile: 'operator', access: [deployments('get'), replicaSets, pods('list')] },
   // The notification outbox lives in the store.
   list_notifications: { profile: 'read-only', access: [] },
   // cost-observe.ts and cost-savings.ts.

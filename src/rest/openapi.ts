@@ -156,6 +156,38 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
     tags: ['service'],
     responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...authResponse },
   });
+  // The signed links of approval_needed notifications: public, authorized by their HMAC (src/rest/plan-routes.ts).
+  for (const decision of ['approve', 'reject']) {
+    const parameters = [
+      { name: 'id', in: 'path', required: true, schema: { type: 'integer' } },
+      { name: 'exp', in: 'query', required: true, schema: { type: 'integer' }, description: 'expiry, unix seconds' },
+      { name: 'sig', in: 'query', required: true, schema: { type: 'string' }, description: 'HMAC-SHA256 of id, decision and exp' },
+    ];
+    const refused = { 403: { description: 'signature not valid' }, 410: { description: 'link expired' } };
+    add(`/plans/{id}/signed/${decision}`, 'get', {
+      summary: `Signed link: a page showing the plan and a button to ${decision} it (opening it decides nothing)`,
+      operationId: `${decision}PlanLinkPage`,
+      tags: ['approvals'],
+      security: [],
+      parameters,
+      responses: { 200: { description: 'text/html confirmation page' }, ...refused },
+    });
+    add(`/plans/{id}/signed/${decision}`, 'post', {
+      summary: `Signed link: ${decision} the plan (form post from the page; exp, sig and by in the form body)`,
+      operationId: `${decision}PlanLink`,
+      tags: ['approvals'],
+      security: [],
+      parameters: parameters.slice(0, 1),
+      requestBody: {
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: { type: 'object', properties: { exp: { type: 'string' }, sig: { type: 'string' }, by: { type: 'string' } }, required: ['exp', 'sig'] },
+          },
+        },
+      },
+      responses: { 200: { description: 'text/html: done' }, 409: { description: 'text/html: not pending, expired or target changed' }, ...refused },
+    });
+  }
   add('/openapi.json', 'get', {
     summary: 'This document',
     operationId: 'getOpenApi',
@@ -172,7 +204,7 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
     },
     servers: [{ url: '/' }],
     ...(secured ? { security: [{ bearer: [] }] } : {}),
-    tags: ['service', 'cluster', 'metrics', 'actions', 'incidents', 'cost', 'chaos', 'agent', 'notifications'].map((name) => ({ name })),
+    tags: ['service', 'cluster', 'metrics', 'actions', 'incidents', 'cost', 'chaos', 'agent', 'notifications', 'approvals'].map((name) => ({ name })),
     paths,
     components: {
       schemas: { Error: jsonSchema(ErrorSchema) },

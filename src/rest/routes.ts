@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { NamespaceCostSchema, PricesSchema } from '../services/cost-report.js';
 import { MetricRowSchema } from '../services/metrics.js';
 import { HUMAN_ROUTES } from './human-routes.js';
+import { PLAN_ROUTES } from './plan-routes.js';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -214,6 +215,7 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     aliases: SEED,
   },
   ...HUMAN_ROUTES,
+  ...PLAN_ROUTES,
 ];
 
 /** The `{name}` parameters of a route's path, in order. */

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { dashboardRoutes, isDashboardPath } from '../dashboard/assets.js';
 import { API_BASE, createRestApi, type RestApi, type RestApiOptions } from './api.js';
+import { isSignedPlanPath, signedPlanRoutes } from './plan-routes.js';
 
 export interface WebFace {
   api: RestApi;
@@ -21,11 +22,16 @@ export function createWebFace(opts: RestApiOptions): WebFace {
   const api = createRestApi(opts);
   const routes = new Hono({ strict: false });
   routes.route('/', dashboardRoutes());
+  // Before the API: the signed links of approval_needed notifications carry their own authority.
+  routes.route(
+    API_BASE,
+    signedPlanRoutes(opts.deps, () => api.invoker),
+  );
   routes.route(API_BASE, api.routes);
   return {
     api,
     routes,
-    isPublicPath: (pathname) => isDashboardPath(pathname) || pathname === `${API_BASE}/openapi.json`,
+    isPublicPath: (pathname) => isDashboardPath(pathname) || pathname === `${API_BASE}/openapi.json` || isSignedPlanPath(pathname),
     start: () => api.start(),
     close: () => api.close(),
   };
