@@ -21,8 +21,8 @@ describe('toolsets', () => {
   it('selects whole toolsets and combines with read-only and non-destructive', () => {
     expect(names({}, ['core'])).toEqual(TOOLSETS.core.map((t) => t.name));
     expect(names({}, ['healing', 'core'])).toEqual([...TOOLSETS.core, ...TOOLSETS.healing].map((t) => t.name));
-    expect(names({ readOnly: true }, ['core', 'healing'])).toEqual(TOOLSETS.core.map((t) => t.name));
-    expect(names({ nonDestructive: true }, ['healing'])).toEqual(['scale_deployment']);
+    expect(names({ readOnly: true }, ['core', 'healing'])).toEqual([...TOOLSETS.core.map((t) => t.name), 'list_plans']);
+    expect(names({ nonDestructive: true }, ['healing'])).toEqual(['scale_deployment', 'list_plans']);
     expect(names({})).toEqual(ALL_TOOLS.map((t) => t.name));
   });
 

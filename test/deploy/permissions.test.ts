@@ -33,7 +33,7 @@ describe('permission table', () => {
         .flat()
         .flatMap((r) => r.verbs),
     );
-    expect([...verbs].sort()).toEqual(['get', 'list']);
+    expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
   });
 
   it('never grants Secrets, wildcards, or escalate/bind/impersonate', () => {

@@ -39,9 +39,21 @@ async function clusterState(): Promise<string> {
 
 /** Valid values for the required arguments, so the malformed one is the only thing wrong. */
 function requiredArgs(tool: Tool): Record<string, unknown> {
-  const valid: Record<string, unknown> = { deployment: DEP, replicas: 1, pod, query: 'up', id: tool.name === 'chaos_cleanup' ? 'chaos-1' : 'inc-1' };
+  // ids: an experiment id, an audit row or plan number (undo_action, decide_plan), else an incident id.
+  const numericId = (tool.inputSchema as Schema).properties?.id?.type === 'integer' || (tool.inputSchema as Schema).properties?.id?.type === 'number';
+  const id = tool.name === 'chaos_cleanup' ? 'chaos-1' : numericId ? 1 : 'inc-1';
+  const valid: Record<string, unknown> = {
+    deployment: DEP,
+    replicas: 1,
+    pod,
+    query: 'up',
+    id,
+    reason: 'a test',
+    arguments: { namespace: 'demo', deployment: DEP, replicas: 1 },
+  };
   const out: Record<string, unknown> = {};
-  for (const name of (tool.inputSchema as Schema).required ?? []) out[name] = valid[name];
+  const props = (tool.inputSchema as Schema).properties ?? {};
+  for (const name of (tool.inputSchema as Schema).required ?? []) out[name] = valid[name] ?? props[name]?.enum?.[0];
   return out;
 }
 
