@@ -103,12 +103,13 @@ describeWith(helmBuilt, 'Helm chart (helm lint, helm template)', () => {
     expect(config.safety.readOnly).toBe(true);
   });
 
-  it('allowed namespaces: namespaced rules become Roles in each; only nodes and /version stay cluster-wide', () => {
+  it('allowed namespaces: namespaced rules become Roles in each; only nodes, the namespace list and /version stay cluster-wide', () => {
     const objs = rendered.get('narrowed')!;
     const clusterRoles = byKind(objs, 'ClusterRole');
     expect(clusterRoles.map((r) => r.metadata.name).sort()).toEqual(['sentinelops-agent', 'sentinelops-read-only']);
     for (const r of clusterRoles.flatMap(rulesOf)) {
-      if (r.resources) expect(r.resources).toEqual(['nodes']);
+      // nodes (cluster_health, list_nodes) and the namespace list for scale-down consent (denial tolerated).
+      if (r.resources) expect(['nodes', 'namespaces']).toEqual(expect.arrayContaining(r.resources));
       else expect(r.nonResourceURLs).toEqual(['/version']);
     }
     const roles = byKind(objs, 'Role');
