@@ -138,6 +138,8 @@ interface Instance {
   lastAt: number;
   cpuSeconds: number;
   leakedBytes: number;
+  /** CPU (millicores) in effect since `lastAt`: the counters integrate it up to the next observation. */
+  rate?: number;
   /** The tick that last saw it; older ones belong to gone containers and are dropped. */
   seen: number;
 }
@@ -271,8 +273,14 @@ export class WorkloadModel {
     return l;
   }
 
+  /** Brings every counter up to now at the old rates, so a demand change counts from the moment it happens. */
+  private settle(): void {
+    this.usage();
+  }
+
   /** Sets the Deployment's total CPU demand; undefined returns it to the default. */
   setDemand(deployment: string, millicores: number | undefined): void {
+    this.settle();
     if (millicores !== undefined && !(Number.isFinite(millicores) && millicores >= 0))
       throw new RangeError(`demand must be >= 0 millicores, got ${millicores}`);
     const l = this.load(deployment);
@@ -286,16 +294,19 @@ export class WorkloadModel {
       const bad = validateCurve(curve);
       if (bad) throw new RangeError(bad);
     }
+    this.settle();
     this.load(deployment).curve = curve ? { curve: structuredClone(curve), startedAt: this.clock.now() } : undefined;
   }
 
   addModifier(deployment: string, mod: DemandModifier): number {
+    this.settle();
     const id = ++this.seq;
     this.load(deployment).modifiers.set(id, { ...mod });
     return id;
   }
 
   removeModifier(deployment: string, id: number): void {
+    this.settle();
     this.loads.get(deployment)?.modifiers.delete(id);
   }
 
@@ -537,12 +548,12 @@ export class WorkloadModel {
         out.push(cur);
         last = cur;
       }
-      const sinceTick = Math.max(0, now - inst.lastAt) / 1000;
+      advance(inst, now, cpu, leak);
       cur.containers.push({
         name: c.name,
         cpuMillicores: cpu,
-        memoryBytes: Math.round(c.baselineMem + inst.leakedBytes + leak * sinceTick),
-        cpuSecondsTotal: inst.cpuSeconds + (cpu / 1000) * sinceTick,
+        memoryBytes: Math.round(c.baselineMem + inst.leakedBytes),
+        cpuSecondsTotal: inst.cpuSeconds,
         startedAt: c.startedAt,
         ...(c.res.cpuLimit !== undefined ? { cpuLimitMillicores: c.res.cpuLimit } : {}),
         ...(c.res.memLimit !== undefined ? { memoryLimitBytes: c.res.memLimit } : {}),
@@ -607,10 +618,7 @@ export class WorkloadModel {
     this.tickNo++;
     const over: MemoryOverLimit[] = [];
     this.sample((pod, _f, c, cpu, inst, leak) => {
-      const dt = Math.max(0, now - inst.lastAt) / 1000;
-      inst.cpuSeconds += (cpu / 1000) * dt;
-      inst.leakedBytes += leak * dt;
-      inst.lastAt = now;
+      advance(inst, now, cpu, leak);
       if (c.res.memLimit !== undefined && c.baselineMem + inst.leakedBytes >= c.res.memLimit) {
         over.push({ namespace: pod.metadata.namespace!, name: pod.metadata.name, container: c.name });
       }
@@ -621,6 +629,20 @@ export class WorkloadModel {
     this.lastTick = now;
     if (over.length) for (const fn of this.listeners) fn(over);
   }
+}
+
+/**
+ * Moves a container's counters to `now` at the rate in effect since the last observation, then makes
+ * `cpu` the rate from now on. Integrating the rate seen now over the time before it (back to the last
+ * tick) made the counter jump on a demand step and run backwards when demand fell, so metrics-server's
+ * rate between two scrapes read several times the real usage, or 0.
+ */
+function advance(inst: Instance, now: number, cpu: number, leak: number): void {
+  const dt = Math.max(0, now - inst.lastAt) / 1000;
+  inst.cpuSeconds += ((inst.rate ?? cpu) / 1000) * dt;
+  inst.leakedBytes += leak * dt;
+  inst.lastAt = Math.max(inst.lastAt, now);
+  inst.rate = cpu;
 }
 
 function annotationNumber(o: KObject | undefined, key: string, fallback: number): number {

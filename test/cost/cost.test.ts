@@ -24,6 +24,11 @@ beforeAll(async () => {
   await eventually(async () => (await h.deps.cluster.readDeployment(NS, 'batch')).status?.readyReplicas === 2);
   // batch requests 1 CPU + 1 GiB per pod but only ever gets 60m over its 2 pods: 30m each, 3% of the request.
   await fault({ fault: 'load', deployment: `${NS}/batch`, millicores: 60 });
+  // metrics-server rates a pod only once two scrapes saw it, and a demand step shows in full a scrape after it
+  // lands: wait for every pod's figure rather than assume it.
+  await metricsShow('batch', 2, 30);
+  await metricsShow('api', 1, 200); // 40% of its 500m request
+  await metricsShow('nginx-demo', 3, 40);
 }, 30_000);
 afterAll(() => h?.close());
 
@@ -39,6 +44,18 @@ async function fault(body: Record<string, unknown>): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 const clearFault = (id: string) => fetch(`${h.sim.url}/sim/v1/faults/${id}`, { method: 'DELETE' });
+
+/** Rounded CPU of each of the deployment's pods as the metrics API reports it now. */
+async function podCpu(deployment: string): Promise<number[]> {
+  const sample = await h.deps.metrics.podUsage(NS);
+  return (sample?.pods ?? []).filter((p) => p.pod.startsWith(`${deployment}-`)).map((p) => Math.round(p.cpuMillicores));
+}
+/** Waits until the metrics API shows `pods` pods of the deployment at `millicores` each. */
+const metricsShow = (deployment: string, pods: number, millicores: number) =>
+  eventually(async () => {
+    const cpu = await podCpu(deployment);
+    return cpu.length === pods && cpu.every((c) => c === millicores);
+  });
 
 /** Memory the simulator reports for the deployment's pods (its baseline has a fixed per-pod jitter). */
 function simMemory(deployment: string): number[] {
@@ -99,12 +116,14 @@ describe('cost_report', () => {
     // 900m over 3 ready pods: 300m each, above the 100m request (and below the 500m limit).
     const id = await fault({ fault: 'load', deployment: `${NS}/nginx-demo`, millicores: 900 });
     try {
+      await metricsShow('nginx-demo', 3, 300);
       const r = await h.ok<{ deployments: DeploymentCost[] }>('cost_report', { namespace: NS, deployment: 'nginx-demo' });
       expect(r.deployments).toHaveLength(1);
       expect(r.deployments[0]!.cpuHourly).toBeCloseTo(0.9 * CPU_HOURLY, 6);
       expect(r.deployments[0]!.idleCpuHourly).toBe(0);
     } finally {
       await clearFault(id);
+      await metricsShow('nginx-demo', 3, 40); // the next tests read the idle figures again
     }
   });
 

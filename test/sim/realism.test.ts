@@ -82,6 +82,33 @@ describe('metrics-server lag', () => {
     expect(s.providers.podMetrics!('demo')[0]).toMatchObject({ window: '15s' });
   });
 
+  it('scraping faster than the workload ticks (the real-clock setup) reads the true rate across demand steps, never a multiple or 0', async () => {
+    // A 10 s workload tick and a 1 s scrape: the counters must not take the rate seen at a tick back to the tick before.
+    const s = await boot({ workload: { noise: 0, tickSeconds: 10 }, metricResolutionSeconds: 1 });
+    web(s); // 3 × 100m requested: 120m of demand, 40m per pod
+    await s.step(30_500);
+    expect(metricCpu(s).map(Math.round)).toEqual([40, 40, 40]);
+    const seen: number[] = [];
+    const counters: number[] = [];
+    const watch = async (seconds: number) => {
+      for (let t = 0; t < seconds; t++) {
+        await s.step(1000);
+        seen.push(...metricCpu(s));
+        counters.push(s.workload.usage().reduce((n, u) => n + u.containers[0]!.cpuSecondsTotal, 0));
+      }
+    };
+    await s.step(3200); // mid-way between two ticks
+    s.workload.setDemand('demo/web', 600); // 200m per pod
+    await watch(12);
+    expect(metricCpu(s).map(Math.round)).toEqual([200, 200, 200]);
+    s.workload.setDemand('demo/web', 120);
+    await watch(12);
+    expect(metricCpu(s).map(Math.round)).toEqual([40, 40, 40]);
+    expect(Math.max(...seen)).toBeLessThan(200.5);
+    expect(Math.min(...seen)).toBeGreaterThan(39.5);
+    for (let i = 1; i < counters.length; i++) expect(counters[i]!, `counter at ${i} s`).toBeGreaterThanOrEqual(counters[i - 1]!);
+  });
+
   it('has no metrics for a pod until two scrapes saw it', async () => {
     const s = await boot();
     web(s, { replicas: 1 });
