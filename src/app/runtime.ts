@@ -16,6 +16,7 @@ import { defaultMetrics } from '../observability/metrics.js';
 import { ALL_TOOLS } from '../../tools/index.js';
 import { MetricsServerSource, selectMetricsSource } from '../metrics/metrics-server-source.js';
 import type { MetricsSource } from '../ports/metrics-source.js';
+import { SampledMetricsSource } from '../metrics/sampled-source.js';
 import { Store } from '../store/index.js';
 import { unprotectedWarning } from '../services/guard.js';
 import type { ServerDeps } from '../catalog/deps.js';
@@ -40,10 +41,12 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   const clock = opts.clock ?? new RealClock();
   const kc = loadKubeConfig({ ...config.cluster, simKubeconfigYaml: opts.simKubeconfigYaml });
   const cluster = new ClusterClient(kc, { requestTimeoutMs: config.cluster.requestTimeoutSeconds * 1000 });
-  const metrics = selectMetricsSource(config, {
+  const selected = selectMetricsSource(config, {
     metricsServer: new MetricsServerSource(cluster),
     prometheus: opts.prometheus ?? prometheusSourceFromConfig(config.metrics, { clock, metrics: defaultMetrics() }),
   });
+  // One usage sample per metrics resolution, shared by every tool call and the agent (README "Scale").
+  const metrics = config.metrics.sampleSeconds > 0 ? new SampledMetricsSource(selected, clock, config.metrics.sampleSeconds * 1000) : selected;
   const store = Store.open(config.store.path, clock);
   // An explicit opt-out of a built-in protected namespace is said out loud at every start.
   if (unprotectedWarning(config)) opts.logger.warn({ protectedNamespaces: config.safety.protectedNamespaces }, unprotectedWarning(config)!);

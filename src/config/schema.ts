@@ -272,6 +272,8 @@ export const MetricsConfigSchema = z
       .string()
       .regex(/^\d+[smh]$/, 'rateWindow must look like 1m, 30s or 1h')
       .default('1m'),
+    /** A usage sample is read at most this often and shared by tools and the agent (metrics-server's resolution); 0 reads every time. */
+    sampleSeconds: z.number().min(0).default(15),
   })
   .strict();
 

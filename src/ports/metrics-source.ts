@@ -13,6 +13,8 @@ export interface UsageSample {
   /** the source that answered: metrics-server, prometheus */
   source: string;
   pods: PodUsage[];
+  /** when served from a kept sample (metrics/sampled-source.ts): ms since it was read */
+  ageMs?: number;
 }
 
 export interface MetricsSource {

@@ -29,7 +29,11 @@ export const HealthSchema = z.object({
     latencyMs: z.number().nullable(),
     error: z.string().nullable(),
   }),
-  metrics: z.object({ source: z.string().nullable(), available: z.boolean() }),
+  metrics: z.object({
+    source: z.string().nullable(),
+    available: z.boolean(),
+    ageMs: z.number().int().optional().describe('ms since the usage sample was read (one sample per metrics resolution is shared)'),
+  }),
   nodes: z.object({ total: z.number().int(), ready: z.number().int(), notReady: z.array(z.string()) }),
   pods: z.object({ total: z.number().int(), byPhase: z.record(z.number().int()), unhealthy: z.number().int() }),
   deployments: z.object({ total: z.number().int(), degraded: z.number().int() }),
@@ -47,8 +51,15 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   // A kubeconfig server URL may carry user:password@; the answer shows where, never who.
   const server = redactUrl(ctx.cluster.server);
   let version: string;
+  let latencyMs: number;
+  const known = cachedVersion(ctx, started);
   try {
-    version = await ctx.cluster.version();
+    if (known) ({ version, latencyMs } = known);
+    else {
+      version = await ctx.cluster.version();
+      latencyMs = ctx.clock.now() - started;
+      versions.set(ctx.cluster, { version, latencyMs, at: started });
+    }
   } catch (err) {
     const message = isServiceError(err) ? err.message : String(err);
     return {
@@ -62,7 +73,6 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
       problemsTruncated: false,
     };
   }
-  const latencyMs = ctx.clock.now() - started;
   let metricsError: string | undefined;
   // The watch-fed cache when it holds all three kinds; otherwise the API server, as the answer's `source` says.
   const cached = { nodes: cachedAll(ctx, 'nodes'), pods: cachedAll(ctx, 'pods', input.namespace), deployments: cachedAll(ctx, 'deployments', input.namespace) };
@@ -163,7 +173,7 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
   return {
     status,
     apiServer: { reachable: true, url: server, version, latencyMs, error: null },
-    metrics: { source: sample?.source ?? null, available: sample !== undefined },
+    metrics: { source: sample?.source ?? null, available: sample !== undefined, ...(sample?.ageMs !== undefined ? { ageMs: sample.ageMs } : {}) },
     nodes: {
       total: nodeSummaries.length,
       ready: nodeSummaries.filter((n) => n.ready).length,
@@ -175,6 +185,21 @@ export async function clusterHealth(ctx: ServiceContext, input: { namespace?: st
     problemsTruncated: problems.length > MAX_PROBLEMS,
     source: fromCache ? { source: 'cache', ageMs: Math.max(...Object.values(cached).map((c) => c?.source.ageMs ?? 0)) } : API_SOURCE,
   };
+}
+
+/**
+ * The server version changes only with an upgrade. While the watch-fed cache is synced (its watches are open, so the
+ * API server answers) the version read within VERSION_TTL_MS is reused with the latency measured then; without a
+ * synced cache every call asks /version, which is also the reachability check.
+ */
+const VERSION_TTL_MS = 300_000;
+const versions = new WeakMap<object, { version: string; latencyMs: number; at: number }>();
+
+function cachedVersion(ctx: ServiceContext, now: number): { version: string; latencyMs: number } | undefined {
+  const cache = ctx.cache;
+  if (!cache || !cache.synced('nodes') || !cache.synced('pods') || !cache.synced('deployments')) return undefined;
+  const v = versions.get(ctx.cluster);
+  return v && now - v.at < VERSION_TTL_MS ? v : undefined;
 }
 
 /** Within this long of creation, a scheduled pod still creating its containers counts as starting. */
