@@ -272,8 +272,8 @@ export const MetricsConfigSchema = z
       .string()
       .regex(/^\d+[smh]$/, 'rateWindow must look like 1m, 30s or 1h')
       .default('1m'),
-    /** A usage sample is read at most this often and shared by tools and the agent (metrics-server's resolution); 0 reads every time. */
-    sampleSeconds: z.number().min(0).default(15),
+    /** A usage sample is read at most this often and shared by tools and the agent; 0 reads every time. Short (5 s) because metrics-server already serves a rate up to its 15 s resolution old: a longer cache would add that much staleness again to what the agent sees. */
+    sampleSeconds: z.number().min(0).default(5),
   })
   .strict();
 
