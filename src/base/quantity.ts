@@ -214,12 +214,33 @@ export function quantityToNumber(q: Quantity): number {
 
 /** CPU in millicores, rounded up as the API server's MilliValue; 0 for absent or invalid. */
 export function cpuMillicores(q: unknown): number {
-  const v = quantityOf(q);
-  return v === undefined ? 0 : scaledValue(v, -3);
+  return memo(cpuMemo, q, () => {
+    const v = quantityOf(q);
+    return v === undefined ? 0 : scaledValue(v, -3);
+  });
+}
+
+/**
+ * Parsed values of the strings seen most: a simulator reads the same few requests and limits for every pod every
+ * second, and parsing (BigInt arithmetic) was a tenth of a 24 h rehearsal. Bounded: cleared when full.
+ */
+const cpuMemo = new Map<string, number>();
+const bytesMemo = new Map<string, number>();
+const MEMO_MAX = 4096;
+function memo(m: Map<string, number>, q: unknown, compute: () => number): number {
+  if (typeof q !== 'string') return compute();
+  const hit = m.get(q);
+  if (hit !== undefined) return hit;
+  const v = compute();
+  if (m.size >= MEMO_MAX) m.clear();
+  m.set(q, v);
+  return v;
 }
 
 /** Memory (or any count) in whole units, rounded up as the API server's Value; 0 for absent or invalid. */
 export function memoryBytes(q: unknown): number {
-  const v = quantityOf(q);
-  return v === undefined ? 0 : scaledValue(v, 0);
+  return memo(bytesMemo, q, () => {
+    const v = quantityOf(q);
+    return v === undefined ? 0 : scaledValue(v, 0);
+  });
 }

@@ -139,6 +139,7 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
     const intervalMs = cadenceSeconds(policyName, config) * 1000;
     const keys = deploymentKeys(scenario);
     const samples: Sample[] = [];
+    const sampleCluster = clusterSampler(sim, keys);
     watching = runner && (opts.watchTriggers ?? policyName === 'sentinelops') ? watchFailures(sim, scenarioNamespaces(scenario)) : undefined;
     let nextCycle = start;
     for (let t = start; ; ) {
@@ -150,7 +151,7 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
         // interval cycle looks at them, as the runner's debounce would fold them into the cycle that caused them.
         watching?.take();
       }
-      samples.push(sampleCluster(sim, keys, t));
+      samples.push(sampleCluster(t));
       if (t >= end) break;
       t = Math.min(t + sampleMs, nextCycle > t ? nextCycle : Infinity, end);
       clock.advanceTo(t);
@@ -233,51 +234,63 @@ async function storedIncidents(store: ReturnType<typeof createRuntime>['deps']['
   }));
 }
 
-/** The referee's view, read from the simulator's store and workload directly (never through the agent's eyes). */
-function sampleCluster(sim: Simulator, keys: readonly string[], at: number): Sample {
-  const deployments: Sample['deployments'] = {};
-  // Pod -> deployment through its ReplicaSet, resolved once per sample.
-  const rsOwner = new Map<string, string>();
-  for (const rs of sim.store.all(R.replicasets)) {
-    const ref = rs.metadata.ownerReferences?.find((r) => r.controller);
-    if (ref?.kind === 'Deployment') rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, `${rs.metadata.namespace}/${ref.name}`);
-  }
-  const restarts = new Map<string, Record<string, number>>();
-  for (const p of sim.store.all(R.pods)) {
-    const ref = p.metadata.ownerReferences?.find((r) => r.controller);
-    const key = ref?.kind === 'ReplicaSet' ? rsOwner.get(`${p.metadata.namespace}/${ref.name}`) : undefined;
-    if (!key) continue;
-    const m = restarts.get(key) ?? {};
-    restarts.set(key, m);
-    m[p.metadata.name] = ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((s, c) => s + (c.restartCount ?? 0), 0);
-  }
-  for (const key of keys) {
-    const [ns, name] = key.split('/') as [string, string];
-    const d = sim.store.get(R.deployments, ns, name);
-    if (!d) continue;
-    const containers = (d.spec?.template?.spec?.containers ?? []) as {
-      image?: string;
-      resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-    }[];
-    const capacity = containers.reduce((n, c) => n + cpuMillicores(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
-    const request = containers.reduce((n, c) => n + cpuMillicores(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu), 0);
-    const unlimited = containers.some((c) => c.resources?.limits?.cpu === undefined);
-    const svc = sim.workload.service(key);
-    deployments[key] = {
-      replicas: Number(d.spec?.replicas ?? 1),
-      readyReplicas: Number(d.status?.readyReplicas ?? 0),
-      demandMillicores: sim.workload.demand(key),
-      podCapacityMillicores: capacity,
-      image: containers[0]?.image ?? '',
-      podRestarts: restarts.get(key) ?? {},
-      podRequestMillicores: request,
-      ...(unlimited ? {} : { podLimitMillicores: capacity }),
-      ...(svc
-        ? { p95LatencyMs: svc.p95LatencyMs, queueWaitSeconds: svc.queueWaitSeconds, backlog: svc.backlog, arrived: svc.arrived, dropped: svc.dropped }
-        : {}),
-    };
-  }
-  return { at, deployments };
+/**
+ * The referee's view, read from the simulator's store and workload directly (never through the agent's eyes). A
+ * sample lists a pod's restart count only when it is new or changed since the previous sample: the report takes the
+ * highest count per pod, which these give, and a 24 h rehearsal keeps 86,400 samples.
+ */
+function clusterSampler(sim: Simulator, keys: readonly string[]): (at: number) => Sample {
+  const lastRestarts = new Map<string, number>();
+  return (at) => {
+    const deployments: Sample['deployments'] = {};
+    // Pod -> deployment through its ReplicaSet, resolved once per sample.
+    const rsOwner = new Map<string, string>();
+    for (const rs of sim.store.all(R.replicasets)) {
+      const ref = rs.metadata.ownerReferences?.find((r) => r.controller);
+      if (ref?.kind === 'Deployment') rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, `${rs.metadata.namespace}/${ref.name}`);
+    }
+    const restarts = new Map<string, Record<string, number>>();
+    for (const p of sim.store.all(R.pods)) {
+      const ref = p.metadata.ownerReferences?.find((r) => r.controller);
+      const key = ref?.kind === 'ReplicaSet' ? rsOwner.get(`${p.metadata.namespace}/${ref.name}`) : undefined;
+      if (!key) continue;
+      const n = ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((s, c) => s + (c.restartCount ?? 0), 0);
+      const id = `${key}/${p.metadata.name}`;
+      if (lastRestarts.get(id) === n) continue;
+      lastRestarts.set(id, n);
+      const m = restarts.get(key) ?? {};
+      restarts.set(key, m);
+      m[p.metadata.name] = n;
+    }
+    for (const key of keys) {
+      const [ns, name] = key.split('/') as [string, string];
+      const d = sim.store.get(R.deployments, ns, name);
+      if (!d) continue;
+      const containers = (d.spec?.template?.spec?.containers ?? []) as {
+        image?: string;
+        resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+      }[];
+      const capacity = containers.reduce((n, c) => n + cpuMillicores(c.resources?.limits?.cpu ?? c.resources?.requests?.cpu), 0);
+      const request = containers.reduce((n, c) => n + cpuMillicores(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu), 0);
+      const unlimited = containers.some((c) => c.resources?.limits?.cpu === undefined);
+      const svc = sim.workload.service(key);
+      const podRestarts = restarts.get(key);
+      deployments[key] = {
+        replicas: Number(d.spec?.replicas ?? 1),
+        readyReplicas: Number(d.status?.readyReplicas ?? 0),
+        demandMillicores: sim.workload.demand(key),
+        podCapacityMillicores: capacity,
+        image: containers[0]?.image ?? '',
+        ...(podRestarts ? { podRestarts } : {}),
+        podRequestMillicores: request,
+        ...(unlimited ? {} : { podLimitMillicores: capacity }),
+        ...(svc
+          ? { p95LatencyMs: svc.p95LatencyMs, queueWaitSeconds: svc.queueWaitSeconds, backlog: svc.backlog, arrived: svc.arrived, dropped: svc.dropped }
+          : {}),
+      };
+    }
+    return { at, deployments };
+  };
 }
 
 function serviceMsOf(sim: Simulator, key: string): number {

@@ -24,13 +24,23 @@ describe('consent and ownership on the simulator', () => {
   it('the 3 replicas a person deployed are not scaled down at first sight without consent', async () => {
     world = await startWorld({ safety: { minReplicas: 1 } });
     const { runner, cycles } = await world.runner();
-    for (let i = 0; i < 3; i++) await runner.runCycle({ trigger: 'interval' });
+    // Metrics come as metrics-server serves them (a scrape after the pods start): until then there is nothing to
+    // scale on. Cycle until the agent has judged the replicas, then a few more.
+    await until(
+      async () => {
+        await runner.runCycle({ trigger: 'interval' });
+        return decisionsOn(cycles, 'nginx-demo').some((d) => d.reason === 'PersonsCount');
+      },
+      40_000,
+      'a decision on the replicas',
+    );
+    for (let i = 0; i < 2; i++) await runner.runCycle({ trigger: 'interval' });
     expect(cycles.flatMap((c) => c.results)).toEqual([]);
     const held = decisionsOn(cycles, 'nginx-demo').filter((d) => d.reason === 'PersonsCount');
     expect(held.length).toBeGreaterThan(0);
     expect(held[0]!.message).toMatch(/a person set 3 replicas \(first sight\)/);
     expect(world.sim.store.get(R.deployments, 'demo', 'nginx-demo')?.spec?.replicas).toBe(3);
-  });
+  }, 60_000);
 
   it('a deployment an HPA targets is never scaled, even under a CPU spike; the hold names the HPA', async () => {
     world = await startWorld({ safety: { minReplicas: 1 } });
@@ -73,18 +83,32 @@ describe('managedFields on the simulator', () => {
       if (!r.ok) throw new Error(r.error);
       return r.value.items.find((d) => d.name === 'nginx-demo')!;
     };
+    // The list is served from the watch-fed cache: another writer's change shows once its watch event arrives.
+    const rowWhen = (ok: (r: Awaited<ReturnType<typeof row>>) => boolean, what: string) =>
+      until(
+        async () => {
+          const r = await row();
+          return ok(r) && r;
+        },
+        10_000,
+        what,
+      );
     await patchAs('kubectl-scale', 4);
-    expect(await row()).toMatchObject({ replicas: 4, replicasSetBy: 'kubectl-scale', replicasOwner: null });
+    expect(await rowWhen((r) => r.replicas === 4, 'replicas 4 in the list')).toMatchObject({
+      replicas: 4,
+      replicasSetBy: 'kubectl-scale',
+      replicasOwner: null,
+    });
     const scaled = await client.call(scaleDeploymentTool, { namespace: 'demo', deployment: 'nginx-demo', replicas: 5 });
     expect(scaled.ok).toBe(true);
-    expect(await row()).toMatchObject({ replicas: 5, replicasSetBy: 'sentinelops' });
+    expect(await rowWhen((r) => r.replicas === 5, 'replicas 5 in the list')).toMatchObject({ replicas: 5, replicasSetBy: 'sentinelops' });
     await patchAs('argocd-controller', 3);
-    expect((await row()).replicasOwner).toMatch(/^Argo CD/);
+    expect((await rowWhen((r) => r.replicas === 3, 'replicas 3 in the list')).replicasOwner).toMatch(/^Argo CD/);
     world.sim.faults.inject({ fault: 'cpu-spike', deployment: 'demo/nginx-demo', millicores: 900, durationSeconds: 60 });
     for (let i = 0; i < 3; i++) await runner.runCycle({ trigger: 'interval' });
     expect(cycles.flatMap((c) => c.results)).toEqual([]);
     expect(decisionsOn(cycles, 'nginx-demo').some((d) => d.reason === 'ReplicasOwned' && /Argo CD/.test(d.message))).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('cooldown', () => {

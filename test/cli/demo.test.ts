@@ -118,7 +118,11 @@ describe('sentinelops-mcp demo', () => {
       expect(stdout).toMatch(/detected \d+\.\ds after the crash/);
       expect(stdout).toMatch(/\[\d:\d\d\] agent scale_deployment demo\/nginx-demo \d+ -> \d+: scale demo\/nginx-demo up .* -> done/);
       expect(stdout).toMatch(/\[\d:\d\d\] agent holds demo\/nginx-demo \(ScaleDownStabilized\)/);
-      expect(stdout).toMatch(/\[\d:\d\d\] agent scale_deployment demo\/nginx-demo \d+ -> 2: .* -> done/);
+      // Without consent the agent returns to the 3 replicas the demo deployed (a person's count), never below: it says so
+      // at first sight and when it scales back.
+      expect(stdout).toMatch(/\[\d:\d\d\] agent holds demo\/nginx-demo \(PersonsCount\): .*a person set 3 replicas \(first sight\)/);
+      expect(stdout).toMatch(/\[\d:\d\d\] agent scale_deployment demo\/nginx-demo \d+ -> 3: .* -> done/);
+      expect(stdout).not.toMatch(/agent scale_deployment demo\/nginx-demo \d+ -> [12]:/);
       expect(stdout).toContain('Demo script done');
 
       // Every printed curl command works against the running demo: same host, port and body.
