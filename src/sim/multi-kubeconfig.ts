@@ -35,3 +35,6 @@ export function multiKubeconfigYaml(contexts: readonly SimContext[]): string {
 export function simClusterNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `sim-${i + 1}`);
 }
+
+/** The most simulators one process starts (each is an HTTP server with its controllers). */
+export const MAX_SIM_CLUSTERS = 16;

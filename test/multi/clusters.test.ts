@@ -13,7 +13,8 @@ import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { silentLogger } from '../../src/base/log.js';
 import { deepMerge, parseConfig } from '../../src/config/load.js';
 import { multiKubeconfigYaml, simClusterNames } from '../../src/sim/multi-kubeconfig.js';
-import { startSimulator } from '../../src/sim/cluster.js';
+import type { startSimulator } from '../../src/sim/cluster.js';
+import { startSimClusters } from '../../src/sim/many.js';
 import { deploymentBody } from '../helpers/deployment.js';
 import { type ConnectedClient, connectClient } from '../server/harness.js';
 
@@ -27,12 +28,13 @@ describe('many clusters: per-call cluster over three simulators', () => {
   let dir: string;
 
   beforeAll(async () => {
-    sims = await Promise.all([1, 2, 3].map((seed) => startSimulator({ demo: true, port: 0, seed })));
+    // what `sim --clusters 3` and `serve --cluster sim --clusters 3` start
+    const many = await startSimClusters(3, { demo: true, port: 0 });
+    sims = many.sims;
     await Promise.all(sims.map((s) => s.ready({ timeoutMs: 20_000 })));
     dir = mkdtempSync(join(tmpdir(), 'sentinelops-multi-'));
     kubeconfig = join(dir, 'kubeconfig');
-    const names = simClusterNames(3);
-    writeFileSync(kubeconfig, multiKubeconfigYaml(sims.map((s, i) => ({ name: names[i]!, server: s.url, namespace: 'demo' }))));
+    writeFileSync(kubeconfig, many.kubeconfigYaml());
     const config = parseConfig(
       deepMerge({ cluster: { mode: 'kubeconfig', kubeconfig }, store: { path: join(dir, 'state.db') }, log: { level: 'silent' } }, {}),
     );
