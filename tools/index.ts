@@ -22,6 +22,7 @@ import { getIncidentTool } from './get-incident.js';
 import { getMetricsTool } from './get-metrics.js';
 import { getPodLogsTool } from './get-pod-logs.js';
 import { incidentStatsTool } from './incident-stats.js';
+import { listClustersTool } from './list-clusters.js';
 import { listDeploymentsTool } from './list-deployments.js';
 import { listEventsTool } from './list-events.js';
 import { listIncidentsTool } from './list-incidents.js';
@@ -42,7 +43,7 @@ import { undoActionTool } from './undo-action.js';
  * in exactly one toolset; the order here is the only order, so tools/list is the same on every start.
  */
 export const TOOLSETS: Readonly<Record<ToolsetName, readonly AnyTool[]>> = {
-  core: [clusterHealthTool, listPodsTool, listDeploymentsTool, listNodesTool, listEventsTool, getPodLogsTool, getMetricsTool],
+  core: [clusterHealthTool, listClustersTool, listPodsTool, listDeploymentsTool, listNodesTool, listEventsTool, getPodLogsTool, getMetricsTool],
   prometheus: [queryPrometheusTool],
   healing: [scaleDeploymentTool, restartDeploymentTool, deletePodTool, rollbackDeploymentTool, undoActionTool, listPlansTool, decidePlanTool],
   incidents: [listIncidentsTool, getIncidentTool, logIncidentTool, incidentStatsTool, listNotificationsTool],

@@ -22,6 +22,7 @@ import { unprotectedWarning } from '../services/guard.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { Notifier } from '../notify/notifier.js';
 import { withConfirmationHandles } from '../approvals/confirmation.js';
+import { ClusterRegistry } from './cluster-registry.js';
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -53,6 +54,14 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   // One watch-fed cache per process, shared by every MCP session, REST and the in-process agent.
   const cache = config.cluster.cache ? new ClusterCache(cluster, clock, opts.logger) : undefined;
   cache?.start();
+  // The other kubeconfig contexts, reached by a tool's `cluster` argument; the kubeconfig is watched for changes.
+  const clusters = new ClusterRegistry({
+    config,
+    clock,
+    logger: opts.logger,
+    default: { cluster, cache, metrics },
+    simKubeconfigYaml: opts.simKubeconfigYaml,
+  }).watch();
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
@@ -64,6 +73,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
       config,
       cluster,
       cache,
+      clusters,
       store,
       clock,
       logger: opts.logger,
@@ -72,6 +82,7 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
       tools: withConfirmationHandles(instrumentTools(ALL_TOOLS, defaultMetrics()), config),
     },
     close: () => {
+      clusters.close();
       cache?.stop();
       void notifier.close();
       chaos.close();

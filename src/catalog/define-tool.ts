@@ -3,7 +3,7 @@
  * layer. The same zod objects drive MCP registration (inputSchema/outputSchema), REST validation and the
  * TypeScript types; nothing here imports the MCP SDK.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ToolsetName } from '../config/schema.js';
 import type { ProgressFn, ServiceContext } from '../services/context.js';
 
@@ -59,6 +59,27 @@ export interface RenderView {
 // any: a heterogeneous list of tools
 export type AnyTool = ToolDefinition<any, any>;
 
+/**
+ * Every tool takes an optional `cluster` (README "Many clusters"), added here once rather than in each tool:
+ * runTool resolves it to that cluster's client, cache and metrics source before the handler runs, and the
+ * answer names the cluster it came from. Handlers never read it.
+ */
+export const CLUSTER_ARG = z
+  .string()
+  .min(1)
+  .max(253)
+  .optional()
+  .describe("the cluster to run against: a kubeconfig context name (list_clusters lists them); default: the server's default cluster");
+
+/** set on an answer when the call named a cluster, so a model reading several answers can tell them apart */
+const CLUSTER_OUT = z.string().optional().describe('the cluster this answer is from (when the call named one)');
+
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
-  return def;
+  if ('cluster' in def.input.shape) return def;
+  // The extended objects keep every other key and check; the casts only hide the added optional key from I/O.
+  return {
+    ...def,
+    input: def.input.extend({ cluster: CLUSTER_ARG }) as unknown as z.ZodObject<I>,
+    output: ('cluster' in def.output.shape ? def.output : def.output.extend({ cluster: CLUSTER_OUT })) as unknown as z.ZodObject<O>,
+  };
 }

@@ -42,6 +42,7 @@ export async function runTool(tool: AnyTool, raw: unknown, call: ToolCall, opts:
   let args: Record<string, unknown>;
   try {
     args = parseToolArgs(tool, raw);
+    call = onCluster(call, args.cluster as string | undefined);
   } catch (err) {
     if (isServiceError(err)) await auditRefusal(call.ctx, tool.name, raw, err.message);
     throw err;
@@ -52,7 +53,8 @@ export async function runTool(tool: AnyTool, raw: unknown, call: ToolCall, opts:
     throw new ServiceError('cancelled', declined);
   }
   try {
-    return (await tool.handler(args, call)) as Record<string, unknown>;
+    const output = (await tool.handler(args, call)) as Record<string, unknown>;
+    return args.cluster === undefined ? output : { ...output, cluster: call.ctx.clusterName };
   } catch (err) {
     // A store that cannot be written (locked, read-only, full) is a condition to report, not a bug: the
     // write did not happen, and the caller may retry once it clears. Mutations say so themselves (audit first).
@@ -60,6 +62,22 @@ export async function runTool(tool: AnyTool, raw: unknown, call: ToolCall, opts:
       throw new ServiceError('unavailable', `${tool.name}: the store could not be written: ${describeStoreFailure(err)}; nothing was recorded`);
     throw err;
   }
+}
+
+/**
+ * The call bound to the named cluster (or the default one): its client, cache and metrics source replace the
+ * context's. A caller acting as a person (impersonation) keeps acting as that person on the other cluster,
+ * and keeps reading past the cache, as on the default one. Without a resolver only the default exists.
+ */
+function onCluster(call: ToolCall, name: string | undefined): ToolCall {
+  const { ctx } = call;
+  if (!ctx.clusters) {
+    if (name === undefined) return call;
+    throw new ServiceError('invalid', `this server knows one cluster only; drop "cluster" (got "${clip(name, 60)}"). Nothing was changed.`);
+  }
+  if (name === undefined) return { ...call, ctx: { ...ctx, clusterName: ctx.clusters.defaultName } };
+  const b = ctx.clusters.resolve(name, ctx.cluster.impersonate);
+  return { ...call, ctx: { ...ctx, cluster: b.cluster, cache: ctx.cache ? b.cache : undefined, metrics: b.metrics, clusterName: b.name } };
 }
 
 function isStoreFailure(err: unknown): boolean {

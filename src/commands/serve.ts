@@ -12,6 +12,7 @@ import { checkHttpSecurity } from '../http/security.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { type CommandSpec, parseCommand } from './cli-flags.js';
 import { simKubeconfigFor, writeSimKubeconfig } from './sim-kubeconfig.js';
+import { MAX_SIM_CLUSTERS } from '../sim/multi-kubeconfig.js';
 
 /** Cluster, store and log keys every cluster-facing command offers as flags. */
 export const CLUSTER_KEYS = ['cluster.mode', 'cluster.kubeconfig', 'cluster.context', 'cluster.defaultNamespace'] as const;
@@ -23,6 +24,12 @@ export const SERVE: CommandSpec = {
   flags: [
     { name: 'http', type: 'boolean', help: 'serve Streamable HTTP at /mcp, REST at /api/v1 and the dashboard at / instead of stdio' },
     { name: 'agent', type: 'boolean', help: 'run the autonomous agent in this process too (agent_status, agent_run_cycle)' },
+    {
+      name: 'clusters',
+      type: 'string',
+      arg: '<n>',
+      help: 'with --cluster sim: n simulated clusters, contexts sim-1..sim-n (the `cluster` argument of every tool)',
+    },
   ],
   config: [
     'http.host',
@@ -49,10 +56,12 @@ export async function run(argv: string[]): Promise<void> {
   if (!parsed) return;
   let config: Config;
   let session: SimSession | undefined;
+  let simCount = 1;
   try {
     config = loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides });
     session = simSession(config, () => loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides, defaults: { store: { path: UNSET } } }));
     if (session) config = { ...config, store: { ...config.store, path: session.storePath } };
+    simCount = simClusterCount(parsed.values.clusters, config);
   } catch (err) {
     process.stderr.write(`sentinelops-mcp: ${(err as Error).message}\n`);
     process.exitCode = 2;
@@ -60,10 +69,18 @@ export async function run(argv: string[]): Promise<void> {
   }
   const logger = createLogger({ level: config.log.level, file: config.log.file, name: 'sentinelops' });
   try {
-    await serve(config, logger, parsed.values.http === true, parsed.values.agent === true, session?.kubeconfig);
+    await serve(config, logger, parsed.values.http === true, parsed.values.agent === true, session?.kubeconfig, simCount);
   } finally {
     session?.remove();
   }
+}
+
+function simClusterCount(flag: unknown, config: Config): number {
+  if (flag === undefined) return 1;
+  const n = Number(flag);
+  if (config.cluster.mode !== 'sim') throw new Error('--clusters needs --cluster sim (for real clusters, every kubeconfig context is reachable already)');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SIM_CLUSTERS) throw new Error(`--clusters must be an integer 1..${MAX_SIM_CLUSTERS}, got "${String(flag)}"`);
+  return n;
 }
 
 /** A store path no one sets: seen in the loaded configuration, it means store.path was not given explicitly. */
@@ -93,7 +110,7 @@ export function simSession(config: Config, reloadWithoutDefault: () => Config): 
   };
 }
 
-async function serve(config: Config, logger: Logger, http: boolean, withAgent = false, simKubeconfig?: string): Promise<void> {
+async function serve(config: Config, logger: Logger, http: boolean, withAgent = false, simKubeconfig?: string, simCount = 1): Promise<void> {
   // Everything started is stopped in reverse order, also when a later step fails (e.g. no token).
   const stops: (() => Promise<void> | void)[] = [];
   // A start still under way registers more stops: shutdown waits for it to settle first.
@@ -114,10 +131,11 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
     let simKubeconfigYaml: string | undefined;
     if (config.cluster.mode === 'sim') {
       // Loaded only on demand so a kubeconfig-mode server never loads the simulator.
-      const { startSimulator } = await import('../sim/cluster.js');
-      const sim = await startSimulator({ demo: true, port: 0 });
-      stops.push(() => sim.stop());
-      simKubeconfigYaml = sim.kubeconfigYaml();
+      const { startSimClusters } = await import('../sim/many.js');
+      const many = await startSimClusters(simCount, { demo: true, port: 0 });
+      stops.push(() => many.stop());
+      const sim = many.sims[0]!;
+      simKubeconfigYaml = simCount === 1 ? sim.kubeconfigYaml() : many.kubeconfigYaml();
       const kubeconfig = simKubeconfig ?? simKubeconfigFor(config.store.path);
       await writeSimKubeconfig(kubeconfig, simKubeconfigYaml);
       // Logs go to stderr (or --log-file), never stdout: in stdio mode stdout is the protocol.

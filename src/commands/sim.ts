@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { loadScenarioFile } from '../rehearsal/scenario.js';
 import { createLogger } from '../base/log.js';
-import { startSimulator } from '../sim/cluster.js';
+import { startSimClusters } from '../sim/many.js';
+import { MAX_SIM_CLUSTERS } from '../sim/multi-kubeconfig.js';
 import { playScenario } from '../rehearsal/scenario-player.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -24,6 +25,12 @@ export const SIM: CommandSpec = {
     { name: 'nodes', type: 'string', arg: '<n>', help: 'number of nodes (default 3)' },
     { name: 'seed', type: 'string', arg: '<s>', help: 'random seed (default 1)' },
     { name: 'scenario', type: 'string', arg: '<file>', help: 'play a rehearsal scenario (docs/scenarios.md) in real time instead of the demo' },
+    {
+      name: 'clusters',
+      type: 'string',
+      arg: '<n>',
+      help: 'start n simulated clusters, contexts sim-1..sim-n in one kubeconfig (default 1; a scenario plays on sim-1)',
+    },
   ],
   config: ['log.level'],
   defaults: { log: { level: 'warn' } },
@@ -45,12 +52,15 @@ export async function run(argv: string[]): Promise<void> {
   let port: number | undefined;
   let nodes: number | undefined;
   let seed: number | undefined;
+  let clusters: number | undefined;
   let config: Config;
   try {
     port = intFlag('port', values.port, 0);
     if (port !== undefined && port > 65535) throw new FlagError(`--port must be at most 65535, got "${values.port}"`);
     nodes = intFlag('nodes', values.nodes, 1);
     seed = intFlag('seed', values.seed, 0);
+    clusters = intFlag('clusters', values.clusters, 1);
+    if (clusters !== undefined && clusters > MAX_SIM_CLUSTERS) throw new FlagError(`--clusters must be at most ${MAX_SIM_CLUSTERS}, got "${values.clusters}"`);
     config = loadConfig({ defaults: SIM.defaults, overrides: parsed.overrides });
   } catch (err) {
     process.stderr.write(`sentinelops-mcp sim: ${(err as Error).message}\n${err instanceof FlagError ? `\n${usageText(SIM)}` : ''}`);
@@ -61,7 +71,7 @@ export async function run(argv: string[]): Promise<void> {
   const logger = createLogger({ name: 'sim', level: config.log.level });
   const kubeconfigPath = resolve(values.kubeconfig ?? SIM_KUBECONFIG);
 
-  const sim = await startSimulator({
+  const many = await startSimClusters(clusters ?? 1, {
     host: values.host,
     port,
     nodes: nodes ?? scenario?.spec.cluster.nodes,
@@ -71,13 +81,18 @@ export async function run(argv: string[]): Promise<void> {
     demo: !scenario,
     logger,
   });
+  const sim = many.sims[0]!;
   const player = scenario ? playScenario(sim, scenario, { logger }) : undefined;
 
-  await writeSimKubeconfig(kubeconfigPath, sim.kubeconfigYaml());
+  // One simulator keeps the single-context kubeconfig it always wrote; several get contexts sim-1..sim-N.
+  await writeSimKubeconfig(kubeconfigPath, many.sims.length === 1 ? sim.kubeconfigYaml() : many.kubeconfigYaml());
   const ns = scenario ? (scenario.spec.objects.find((o) => o.metadata.namespace)?.metadata.namespace ?? 'default') : 'demo';
   process.stderr.write(
     [
-      `SentinelOps simulated cluster: ${sim.url}${scenario ? ` (scenario ${scenario.metadata.name})` : ''}`,
+      ...many.sims.map(
+        (s, i) =>
+          `SentinelOps simulated cluster${many.sims.length > 1 ? ` ${many.names[i]}` : ''}: ${s.url}${scenario && i === 0 ? ` (scenario ${scenario.metadata.name})` : ''}`,
+      ),
       `kubeconfig: ${kubeconfigPath}`,
       `try: kubectl --kubeconfig ${kubeconfigPath} get pods -n ${ns}`,
       'Ctrl+C to stop.',
@@ -91,7 +106,7 @@ export async function run(argv: string[]): Promise<void> {
       process.off('SIGTERM', stop);
       process.stderr.write(`\n${signal}: stopping the simulated cluster\n`);
       player?.stop();
-      sim.stop().then(
+      many.stop().then(
         () => {
           process.stderr.write('stopped\n');
           done();

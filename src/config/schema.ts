@@ -400,6 +400,13 @@ export const AgentConfigSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * Kubeconfig contexts the in-process agent watches, one loop and one Lease each (README "Many clusters");
+     * empty: the server's default cluster only.
+     */
+    clusters: z.array(z.string().min(1)).max(64).default([]),
+    /** Per cluster, agent settings merged over these (validated when the agent starts), e.g. { prod: { dryRun: true } }. */
+    clusterOverrides: z.record(z.string().min(1), z.record(z.string(), z.unknown())).default({}),
   })
   .strict()
   .refine((a) => a.thresholds.cpuLow < a.thresholds.cpuHigh, {

@@ -29,6 +29,39 @@ export interface ServiceContext {
   cache?: ClusterCache;
   /** the agent running in this process (serve --agent, demo); agent_status / agent_run_cycle use it */
   agent?: AgentControl;
+  /** the clusters this process can reach by name (a tool's `cluster` argument); absent: only `cluster` */
+  clusters?: ClusterResolver;
+  /** the name of the cluster this call runs against, when a resolver chose it */
+  clusterName?: string;
+}
+
+/** One cluster's client, cache and metrics source, as a tool call runs against them. */
+export interface ClusterBinding {
+  name: string;
+  cluster: ClusterClient;
+  cache?: ClusterCache;
+  metrics: MetricsSource;
+}
+
+/** What list_clusters shows of one cluster: never a credential. */
+export interface ClusterSummary {
+  name: string;
+  default: boolean;
+  server: string;
+  /** how the client authenticates: token, client-certificate, exec, auth-provider, basic, none */
+  auth: string;
+  reachable: boolean;
+  version?: string;
+  error?: string;
+}
+
+/** The clusters by name (kubeconfig contexts), clients built on first use (src/app/cluster-registry.ts). */
+export interface ClusterResolver {
+  readonly defaultName: string;
+  names(): string[];
+  /** throws ServiceError 'invalid' naming the known clusters for an unknown name; `as`: act as this person there */
+  resolve(name?: string, as?: ClusterClient['impersonate']): ClusterBinding;
+  describe(): Promise<ClusterSummary[]>;
 }
 
 /** Reports progress of long operations (restart with wait); the MCP adapter forwards it as notifications. */
