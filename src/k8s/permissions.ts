@@ -62,6 +62,8 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
   // health.ts: /version, nodes, pods, deployments, and the metrics source's pod usage.
   cluster_health: { profile: 'read-only', access: [nodes('list'), pods('list'), deployments('list'), podMetrics], nonResourceURLs: ['/version'] },
   list_pods: { profile: 'read-only', access: [pods('list')] },
+  // cluster-registry.ts: each context's reachability is a GET /version (on that cluster, with its own credentials).
+  list_clusters: { profile: 'read-only', access: [], nonResourceURLs: ['/version'] },
   // deployments.ts: ReplicaSets for the revision, HPAs for "who owns the replica count", namespaces for their
   // sentinelops.dev/scale-down consent (a denied namespace list only means no namespace consents).
   list_deployments: { profile: 'read-only', access: [deployments('list', 'get'), replicaSets, hpas, namespaces] },

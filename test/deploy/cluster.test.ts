@@ -238,6 +238,7 @@ describeWith(allOf(helmBuilt, kubectlBuilt, realCluster), 'the chart on a real A
         list_incidents: {},
         list_notifications: {},
         list_plans: {},
+        list_clusters: {},
         get_incident: { id: 'inc-999999' },
         incident_stats: {},
         cost_report: { namespace: WORK },
