@@ -205,7 +205,9 @@ describeWith(helmBuilt, 'Helm chart (helm lint, helm template)', () => {
     expect(config.store).toMatchObject({ backend: 'kubernetes', namespace: 'sentinelops', retention: { days: 7, maxResolved: 50 } });
     const role = byKind(objs, 'Role').find((r) => (r as any).rules?.some((x: any) => x.apiGroups?.includes('sentinelops.dev'))) as any;
     expect(role?.metadata.namespace).toBe('sentinelops');
-    expect(role.rules.flatMap((r: any) => r.resources)).toEqual(expect.arrayContaining(['incidents', 'incidents/status', 'auditrecords', 'cooldowns', 'agentstates']));
+    expect(role.rules.flatMap((r: any) => r.resources)).toEqual(
+      expect.arrayContaining(['incidents', 'incidents/status', 'auditrecords', 'cooldowns', 'agentstates']),
+    );
     expect(byKind(objs, 'RoleBinding').some((b) => (b as any).roleRef.name === role.metadata.name)).toBe(true);
     expect((byKind(objs, 'Deployment')[0]!.spec as any).replicas).toBe(2);
   });
