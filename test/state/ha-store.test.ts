@@ -50,6 +50,17 @@ function haSuite(target: () => Promise<{ kubeconfigYaml: string; stop(): Promise
     kc.loadFromString(env.kubeconfigYaml);
     await installCrds(kc);
     await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: ns } } });
+    // A real API server answers "storage is (re)initializing" for a while after a CRD's schema changed.
+    const probe = new KubeStateBackend({ kc, namespace: ns, cluster: 'ha', now: () => clock, watch: false });
+    for (let i = 0; ; i++) {
+      try {
+        await Promise.all([probe.incidents.list(), probe.audit.list(), probe.agentState.load('probe')]);
+        break;
+      } catch (err) {
+        if (i > 100) throw err;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   }, 120_000);
   afterAll(async () => {
     for (const b of backends) b.close();
