@@ -142,7 +142,8 @@ function toIncident(o: IncidentObject): Incident {
     outcome: s.outcome ?? 'open',
     details: { ...(o.spec.details ?? {}), ...(s.details ?? {}) },
     actions: s.actions ?? [],
-    timeline: s.timeline ?? [],
+    // The API server drops null fields of schemaless objects: they come back absent.
+    timeline: (s.timeline ?? []).map((t) => ({ ...t, tool: t.tool ?? null, arguments: t.arguments ?? null, ok: t.ok ?? null, settledAt: t.settledAt ?? null })),
   };
 }
 

@@ -69,6 +69,8 @@ describe('KubeStateBackend on the simulator', () => {
       ['hold', 'held', 2],
     ]);
     expect(got.acknowledgedAt).not.toBeNull();
+    // Nulls the API server drops come back as the Incident shape has them.
+    expect(got.timeline?.[1]).toMatchObject({ ok: null, settledAt: null, tool: null, arguments: null });
     now += 60_000;
     const r1 = await a.incidents.resolve(incident.id);
     now += 60_000;
