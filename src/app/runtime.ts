@@ -2,6 +2,8 @@
  * Builds what a server (or the agent, or REST) needs from a validated config: the SQLite store, the
  * cluster client and the metrics source. One runtime per process; many MCP servers may share it.
  */
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ChaosManager } from '../chaos/manager.js';
 import type { Clock } from '../base/clock.js';
 import { RealClock } from '../base/clock.js';
@@ -18,6 +20,7 @@ import { MetricsServerSource, selectMetricsSource } from '../metrics/metrics-ser
 import type { MetricsSource } from '../ports/metrics-source.js';
 import { SampledMetricsSource } from '../metrics/sampled-source.js';
 import { Store } from '../store/index.js';
+import { KubeStateBackend } from '../kube-store/backend.js';
 import { unprotectedWarning } from '../services/guard.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { Notifier } from '../notify/notifier.js';
@@ -48,7 +51,9 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   });
   // One usage sample per metrics resolution, shared by every tool call and the agent (README "Scale").
   const metrics = config.metrics.sampleSeconds > 0 ? new SampledMetricsSource(selected, clock, config.metrics.sampleSeconds * 1000) : selected;
-  const store = Store.open(config.store.path, clock);
+  const store = Store.open(config.store.path, clock, {
+    state: config.store.backend === 'kubernetes' ? () => kubernetesBackend(config, kc, clock, opts.logger) : undefined,
+  });
   // An explicit opt-out of a built-in protected namespace is said out loud at every start.
   if (unprotectedWarning(config)) opts.logger.warn({ protectedNamespaces: config.safety.protectedNamespaces }, unprotectedWarning(config)!);
   // One watch-fed cache per process, shared by every MCP session, REST and the in-process agent.
@@ -86,7 +91,25 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
       cache?.stop();
       void notifier.close();
       chaos.close();
+      store.state.close?.();
       store.close();
     },
   };
+}
+
+/**
+ * The shared state as custom resources (store.backend=kubernetes): replica history, usage samples and chaos stay
+ * in the local SQLite file. The namespace is the configured one, else the pod's, else sentinelops.
+ */
+function kubernetesBackend(config: Config, kc: KubeConfig, clock: Clock, logger: Logger): KubeStateBackend {
+  const r = config.store.retention;
+  return new KubeStateBackend({
+    kc,
+    namespace: config.store.namespace ?? process.env.POD_NAMESPACE ?? 'sentinelops',
+    cluster: config.cluster.context ?? kc.getCurrentContext(),
+    now: () => clock.now(),
+    owner: process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    retention: { days: r.days, maxResolved: r.maxResolved, intervalMs: r.intervalMinutes * 60_000 },
+    logger,
+  });
 }

@@ -16,7 +16,7 @@ import { MAX_SIM_CLUSTERS } from '../sim/multi-kubeconfig.js';
 
 /** Cluster, store and log keys every cluster-facing command offers as flags. */
 export const CLUSTER_KEYS = ['cluster.mode', 'cluster.kubeconfig', 'cluster.context', 'cluster.defaultNamespace'] as const;
-export const STORE_LOG_KEYS = ['store.path', 'log.level', 'log.file'] as const;
+export const STORE_LOG_KEYS = ['store.path', 'store.backend', 'log.level', 'log.file'] as const;
 
 export const SERVE: CommandSpec = {
   synopsis: 'sentinelops-mcp [serve] [flags]',

@@ -156,6 +156,32 @@ export const StoreConfigSchema = z
       flag: 'db',
       arg: '<path>',
     }),
+    /**
+     * Where incidents, audit and agent state live: `sqlite` (the file above; one process, or several on one host)
+     * or `kubernetes` (custom resources of sentinelops.dev in `namespace`, shared by HA replicas; the file still
+     * holds replica history, usage samples and chaos experiments, which are per process).
+     */
+    backend: key(z.enum(['sqlite', 'kubernetes']).default('sqlite'), {
+      help: 'where incidents, audit and agent state live: sqlite or kubernetes (CRDs)',
+      env: ['SENTINELOPS_STORE_BACKEND'],
+      flag: 'store-backend',
+      arg: '<sqlite|kubernetes>',
+    }),
+    /** Namespace of the custom resources (kubernetes backend): the release's, else POD_NAMESPACE, else sentinelops. */
+    namespace: key(z.string().min(1).optional(), {
+      help: 'namespace of the store custom resources (kubernetes backend); default: the pod namespace or sentinelops',
+      env: ['SENTINELOPS_STORE_NAMESPACE'],
+    }),
+    /** Kubernetes backend: resolved incidents and settled audit records older than `days` are deleted; at most `maxResolved` resolved incidents are kept. */
+    retention: z
+      .object({
+        days: z.number().positive().default(30),
+        maxResolved: z.number().int().nonnegative().default(1000),
+        /** How often a replica prunes. */
+        intervalMinutes: z.number().positive().default(60),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -110,6 +110,11 @@ const incident = crd(
         description: 'Findings, intents, holds and results in order',
         items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
       },
+      actions: {
+        type: 'array',
+        description: 'Actions taken (tool, arguments, result, reason) in order',
+        items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
       details: free('Further facts recorded while handling it'),
     },
   },
@@ -145,6 +150,10 @@ const auditRecord = crd(
       settledAt: time('When the result was recorded'),
       error: str('Why it failed'),
       result: free('What the action returned'),
+      before: free('The state of the target before the action'),
+      after: free('The state of the target after the action'),
+      workload: str('namespace/deployment whose pods the change disrupts'),
+      pods: { type: 'integer', description: 'Pods of the workload it disrupts' },
     },
   },
   [

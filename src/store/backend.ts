@@ -95,6 +95,8 @@ export interface StateBackend {
   readonly incidents: IncidentPort;
   readonly audit: AuditPort;
   readonly agentState: AgentStatePort;
+  /** Stops what the backend runs in the background (watches, pruning); SQLite has nothing to stop. */
+  close?(): void;
 }
 
 /** The SQLite backend: the repositories of one file behind the async port (each call is one synchronous transaction). */

@@ -198,9 +198,24 @@ describeWith(helmBuilt, 'Helm chart (helm lint, helm template)', () => {
     expect(byKind(rendered.get('service-monitor')!, 'ServiceMonitor')).toHaveLength(1);
   });
 
+  it('store.backend=kubernetes: HA agent replicas, the store Role in the release namespace, the backend in the config', () => {
+    const objs = parseManifests(
+      render({ mode: 'agent', replicas: 2, store: { backend: 'kubernetes', persistence: { enabled: false }, retention: { days: 7, maxResolved: 50 } } }),
+    );
+    const config = parseConfig(parseYaml((byKind(objs, 'ConfigMap')[0]!.data as Record<string, string>)['config.yaml']!));
+    expect(config.store).toMatchObject({ backend: 'kubernetes', namespace: 'sentinelops', retention: { days: 7, maxResolved: 50 } });
+    const role = byKind(objs, 'Role').find((r) => (r as any).rules?.some((x: any) => x.apiGroups?.includes('sentinelops.dev'))) as any;
+    expect(role?.metadata.namespace).toBe('sentinelops');
+    expect(role.rules.flatMap((r: any) => r.resources)).toEqual(
+      expect.arrayContaining(['incidents', 'incidents/status', 'auditrecords', 'cooldowns', 'agentstates']),
+    );
+    expect(byKind(objs, 'RoleBinding').some((b) => (b as any).roleRef.name === role.metadata.name)).toBe(true);
+    expect((byKind(objs, 'Deployment')[0]!.spec as any).replicas).toBe(2);
+  });
+
   it.each([
     [{ replicas: 2 }, /SQLite on a ReadWriteOnce PVC serves one replica/],
-    [{ store: { backend: 'kubernetes' } }, /comes with the state issue/],
+    [{ store: { backend: 'etcd' } }, /store.backend must be sqlite or kubernetes/],
     [{ mode: 'sidecar' }, /mode must be mcp-http, agent or both/],
     [{ auth: { existingSecret: '' } }, /auth.existingSecret is required/],
     [{ readOnly: true, chaos: { enabled: true } }, /chaos.enabled needs readOnly=false/],

@@ -59,14 +59,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if not (has .Values.mode (list "mcp-http" "agent" "both")) }}
 {{- fail (printf "mode must be mcp-http, agent or both (got %q)" .Values.mode) }}
 {{- end }}
-{{- if eq .Values.store.backend "kubernetes" }}
-{{- fail "store.backend=kubernetes (the Kubernetes-native store) comes with the state issue; use store.backend=sqlite for now" }}
-{{- end }}
-{{- if ne .Values.store.backend "sqlite" }}
-{{- fail (printf "store.backend must be sqlite (got %q)" .Values.store.backend) }}
+{{- if not (has .Values.store.backend (list "sqlite" "kubernetes")) }}
+{{- fail (printf "store.backend must be sqlite or kubernetes (got %q)" .Values.store.backend) }}
 {{- end }}
 {{- if and (gt (int .Values.replicas) 1) .Values.store.persistence.enabled }}
-{{- fail "SQLite on a ReadWriteOnce PVC serves one replica: set replicas=1, or store.persistence.enabled=false (each replica keeps its own store)" }}
+{{- fail "SQLite on a ReadWriteOnce PVC serves one replica: set replicas=1, or store.persistence.enabled=false (with store.backend=kubernetes the replicas share incidents and audit through the CRDs; each keeps only its local history on an emptyDir)" }}
 {{- end }}
 {{- if and (gt (int .Values.replicas) 1) (include "sentinelops.agent" .) (not .Values.agent.leaderElection.enabled) }}
 {{- fail "more than one agent replica needs agent.leaderElection.enabled=true, or two agents would act at once" }}
