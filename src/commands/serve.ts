@@ -12,7 +12,6 @@ import { checkHttpSecurity } from '../http/security.js';
 import type { ServerDeps } from '../catalog/deps.js';
 import { type CommandSpec, parseCommand } from './cli-flags.js';
 import { simKubeconfigFor, writeSimKubeconfig } from './sim-kubeconfig.js';
-import { MAX_SIM_CLUSTERS } from '../sim/multi-kubeconfig.js';
 
 /** Cluster, store and log keys every cluster-facing command offers as flags. */
 export const CLUSTER_KEYS = ['cluster.mode', 'cluster.kubeconfig', 'cluster.context', 'cluster.defaultNamespace'] as const;
@@ -61,7 +60,7 @@ export async function run(argv: string[]): Promise<void> {
     config = loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides });
     session = simSession(config, () => loadConfig({ configFile: parsed.configFile, overrides: parsed.overrides, defaults: { store: { path: UNSET } } }));
     if (session) config = { ...config, store: { ...config.store, path: session.storePath } };
-    simCount = simClusterCount(parsed.values.clusters, config);
+    simCount = await simClusterCount(parsed.values.clusters, config);
   } catch (err) {
     process.stderr.write(`sentinelops-mcp: ${(err as Error).message}\n`);
     process.exitCode = 2;
@@ -75,8 +74,10 @@ export async function run(argv: string[]): Promise<void> {
   }
 }
 
-function simClusterCount(flag: unknown, config: Config): number {
+async function simClusterCount(flag: unknown, config: Config): Promise<number> {
   if (flag === undefined) return 1;
+  // Loaded only when asked for: a stdio server answers tools/list before any simulator module loads.
+  const { MAX_SIM_CLUSTERS } = await import('../sim/multi-kubeconfig.js');
   const n = Number(flag);
   if (config.cluster.mode !== 'sim') throw new Error('--clusters needs --cluster sim (for real clusters, every kubeconfig context is reachable already)');
   if (!Number.isInteger(n) || n < 1 || n > MAX_SIM_CLUSTERS) throw new Error(`--clusters must be an integer 1..${MAX_SIM_CLUSTERS}, got "${String(flag)}"`);

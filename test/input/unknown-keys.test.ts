@@ -40,13 +40,13 @@ describe('a misspelt dry-run flag changes nothing', () => {
     const before = await deployment();
     const pods = await podNames();
     const calls: [string, Record<string, unknown>, string][] = [
-      ['restart_deployment', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, wait, timeoutSeconds, dryRun'],
-      ['scale_deployment', { namespace: NS, deployment: DEP, replicas: 5, dry_run: true }, 'namespace, deployment, replicas, dryRun'],
-      ['delete_pod', { namespace: NS, pod: pods[0], dry_run: true }, 'namespace, pod, deployment, dryRun'],
-      ['rollback_deployment', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, toRevision, dryRun'],
-      ['chaos_pod_crash', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, pod, deployment, dryRun'],
-      ['chaos_cascade', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, share, count, dryRun'],
-      ['chaos_cpu_spike', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, durationSeconds, millicoresPerPod, pods, dryRun'],
+      ['restart_deployment', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, wait, timeoutSeconds, dryRun, cluster'],
+      ['scale_deployment', { namespace: NS, deployment: DEP, replicas: 5, dry_run: true }, 'namespace, deployment, replicas, dryRun, cluster'],
+      ['delete_pod', { namespace: NS, pod: pods[0], dry_run: true }, 'namespace, pod, deployment, dryRun, cluster'],
+      ['rollback_deployment', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, toRevision, dryRun, cluster'],
+      ['chaos_pod_crash', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, pod, deployment, dryRun, cluster'],
+      ['chaos_cascade', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, share, count, dryRun, cluster'],
+      ['chaos_cpu_spike', { namespace: NS, deployment: DEP, dry_run: true }, 'namespace, deployment, durationSeconds, millicoresPerPod, pods, dryRun, cluster'],
     ];
     for (const [tool, args, accepted] of calls) {
       expect(await mcp.fails(tool, args)).toBe(`unknown argument "dry_run" for ${tool}; accepted: ${accepted}. Nothing was changed.`);
@@ -87,7 +87,7 @@ describe('a misspelt dry-run flag changes nothing', () => {
     const err = await invoker.invoke('restart_deployment', { namespace: NS, deployment: DEP, dry_run: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZodError);
     expect((err as ZodError).issues).toEqual([
-      { code: 'custom', path: ['dry_run'], message: 'unknown argument; accepted: namespace, deployment, wait, timeoutSeconds, dryRun' },
+      { code: 'custom', path: ['dry_run'], message: 'unknown argument; accepted: namespace, deployment, wait, timeoutSeconds, dryRun, cluster' },
     ]);
     expect(lastAudit()).toMatchObject({ tool: 'restart_deployment', ok: false, caller: 'rest', arguments: { dry_run: true } });
     expect((await deployment()).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
