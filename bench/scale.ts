@@ -122,6 +122,8 @@ async function agent(kubeconfig: string | undefined, namespaces: string[], useCa
     log: { level: 'silent' },
     agent: { namespaces, dryRun: true },
     safety: { maxListItems: 500 },
+    // One usage sample per metrics-server resolution, as a large cluster would be configured.
+    ...(useCache ? { metrics: { sampleSeconds: 15 } } : {}),
   });
   const clock = new RealClock();
   const runtime = createRuntime(config, { logger: silentLogger(), clock, simKubeconfigYaml: kubeconfig });

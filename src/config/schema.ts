@@ -298,8 +298,8 @@ export const MetricsConfigSchema = z
       .string()
       .regex(/^\d+[smh]$/, 'rateWindow must look like 1m, 30s or 1h')
       .default('1m'),
-    /** A usage sample is read at most this often and shared by tools and the agent; 0 reads every time. Short (5 s) because metrics-server already serves a rate up to its 15 s resolution old: a longer cache would add that much staleness again to what the agent sees. */
-    sampleSeconds: z.number().min(0).default(5),
+    /** A usage sample is read at most this often and shared by tools and the agent. Off (0: read every time) by default: metrics-server's rate is already up to 15 s old and a cache would add staleness and hide an outage for its length; large clusters set it (bench/scale.ts uses 15). */
+    sampleSeconds: z.number().min(0).default(0),
   })
   .strict();
 

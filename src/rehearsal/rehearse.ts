@@ -78,7 +78,9 @@ function rehearsalConfig(s: Scenario, opts: RehearseOptions): Config {
   const agent = { namespaces: scenarioNamespaces(s), scaleDownBelowDesired: true, ...s.spec.agent };
   return parseConfig(
     deepMerge(base, {
-      cluster: { mode: 'sim' },
+      // No watch-fed cache: its events arrive on the real event loop, not the virtual clock, so a cached read would
+      // make the same scenario and seed give different reports.
+      cluster: { mode: 'sim', cache: false },
       store: { path: opts.storePath ?? ':memory:' },
       agent,
       // An HPA has no cooldown of its own (its stabilization window and rate limits are in upstream-hpa.ts).

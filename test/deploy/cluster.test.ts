@@ -278,23 +278,23 @@ describeWith(allOf(helmBuilt, kubectlBuilt, realCluster), 'the chart on a real A
     'operator ServiceAccount: every mutating tool works in the allowed namespace',
     async () => {
       const s = served[0] ?? (await serveAs(REL, operatorConfig));
-      const scaled = await s.tools.ok<{ auditId: number }>('scale_deployment', { namespace: WORK, deployment: DEP, replicas: 4 });
+      await s.tools.ok('scale_deployment', { namespace: WORK, deployment: DEP, replicas: 4 });
       await waitRolledOut(k, WORK, DEP, 4);
-      // Undo puts the replica count back (3) under the same RBAC as the scale.
-      await s.tools.ok('undo_action', { id: scaled.auditId });
-      await waitRolledOut(k, WORK, DEP, 3);
-      await s.tools.ok('restart_deployment', { namespace: WORK, deployment: DEP, wait: true, timeoutSeconds: 60 });
+      const restarted = await s.tools.ok<{ auditId: number }>('restart_deployment', { namespace: WORK, deployment: DEP, wait: true, timeoutSeconds: 60 });
+      // Undo puts the pod template before the restart back, under the same RBAC as the restart.
+      await s.tools.ok('undo_action', { id: restarted.auditId });
+      await waitRolledOut(k, WORK, DEP, 4);
       await s.tools.ok('rollback_deployment', { namespace: WORK, deployment: DEP });
-      await waitRolledOut(k, WORK, DEP, 3);
+      await waitRolledOut(k, WORK, DEP, 4);
       const deleted = await s.tools.ok<{ after: { deleted: string } }>('delete_pod', { namespace: WORK, deployment: DEP });
       expect(deleted.after.deleted).toBeTruthy();
-      await waitRolledOut(k, WORK, DEP, 3);
+      await waitRolledOut(k, WORK, DEP, 4);
       await s.tools.ok('log_incident', { type: 'crash_loop', severity: 'high', namespace: WORK, target: DEP, title: 'deploy e2e' });
       // Chaos: pod deletion and a burner pod, then cleanup removes the burner by label.
       await s.tools.ok('chaos_pod_crash', { namespace: WORK, deployment: DEP });
-      await waitRolledOut(k, WORK, DEP, 3);
+      await waitRolledOut(k, WORK, DEP, 4);
       await s.tools.ok('chaos_cascade', { namespace: WORK, deployment: DEP, count: 1 });
-      await waitRolledOut(k, WORK, DEP, 3);
+      await waitRolledOut(k, WORK, DEP, 4);
       const spike = await s.tools.ok<{ after: { id: string } }>('chaos_cpu_spike', { namespace: WORK, deployment: DEP, pods: 1, durationSeconds: 60 });
       const burners = await k.core.listNamespacedPod({ namespace: WORK, labelSelector: `sentinelops.dev/chaos=${spike.after.id}` });
       expect(burners.items).toHaveLength(1);

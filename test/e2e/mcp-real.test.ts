@@ -114,7 +114,8 @@ describeWith(realCluster, 'MCP server on a real cluster (SENTINELOPS_E2E_KUBECON
       expect(h.nodes.total).toBeGreaterThan(0);
       expect(h.nodes.ready).toBe(h.nodes.total);
       expect(h.pods.byPhase.Running).toBe(3);
-      expect(h.metrics).toEqual(metricsServer.missing ? { source: null, available: false } : { source: 'metrics-server', available: true });
+      // ageMs: how old the usage read is (added when metrics were read).
+      expect(h.metrics).toMatchObject(metricsServer.missing ? { source: null, available: false } : { source: 'metrics-server', available: true });
     });
 
     it('list_pods, list_deployments and list_nodes describe what client-node sees', async () => {
