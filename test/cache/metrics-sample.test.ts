@@ -102,7 +102,7 @@ describe('cluster_health from the cache', () => {
     sim = await startSimulator({ demo: true, seed: 10 });
     await sim.ready({ timeoutMs: 20_000 });
     const dir = mkdtempSync(join(tmpdir(), 'sentinelops-health-'));
-    const config = parseConfig({ cluster: { mode: 'sim' }, store: { path: join(dir, 's.db') }, log: { level: 'silent' } });
+    const config = parseConfig({ cluster: { mode: 'sim' }, store: { path: join(dir, 's.db') }, log: { level: 'silent' }, metrics: { sampleSeconds: 15 } });
     runtime = createRuntime(config, { logger: silentLogger(), simKubeconfigYaml: sim.kubeconfigYaml() });
     expect(await runtime.deps.cache!.whenSynced(10_000)).toBe(true);
   }, 30_000);
