@@ -189,6 +189,14 @@ class Ctx {
     // Restarts for an earlier incident count while it is recent (a flapping target keeps its backoff); older are forgotten.
     const restarts = actionsOn(this.history, this.key, (inc?.openedAt ?? this.now) - h.backoffMaxSeconds * 1000, ['restart']);
     const last = restarts.at(-1);
+    // Crashes right after our own rollback are the bad revision's pods still being replaced: a restart would only
+    // disturb the rollout that fixes them.
+    const rolledBack = actionsOn(this.history, this.key, this.now - h.restartGraceSeconds * 1000, ['rollback']).at(-1);
+    if (rolledBack)
+      return this.none(
+        'AwaitingRollbackEffect',
+        `${this.f.message}; rolled back ${Math.round((this.now - rolledBack.at) / 1000)}s ago, giving it ${h.restartGraceSeconds}s`,
+      );
     const restart = (reason: string, why: string) =>
       withTool({ ...baseOf(this.f), action: 'restart', reason, message: `restart ${this.key}: ${this.f.message}${why}` });
     if (!last) return restart('CrashLoopRestart', '');
