@@ -21,6 +21,17 @@ export const namespaceFilterArg = z
   .optional()
   .describe('Kubernetes namespace; omit for all namespaces');
 
+/**
+ * `cluster` on the tools that read the store (incidents): a filter, not a place to run. Incidents of every cluster
+ * share one store, so without it every cluster's are answered; an unknown name is refused like any `cluster`.
+ */
+export const clusterFilterArg = z
+  .string()
+  .min(1)
+  .max(253)
+  .optional()
+  .describe("only this cluster's records (a kubeconfig context name, list_clusters lists them); omit for every cluster's");
+
 export const objectName = (what: string) => z.string().min(1).max(253).regex(DNS_NAME, `${what} must be a lowercase Kubernetes name, e.g. "nginx-demo"`);
 
 export const labelSelectorArg = z.string().max(1000).optional().describe('label selector, e.g. "app=web,tier!=cache"');

@@ -84,10 +84,11 @@ export class ClusterRegistry implements ClusterResolver {
     return { ...entry, cluster: client };
   }
 
-  async describe(): Promise<ClusterSummary[]> {
+  /** `names`: only these (the agent's clusters); unknown names are answered unreachable, not refused. */
+  async describe(names?: readonly string[]): Promise<ClusterSummary[]> {
     return Promise.all(
-      this.names().map(async (name) => {
-        const kc = name === this.defaultName ? this.defaultKc : this.tryLoad(name);
+      (names ?? this.names()).map(async (name) => {
+        const kc = name === this.defaultName ? this.defaultKc : this.contexts.includes(name) ? this.tryLoad(name) : undefined;
         const base = { name, default: name === this.defaultName, server: kc?.getCurrentCluster()?.server ?? 'unknown', auth: kc ? authKind(kc) : 'unknown' };
         if (!kc) return { ...base, reachable: false, error: 'the kubeconfig entry cannot be read' };
         return { ...base, ...(await this.probe(name, kc)) };

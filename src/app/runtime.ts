@@ -67,6 +67,8 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
     default: { cluster, cache, metrics },
     simKubeconfigYaml: opts.simKubeconfigYaml,
   }).watch();
+  // The `cluster` label of the process's own metrics takes the configured clusters only.
+  defaultMetrics().trackClusters(() => clusters.names());
   const chaos = new ChaosManager({ cluster, config, store, clock, logger: opts.logger });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));

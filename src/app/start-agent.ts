@@ -16,6 +16,8 @@ import { AgentRunner, type CycleReport, runnerOptionsFromConfig } from '../agent
 import { type ToolClient, connectRemote } from '../agent/tool-client.js';
 import { connectInProcess } from './agent-link.js';
 import { WatchTrigger } from '../agent/watch-trigger.js';
+import type { AgentControl } from '../ports/agent-control.js';
+import { ClusterAgents } from './cluster-agents.js';
 
 export interface StartAgentOptions {
   config: Config;
@@ -44,6 +46,8 @@ export interface StartedAgent {
   runner: AgentRunner;
   /** with agent.clusters: every cluster's runner by name */
   runners?: Record<string, AgentRunner>;
+  /** what agent_status / agent_run_cycle / REST talk to (deps.agent): the runner, or every cluster's runners */
+  control: AgentControl;
   leader?: LeaderElector;
   stop(): Promise<void>;
 }
@@ -76,7 +80,7 @@ async function startPerCluster(o: StartAgentOptions, deps: ServerDeps, names: st
       const config = withOverride(o.config, b.name);
       const client = onCluster(await connectInProcess(deps), b.name);
       const logger = o.logger.child({ cluster: b.name });
-      return startOne({ ...o, onCycle: o.onCycle && ((r) => o.onCycle!({ ...r, cluster: b.name })) }, config, client, b.cluster.kubeConfig, logger);
+      return startOne({ ...o, onCycle: o.onCycle && ((r) => o.onCycle!({ ...r, cluster: b.name })) }, config, client, b.cluster.kubeConfig, logger, b.name);
     }),
   );
   const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -85,10 +89,12 @@ async function startPerCluster(o: StartAgentOptions, deps: ServerDeps, names: st
     await Promise.all(started.map((a) => a.stop()));
     throw failed.reason;
   }
+  const runners = Object.fromEntries(bindings.map((b, i) => [b.name, started[i]!.runner]));
   return {
     runner: started[0]!.runner,
     leader: started[0]!.leader,
-    runners: Object.fromEntries(bindings.map((b, i) => [b.name, started[i]!.runner])),
+    runners,
+    control: new ClusterAgents(runners),
     async stop() {
       await Promise.all(started.map((a) => a.stop()));
     },
@@ -112,7 +118,14 @@ function onCluster(client: ToolClient, cluster: string): ToolClient {
   };
 }
 
-async function startOne(o: StartAgentOptions, config: Config, client: ToolClient, kubeConfig: KubeConfig | undefined, logger: Logger): Promise<StartedAgent> {
+async function startOne(
+  o: StartAgentOptions,
+  config: Config,
+  client: ToolClient,
+  kubeConfig: KubeConfig | undefined,
+  logger: Logger,
+  cluster?: string,
+): Promise<StartedAgent> {
   const clock = o.clock ?? new RealClock();
   const le = config.agent.leaderElection;
   let leader: LeaderElector | undefined;
@@ -133,7 +146,9 @@ async function startOne(o: StartAgentOptions, config: Config, client: ToolClient
   }
 
   const base = runnerOptionsFromConfig(config, o.policy);
-  const metrics = defaultMetrics();
+  const own = defaultMetrics();
+  // agent.clusters: each runner's cycles carry its cluster label.
+  const metrics = { recordAgentCycle: (seconds: number, ok: boolean) => own.recordAgentCycle(seconds, ok, cluster) };
   const runner: AgentRunner = new AgentRunner({ client, clock, logger, ...base, leader, summary: o.summary, metrics, onCycle: o.onCycle });
 
   let watch: WatchTrigger | undefined;
@@ -162,6 +177,7 @@ async function startOne(o: StartAgentOptions, config: Config, client: ToolClient
   return {
     runner,
     leader,
+    control: runner,
     async stop() {
       watch?.stop();
       await runner.stop();

@@ -18,7 +18,8 @@ export function instrumentTools(tools: readonly AnyTool[], metrics: SentinelMetr
         ok = true;
         return result;
       } finally {
-        metrics.observeToolCall(tool.name, (call.ctx.clock.now() - started) / 1000, ok);
+        // runTool has bound the call to its cluster before the handler runs: the label names where it ran.
+        metrics.observeToolCall(tool.name, (call.ctx.clock.now() - started) / 1000, ok, call.ctx.clusterName);
       }
     },
   }));

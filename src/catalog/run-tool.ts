@@ -214,7 +214,15 @@ function kindOf(value: unknown): string {
 /** Best effort: nothing was changed, so an unwritable store must not turn a clear refusal into a failure. */
 async function auditRefusal(ctx: ServiceContext, tool: string, raw: unknown, error: string): Promise<void> {
   try {
-    await ctx.store.state.audit.record({ caller: ctx.caller, tool: clip(tool, 100), arguments: boundedArgs(raw), ok: false, error, at: ctx.clock.now() });
+    await ctx.store.state.audit.record({
+      cluster: ctx.clusterName,
+      caller: ctx.caller,
+      tool: clip(tool, 100),
+      arguments: boundedArgs(raw),
+      ok: false,
+      error,
+      at: ctx.clock.now(),
+    });
   } catch (err) {
     ctx.logger.error({ err, tool }, 'could not audit a refused call');
   }

@@ -123,7 +123,7 @@ async function play(
         narrator.cycle(r);
       },
     });
-    runtime.deps.agent = agent.runner;
+    runtime.deps.agent = agent.control;
     stops.push(() => agent.stop());
 
     const kubectl = `kubectl --kubeconfig ${kubeconfigPath}`;

@@ -152,7 +152,7 @@ async function serve(config: Config, logger: Logger, http: boolean, withAgent = 
     if (withAgent) {
       const { startAgent } = await import('../app/start-agent.js');
       const agent = await startAgent({ config, logger, deps: runtime.deps, kubeConfig: runtime.deps.cluster.kubeConfig });
-      runtime.deps.agent = agent.runner;
+      runtime.deps.agent = agent.control;
       stops.push(() => agent.stop());
     }
     return runtime.deps;

@@ -129,6 +129,7 @@ function toIncident(o: IncidentObject): Incident {
   const s = o.status ?? {};
   return {
     id: o.metadata.name,
+    cluster: o.spec.cluster ?? null,
     type: o.spec.type,
     severity: o.spec.severity,
     namespace: o.spec.namespace,
@@ -152,6 +153,7 @@ function toAudit(o: AuditObject): AuditEntry {
   return {
     id: Number(o.metadata.name.slice('audit-'.length)),
     at: s.at,
+    cluster: s.cluster ?? null,
     caller: s.caller,
     tool: s.tool,
     target: s.target ?? null,
@@ -327,18 +329,20 @@ export class KubeStateBackend implements StateBackend {
       const o = await this.inc.get(id);
       return o && toIncident(o);
     };
-    const ofKey = async (type: string, namespace: string, target: string) => {
-      const key = incidentKeyHash(this.o.cluster, type, namespace, target);
+    // A record names the cluster it is about (a tool's `cluster`); without one it is this backend's own cluster.
+    const ofKey = async (type: string, namespace: string, target: string, cluster = this.o.cluster) => {
+      const key = incidentKeyHash(cluster, type, namespace, target);
       return { key, items: await this.inc.list({ labelSelector: `${KEY_LABEL}=${key}` }) };
     };
-    const findOpen = async (type: string, namespace: string, target: string) => {
-      const { items } = await ofKey(type, namespace, target);
+    const findOpen = async (type: string, namespace: string, target: string, cluster?: string) => {
+      const { items } = await ofKey(type, namespace, target, cluster);
       const open = items.filter(isOpen).sort((a, b) => b.metadata.name.localeCompare(a.metadata.name, 'en', { numeric: true }));
       return open[0] && toIncident(open[0]);
     };
     const open = async (input: OpenIncidentInput): Promise<{ incident: Incident; opened: boolean }> => {
       for (let attempt = 1; attempt <= 10; attempt++) {
-        const { key, items } = await ofKey(input.type, input.namespace, input.target);
+        const cluster = input.cluster ?? this.o.cluster;
+        const { key, items } = await ofKey(input.type, input.namespace, input.target, cluster);
         const existing = items.find(isOpen);
         if (existing) return { incident: toIncident(existing), opened: false };
         const episode = items.reduce((max, o) => Math.max(max, Number(o.metadata.name.slice(4 + key.length)) || 0), 0) + 1;
@@ -346,9 +350,9 @@ export class KubeStateBackend implements StateBackend {
         const at = input.at ?? now();
         try {
           const created = await this.inc.create({
-            metadata: { name, labels: { [KEY_LABEL]: key, [CLUSTER_LABEL]: label(this.o.cluster) } },
+            metadata: { name, labels: { [KEY_LABEL]: key, [CLUSTER_LABEL]: label(cluster) } },
             spec: {
-              cluster: this.o.cluster,
+              cluster,
               type: input.type,
               severity: input.severity,
               namespace: input.namespace,
@@ -375,7 +379,8 @@ export class KubeStateBackend implements StateBackend {
       get,
       findOpen,
       list: async (q: IncidentQuery = {}) => {
-        const items = (await this.inc.list({ labelSelector: `${CLUSTER_LABEL}=${label(this.o.cluster)}` })).map(toIncident);
+        // Every cluster's incidents in the namespace unless one is asked for, as the SQLite store lists them.
+        const items = (await this.inc.list(q.cluster ? { labelSelector: `${CLUSTER_LABEL}=${label(q.cluster)}` } : {})).map(toIncident);
         const out = items
           .filter(
             (i) =>
@@ -511,8 +516,9 @@ export class KubeStateBackend implements StateBackend {
 
   // --- audit -----------------------------------------------------------------------------------------------
 
-  private async records(): Promise<AuditEntry[]> {
-    return (await this.rec.list({ labelSelector: `${CLUSTER_LABEL}=${label(this.o.cluster)}` })).map(toAudit);
+  /** One cluster's audit records (the guardrails' scope), or every cluster's. */
+  private async records(cluster?: string): Promise<AuditEntry[]> {
+    return (await this.rec.list(cluster ? { labelSelector: `${CLUSTER_LABEL}=${label(cluster)}` } : {})).map(toAudit);
   }
 
   private async createRecord(e: AuditInput, pending: boolean): Promise<AuditEntry> {
@@ -522,9 +528,9 @@ export class KubeStateBackend implements StateBackend {
       const [namespace] = (e.workload ?? '').split('/');
       try {
         const o = await this.rec.create({
-          metadata: { name: `audit-${id}`, labels: { [CLUSTER_LABEL]: label(this.o.cluster), 'sentinelops.dev/tool': label(e.tool) } },
+          metadata: { name: `audit-${id}`, labels: { [CLUSTER_LABEL]: label(e.cluster ?? this.o.cluster), 'sentinelops.dev/tool': label(e.tool) } },
           spec: {
-            cluster: this.o.cluster,
+            cluster: e.cluster ?? this.o.cluster,
             tool: e.tool,
             ...(namespace ? { namespace } : {}),
             ...(e.target ? { target: e.target } : {}),
@@ -549,17 +555,18 @@ export class KubeStateBackend implements StateBackend {
   }
 
   private auditPort(): AuditPort {
-    const view = async () => new RecordsView(await this.records());
+    const view = async (cluster?: string) => new RecordsView(await this.records(cluster ?? this.o.cluster));
     return {
       record: (e) => this.createRecord(e, false),
       claim: async (e, check) => {
-        const lock = cooldownName(this.o.cluster, undefined, e.workload ?? e.target ?? e.tool);
+        const cluster = e.cluster ?? this.o.cluster;
+        const lock = cooldownName(cluster, undefined, e.workload ?? e.target ?? e.tool);
         for (let attempt = 1; attempt <= 10; attempt++) {
           const current = await this.cool.get(lock);
-          check(new RecordsView(await this.records(), current?.spec));
+          check(new RecordsView(await this.records(cluster), current?.spec));
           const at = e.at ?? this.o.now();
           const spec: CooldownSpec = {
-            cluster: this.o.cluster,
+            cluster,
             target: e.target ?? e.tool,
             action: e.tool,
             holder: this.o.owner ?? e.caller,
@@ -568,7 +575,7 @@ export class KubeStateBackend implements StateBackend {
           try {
             // The compare-and-swap: only one replica writes over the version it judged.
             if (current) await this.cool.replace({ ...current, spec });
-            else await this.cool.create({ metadata: { name: lock, labels: { [CLUSTER_LABEL]: label(this.o.cluster) } }, spec });
+            else await this.cool.create({ metadata: { name: lock, labels: { [CLUSTER_LABEL]: label(cluster) } }, spec });
           } catch (err) {
             if (err instanceof ServiceError && err.code === 'conflict') continue;
             throw err;
@@ -577,7 +584,7 @@ export class KubeStateBackend implements StateBackend {
         }
         throw new ServiceError('conflict', `the cooldown of ${e.target ?? e.tool} kept changing: gave up claiming it`);
       },
-      inspect: async (check) => check(await view()),
+      inspect: async (check, cluster) => check(await view(cluster)),
       settle: async (id, s) => {
         let settled = false;
         await this.rec.update(`audit-${id}`, (cur) => {
@@ -604,7 +611,7 @@ export class KubeStateBackend implements StateBackend {
         return o && toAudit(o);
       },
       list: async (q = {}) =>
-        (await this.records())
+        (await this.records(q.cluster))
           .filter(
             (r) =>
               (!q.tool || r.tool === q.tool) &&

@@ -7,26 +7,28 @@
 import type { Db } from '../store/db.js';
 
 export interface StoreFacts {
-  incidentCounts(): Array<{ type: string; outcome: string; count: number }>;
+  /** `cluster` is null for rows without one (a server of one cluster, or written before clusters were recorded). */
+  incidentCounts(): Array<{ type: string; outcome: string; cluster: string | null; count: number }>;
   /** Seconds from detection to resolution of every resolved incident. */
-  resolutionSeconds(): Array<{ type: string; seconds: number }>;
+  resolutionSeconds(): Array<{ type: string; cluster: string | null; seconds: number }>;
   /** Mutating tool calls from the audit log; result is ok, dry_run or error (refusals included). */
-  actionCounts(): Array<{ tool: string; result: 'ok' | 'dry_run' | 'error'; count: number }>;
+  actionCounts(): Array<{ tool: string; result: 'ok' | 'dry_run' | 'error'; cluster: string | null; count: number }>;
 }
 
 export function storeFacts(db: Db): StoreFacts {
-  const incidents = db.prepare('SELECT type, outcome, COUNT(*) AS count FROM incidents GROUP BY type, outcome');
+  const incidents = db.prepare('SELECT type, outcome, cluster, COUNT(*) AS count FROM incidents GROUP BY type, outcome, cluster');
   const resolved = db.prepare(
-    "SELECT type, (resolved_at - detected_at) / 1000.0 AS seconds FROM incidents WHERE outcome = 'resolved' AND resolved_at IS NOT NULL",
+    "SELECT type, cluster, (resolved_at - detected_at) / 1000.0 AS seconds FROM incidents WHERE outcome = 'resolved' AND resolved_at IS NOT NULL",
   );
-  const actions = db.prepare('SELECT tool, ok, dry_run, COUNT(*) AS count FROM audit GROUP BY tool, ok, dry_run');
+  const actions = db.prepare('SELECT tool, ok, dry_run, cluster, COUNT(*) AS count FROM audit GROUP BY tool, ok, dry_run, cluster');
   return {
-    incidentCounts: () => incidents.all() as Array<{ type: string; outcome: string; count: number }>,
-    resolutionSeconds: () => resolved.all() as Array<{ type: string; seconds: number }>,
+    incidentCounts: () => incidents.all() as Array<{ type: string; outcome: string; cluster: string | null; count: number }>,
+    resolutionSeconds: () => resolved.all() as Array<{ type: string; cluster: string | null; seconds: number }>,
     actionCounts: () =>
-      (actions.all() as Array<{ tool: string; ok: number; dry_run: number; count: number }>).map((r) => ({
+      (actions.all() as Array<{ tool: string; ok: number; dry_run: number; cluster: string | null; count: number }>).map((r) => ({
         tool: r.tool,
         result: r.ok === 0 ? 'error' : r.dry_run === 1 ? 'dry_run' : 'ok',
+        cluster: r.cluster,
         count: r.count,
       })),
   };

@@ -61,7 +61,8 @@ export interface ClusterResolver {
   names(): string[];
   /** throws ServiceError 'invalid' naming the known clusters for an unknown name; `as`: act as this person there */
   resolve(name?: string, as?: ClusterClient['impersonate']): ClusterBinding;
-  describe(): Promise<ClusterSummary[]>;
+  /** every known cluster, or only `names` */
+  describe(names?: readonly string[]): Promise<ClusterSummary[]>;
 }
 
 /** Reports progress of long operations (restart with wait); the MCP adapter forwards it as notifications. */

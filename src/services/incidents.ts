@@ -9,6 +9,8 @@ import type { ServiceContext } from './context.js';
 import { ServiceError } from '../base/errors.js';
 
 export interface ListIncidentsInput {
+  /** only this cluster's incidents; without it every cluster's */
+  cluster?: string;
   namespace?: string;
   type?: string;
   target?: string;
@@ -20,6 +22,7 @@ export interface ListIncidentsInput {
 export async function listIncidents(ctx: ServiceContext, input: ListIncidentsInput): Promise<{ items: Incident[]; truncated: boolean }> {
   const limit = Math.min(input.limit ?? 50, ctx.config.safety.maxListItems);
   const items = await ctx.store.state.incidents.list({
+    cluster: input.cluster,
     namespace: input.namespace,
     type: input.type,
     target: input.target,
@@ -36,9 +39,10 @@ export async function getIncident(ctx: ServiceContext, id: string): Promise<Inci
   return incident;
 }
 
-export async function incidentStats(ctx: ServiceContext, input: { sinceSeconds?: number; namespace?: string }): Promise<IncidentStats> {
+export async function incidentStats(ctx: ServiceContext, input: { sinceSeconds?: number; namespace?: string; cluster?: string }): Promise<IncidentStats> {
   return computeIncidentStats(
     await ctx.store.state.incidents.list({
+      cluster: input.cluster,
       namespace: input.namespace,
       since: input.sinceSeconds === undefined ? undefined : ctx.clock.now() - input.sinceSeconds * 1000,
     }),
@@ -172,7 +176,17 @@ export interface LogIncidentResult {
 export async function logIncident(ctx: ServiceContext, raw: LogIncidentInput): Promise<LogIncidentResult> {
   const input = LogIncidentInputSchema.parse(raw);
   const audit = (ok: boolean, target: string | undefined, after?: unknown, error?: string) =>
-    ctx.store.state.audit.record({ caller: ctx.caller, tool: 'log_incident', target, arguments: { ...raw }, after, ok, error, at: ctx.clock.now() });
+    ctx.store.state.audit.record({
+      cluster: ctx.clusterName,
+      caller: ctx.caller,
+      tool: 'log_incident',
+      target,
+      arguments: { ...raw },
+      after,
+      ok,
+      error,
+      at: ctx.clock.now(),
+    });
   try {
     // Checked before anything is written: bad input changes nothing.
     if (input.id && input.detectedAt) throw new ServiceError('invalid', 'detectedAt applies only when opening an incident (without id)');
@@ -182,6 +196,7 @@ export async function logIncident(ctx: ServiceContext, raw: LogIncidentInput): P
       const missing = (['type', 'severity', 'namespace', 'target', 'title'] as const).filter((k) => !input[k]);
       if (missing.length) throw new ServiceError('invalid', `a new incident needs ${missing.join(', ')}; or pass id to update an existing incident`);
       const opened = await ctx.store.state.incidents.open({
+        cluster: ctx.clusterName,
         type: input.type!,
         severity: input.severity as Severity,
         namespace: input.namespace!,

@@ -67,7 +67,7 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
     };
     const plan = spec.plan(known);
     if (dryRun) {
-      await writeOrRefuse(() => ctx.store.state.audit.inspect(guard), 'read the audit log');
+      await writeOrRefuse(() => ctx.store.state.audit.inspect(guard, ctx.clusterName), 'read the audit log');
       await writeOrRefuse(() => audit(ctx, spec, target, { before: known, ok: true, dryRun, disruption }), 'record the dry run');
       return { dryRun, target, message: `dry run: would ${plan}; nothing was changed`, before: known };
     }
@@ -76,6 +76,7 @@ export async function runMutation<B, A>(ctx: ServiceContext, spec: MutationSpec<
         (
           await ctx.store.state.audit.claim(
             {
+              cluster: ctx.clusterName,
               caller: ctx.caller,
               tool: spec.tool,
               target,
@@ -152,6 +153,7 @@ interface AuditRow<B, A> {
 
 async function audit<B, A>(ctx: ServiceContext, spec: MutationSpec<B, A>, target: string, r: AuditRow<B, A>): Promise<void> {
   await ctx.store.state.audit.record({
+    cluster: ctx.clusterName,
     caller: ctx.caller,
     tool: spec.tool,
     target,

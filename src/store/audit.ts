@@ -9,6 +9,8 @@ import type { Db } from './db.js';
 import type { AuditEntry } from './types.js';
 
 export interface AuditInput {
+  /** the cluster the call ran against (kubeconfig context); cooldowns and disruption budgets are per cluster */
+  cluster?: string;
   caller: string;
   tool: string;
   target?: string;
@@ -41,6 +43,7 @@ export interface AuditView {
 }
 
 export interface AuditQuery {
+  cluster?: string;
   tool?: string;
   caller?: string;
   target?: string;
@@ -51,6 +54,7 @@ export interface AuditQuery {
 interface Row {
   seq: number;
   at: number;
+  cluster: string | null;
   caller: string;
   tool: string;
   target: string | null;
@@ -86,10 +90,32 @@ export class AuditRepository implements AuditView {
   claim(e: IntentInput, check: (view: AuditView) => void): AuditEntry {
     return this.db
       .transaction(() => {
-        check(this);
+        check(this.view(e.cluster));
         return this.insert({ ...e, ok: false }, true);
       })
       .immediate();
+  }
+
+  /**
+   * The guardrail reads of one cluster's rows: the same deployment name on two clusters is two targets. NULL rows
+   * (a store of one cluster, or rows from before clusters were recorded) are a cluster of their own.
+   */
+  view(cluster: string | undefined): AuditView {
+    const c = cluster ?? null;
+    return {
+      lastChangeAt: (target, tool) => {
+        const row = this.db
+          .prepare('SELECT MAX(at) AS at FROM audit WHERE target = ? AND tool = ? AND cluster IS ? AND (ok = 1 OR pending = 1) AND dry_run = 0')
+          .get(target, tool, c) as { at: number | null };
+        return row.at ?? undefined;
+      },
+      disruptedSince: (workload, since) => {
+        const row = this.db
+          .prepare('SELECT COALESCE(SUM(pods), 0) AS n FROM audit WHERE workload = ? AND cluster IS ? AND at >= ? AND (ok = 1 OR pending = 1) AND dry_run = 0')
+          .get(workload, c, since) as { n: number };
+        return row.n;
+      },
+    };
   }
 
   /** Records the outcome of a claimed intent. False when the row was not pending (settled already). */
@@ -135,10 +161,11 @@ export class AuditRepository implements AuditView {
   private insert(e: AuditInput, pending: boolean): AuditEntry {
     const info = this.db
       .prepare(
-        `INSERT INTO audit (at, caller, tool, target, arguments, before, after, ok, error, dry_run, pending, workload, pods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit (at, cluster, caller, tool, target, arguments, before, after, ok, error, dry_run, pending, workload, pods) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         e.at ?? this.now(),
+        e.cluster ?? null,
         e.caller,
         e.tool,
         e.target ?? null,
@@ -159,6 +186,7 @@ export class AuditRepository implements AuditView {
   list(q: AuditQuery = {}): AuditEntry[] {
     const where: string[] = [];
     const args: unknown[] = [];
+    if (q.cluster) where.push('cluster = ?'), args.push(q.cluster);
     if (q.tool) where.push('tool = ?'), args.push(q.tool);
     if (q.caller) where.push('caller = ?'), args.push(q.caller);
     if (q.target) where.push('target = ?'), args.push(q.target);
@@ -173,6 +201,7 @@ function toEntry(r: Row): AuditEntry {
   return {
     id: r.seq,
     at: new Date(r.at).toISOString(),
+    cluster: r.cluster,
     caller: r.caller,
     tool: r.tool,
     target: r.target,

@@ -10,9 +10,9 @@
  * `SqliteStateBackend` (below) wraps the repositories of one SQLite file: one process, or several sharing the
  * file on one host. A Kubernetes backend keeps the same records as custom resources so every replica of an HA
  * deployment sees one truth. What a backend must guarantee, whatever it stores in:
- *   - incidents.open is idempotent on (type, namespace, target) while one is open or escalated: a second open
+ *   - incidents.open is idempotent on (cluster, type, namespace, target) while one is open or escalated: a second open
  *     returns that incident with opened=false (two replicas racing must not both create one);
- *   - audit.claim runs `check` against a view of the audit log and writes the intent only if it passes, with no
+ *   - audit.claim runs `check` against a view of the audit log (the intent's cluster's rows) and writes the intent only if it passes, with no
  *     other claim able to pass the same check in between (SQLite: an IMMEDIATE transaction; Kubernetes: create
  *     with a deterministic name or a resourceVersion precondition, retried on conflict after re-reading);
  *   - audit.lastChangeAt / disruptedSince count pending intents as changes (one may be in flight, or its outcome
@@ -62,7 +62,7 @@ export interface IncidentPort {
   get(id: string): Promise<Incident | undefined>;
   /** Newest first. */
   list(q?: IncidentQuery): Promise<Incident[]>;
-  findOpen(type: string, namespace: string, target: string): Promise<Incident | undefined>;
+  findOpen(type: string, namespace: string, target: string, cluster?: string): Promise<Incident | undefined>;
 }
 
 export interface AuditPort {
@@ -70,8 +70,8 @@ export interface AuditPort {
   record(e: AuditInput): Promise<AuditEntry>;
   /** Runs `check` (guardrails; throws to refuse) and writes a pending intent, atomically; see the module comment. */
   claim(e: AuditIntentInput, check: (view: AuditView) => void): Promise<AuditEntry>;
-  /** Runs `check` against a current view without writing (dry runs). */
-  inspect<T>(check: (view: AuditView) => T): Promise<T>;
+  /** Runs `check` against a current view of `cluster`'s rows (claim's scope) without writing (dry runs). */
+  inspect<T>(check: (view: AuditView) => T, cluster?: string): Promise<T>;
   /** False when the row was not pending (settled already). */
   settle(id: number, s: Settlement): Promise<boolean>;
   lastChangeAt(target: string, tool: string): Promise<number | undefined>;
@@ -119,12 +119,12 @@ export class SqliteStateBackend implements StateBackend {
       resolve: async (id, opts) => incidents.resolve(id, opts),
       get: async (id) => incidents.get(id),
       list: async (q) => incidents.list(q),
-      findOpen: async (type, namespace, target) => incidents.findOpen(type, namespace, target),
+      findOpen: async (type, namespace, target, cluster) => incidents.findOpen(type, namespace, target, cluster),
     };
     this.audit = {
       record: async (e) => audit.record(e),
       claim: async (e, check) => audit.claim(e, check),
-      inspect: async (check) => check(audit),
+      inspect: async (check, cluster) => check(audit.view(cluster)),
       settle: async (id, s) => audit.settle(id, s),
       lastChangeAt: async (target, tool) => audit.lastChangeAt(target, tool),
       disruptedSince: async (workload, since) => audit.disruptedSince(workload, since),

@@ -7,6 +7,8 @@ import type { Db } from './db.js';
 import type { Incident, IncidentAction, Outcome, Severity, TimelineEntry, TimelineKind, TimelineState } from './types.js';
 
 export interface OpenIncidentInput {
+  /** the cluster it is on (kubeconfig context); part of the identity: the same target on two clusters is two incidents */
+  cluster?: string;
   type: string;
   severity: Severity;
   namespace: string;
@@ -36,6 +38,7 @@ export interface IncidentUpdate {
 }
 
 export interface IncidentQuery {
+  cluster?: string;
   namespace?: string;
   type?: string;
   target?: string;
@@ -78,6 +81,7 @@ export type IncidentEvent = { kind: 'opened' | 'updated' | 'resolved'; incident:
 
 interface Row {
   seq: number;
+  cluster: string | null;
   type: string;
   severity: Severity;
   namespace: string;
@@ -168,10 +172,11 @@ export class IncidentRepository {
   private insert(input: OpenIncidentInput): number {
     const info = this.db
       .prepare(
-        `INSERT INTO incidents (type, severity, namespace, target, title, summary, detected_at, details)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO incidents (cluster, type, severity, namespace, target, title, summary, detected_at, details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
+        input.cluster ?? null,
         input.type,
         input.severity,
         input.namespace,
@@ -192,7 +197,7 @@ export class IncidentRepository {
   openOrGet(input: OpenIncidentInput): { incident: Incident; opened: boolean } {
     const existing = this.db
       .transaction(() => {
-        const found = this.findOpenSeq(input.type, input.namespace, input.target);
+        const found = this.findOpenSeq(input.type, input.namespace, input.target, input.cluster);
         if (found !== undefined) return { seq: found, opened: false };
         return { seq: this.insert(input), opened: true };
       })
@@ -327,6 +332,7 @@ export class IncidentRepository {
   list(q: IncidentQuery = {}): Incident[] {
     const where: string[] = [];
     const args: unknown[] = [];
+    if (q.cluster) where.push('cluster = ?'), args.push(q.cluster);
     if (q.namespace) where.push('namespace = ?'), args.push(q.namespace);
     if (q.type) where.push('type = ?'), args.push(q.type);
     if (q.target) where.push('target = ?'), args.push(q.target);
@@ -339,15 +345,18 @@ export class IncidentRepository {
   }
 
   /** The open incident of this type on this target, if any: callers reuse it instead of opening a duplicate. */
-  findOpen(type: string, namespace: string, target: string): Incident | undefined {
-    const seq = this.findOpenSeq(type, namespace, target);
+  findOpen(type: string, namespace: string, target: string, cluster?: string): Incident | undefined {
+    const seq = this.findOpenSeq(type, namespace, target, cluster);
     return seq === undefined ? undefined : this.bySeq(seq);
   }
 
-  private findOpenSeq(type: string, namespace: string, target: string): number | undefined {
+  private findOpenSeq(type: string, namespace: string, target: string, cluster?: string): number | undefined {
+    // IS: a store of one cluster (NULL) matches NULL rows.
     const row = this.db
-      .prepare(`SELECT seq FROM incidents WHERE type = ? AND namespace = ? AND target = ? AND outcome IN ('open', 'escalated') ORDER BY seq DESC LIMIT 1`)
-      .get(type, namespace, target) as { seq: number } | undefined;
+      .prepare(
+        `SELECT seq FROM incidents WHERE type = ? AND namespace = ? AND target = ? AND cluster IS ? AND outcome IN ('open', 'escalated') ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(type, namespace, target, cluster ?? null) as { seq: number } | undefined;
     return row?.seq;
   }
 
@@ -396,6 +405,7 @@ export class IncidentRepository {
     }
     return rows.map((r) => ({
       id: `inc-${r.seq}`,
+      cluster: r.cluster,
       type: r.type,
       severity: r.severity,
       namespace: r.namespace,

@@ -187,4 +187,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX pending_plans_state ON pending_plans (state, expires_at);
     `,
   },
+  {
+    version: 6,
+    name: 'the cluster of incidents and audit rows (many clusters)',
+    // NULL: recorded before clusters were (the default cluster then), or by a server that knows one cluster only.
+    sql: `
+      ALTER TABLE incidents ADD COLUMN cluster TEXT;
+      ALTER TABLE audit ADD COLUMN cluster TEXT;
+      CREATE INDEX incidents_cluster ON incidents (cluster, detected_at);
+    `,
+  },
 ];

@@ -44,6 +44,7 @@ export const TimelineEntrySchema = z.object({
 
 export const IncidentSchema = z.object({
   id: z.string().describe('inc-<number>'),
+  cluster: z.string().nullable().optional().describe('the cluster (kubeconfig context) it is on; null: recorded before clusters were'),
   type: z.string().describe('e.g. cpu_overload, crash_loop, image_pull, unschedulable, oom_killed, node_not_ready'),
   severity: z.enum(SEVERITIES),
   namespace: z.string(),
@@ -62,6 +63,7 @@ export const IncidentSchema = z.object({
 export const AuditEntrySchema = z.object({
   id: z.number().int(),
   at: z.string(),
+  cluster: z.string().nullable().optional().describe('the cluster the call ran against; null: recorded before clusters were'),
   caller: z.string(),
   tool: z.string(),
   target: z.string().nullable(),
