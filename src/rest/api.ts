@@ -53,6 +53,40 @@ export function createRestApi(opts: RestApiOptions): RestApi {
     chaosEnabled: deps.config.chaos.enabled,
     intervalMs: opts.feedIntervalMs,
   });
+  // The dashboard's cluster picker: one feed per picked cluster, started by its first stream and stopped with its
+  // last one, so clusters nobody watches are not collected every few seconds. Only known clusters get one.
+  const clusterFeeds = new Map<string, DashboardFeed>();
+  const knownCluster = (name: string | undefined): string | undefined => {
+    if (name === undefined || name === '') return undefined;
+    const names = deps.clusters?.names() ?? [];
+    if (!names.includes(name))
+      throw new RestError(400, 'invalid', `unknown cluster "${name.slice(0, 100)}"; known clusters: ${names.join(', ') || '(only the default)'}; GET ${API_BASE}/clusters lists them`);
+    return name;
+  };
+  const feedOf = (cluster: string | undefined): DashboardFeed => {
+    if (cluster === undefined) return feed;
+    let f = clusterFeeds.get(cluster);
+    if (!f) {
+      f = new DashboardFeed({
+        invoker,
+        store: deps.store,
+        clock: deps.clock,
+        logger: deps.logger,
+        chaosEnabled: deps.config.chaos.enabled,
+        intervalMs: opts.feedIntervalMs,
+        cluster,
+      });
+      clusterFeeds.set(cluster, f);
+    }
+    return f;
+  };
+  const releaseFeed = (cluster: string | undefined) => {
+    const f = cluster === undefined ? undefined : clusterFeeds.get(cluster);
+    if (f && f.subscribers === 0) {
+      f.stop();
+      clusterFeeds.delete(cluster!);
+    }
+  };
   let openapiDoc: Record<string, unknown> | undefined;
   const openapi = () => (openapiDoc ??= buildOpenApi({ routes: toolRoutes, toolByName: invoker.tool, secured, basePath: API_BASE }));
 
@@ -70,15 +104,20 @@ export function createRestApi(opts: RestApiOptions): RestApi {
   };
   view('/', [], (c) => json(c, info(toolRoutes, invoker)));
   view('/openapi.json', [], (c) => json(c, openapi()));
-  view('/dashboard/stats', ['namespace'], async (c) => {
-    feed.start();
+  view('/dashboard/stats', ['namespace', 'cluster'], async (c) => {
     const ns = c.req.query('namespace');
-    if (ns === undefined) return json(c, await feed.refresh());
-    namespaceFilterArg.parse(ns);
-    const stats = await collectDashboardStats(invoker, { namespace: ns, now: deps.clock.now(), chaosEnabled: deps.config.chaos.enabled });
-    return json(c, { ...stats, series: feed.series.snapshot(ns) });
+    const cluster = knownCluster(c.req.query('cluster'));
+    if (cluster === undefined) feed.start();
+    if (ns === undefined && cluster === undefined) return json(c, await feed.refresh());
+    if (ns !== undefined) namespaceFilterArg.parse(ns);
+    const stats = await collectDashboardStats(invoker, { namespace: ns, cluster, now: deps.clock.now(), chaosEnabled: deps.config.chaos.enabled });
+    const series = cluster === undefined ? feed.series : clusterFeeds.get(cluster)?.series;
+    return json(c, series ? { ...stats, series: series.snapshot(ns) } : stats);
   });
-  view('/events/stream', [], (c) => stream(c, feed));
+  view('/events/stream', ['cluster'], (c) => {
+    const cluster = knownCluster(c.req.query('cluster'));
+    return stream(c, feedOf(cluster), () => releaseFeed(cluster));
+  });
 
   const methodsByPath = new Map<string, string[]>();
   for (const route of toolRoutes) {
@@ -118,7 +157,11 @@ export function createRestApi(opts: RestApiOptions): RestApi {
     feed,
     openapi,
     start: () => feed.start(),
-    close: () => feed.stop(),
+    close: () => {
+      feed.stop();
+      for (const f of clusterFeeds.values()) f.stop();
+      clusterFeeds.clear();
+    },
   };
 }
 
@@ -182,7 +225,7 @@ function info(routes: readonly ToolRoute[], invoker: ToolInvoker) {
 }
 
 /** Server-sent events: the latest stats at once, then every feed event until the client goes away. */
-function stream(c: Context, feed: DashboardFeed): Response {
+function stream(c: Context, feed: DashboardFeed, onClose: () => void = () => {}): Response {
   feed.start();
   const encoder = new TextEncoder();
   let unsubscribe = () => {};
@@ -193,6 +236,7 @@ function stream(c: Context, feed: DashboardFeed): Response {
         if (!open) return;
         open = false;
         unsubscribe();
+        onClose();
         try {
           controller.close();
         } catch {
@@ -217,6 +261,7 @@ function stream(c: Context, feed: DashboardFeed): Response {
     },
     cancel() {
       unsubscribe();
+      onClose();
     },
   });
   return new Response(body, {

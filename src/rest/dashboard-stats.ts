@@ -74,6 +74,7 @@ export const DashboardStatsSchema = z.object({
   agentCycles: z.array(Loose).describe('the last agent cycles seen by this server, newest first'),
   chaos: Loose.nullable().describe('chaos_status output'),
   chaosEnabled: z.boolean(),
+  cluster: z.string().nullable().describe('the cluster shown (?cluster=); null: the default cluster, with every cluster\'s incidents'),
   series: SeriesSchema.optional(),
   unavailable: z.record(z.string()).describe('section → why it is null'),
 });
@@ -94,12 +95,21 @@ export async function invokeTool<T extends ToolContract>(
   return parseOutput(tool, await invoker.invoke(tool.name, args as Record<string, unknown>, opts));
 }
 
-export async function collectDashboardStats(invoker: ToolInvoker, opts: { namespace?: string; now: number; chaosEnabled: boolean }): Promise<DashboardStats> {
+export async function collectDashboardStats(
+  invoker: ToolInvoker,
+  opts: { namespace?: string; cluster?: string; now: number; chaosEnabled: boolean },
+): Promise<DashboardStats> {
   const unavailable: Record<string, string> = {};
-  const ns = opts.namespace ? { namespace: opts.namespace } : {};
-  const call = async <T extends ToolContract>(section: string, tool: T, args: z.input<T['input']>): Promise<z.output<T['output']> | null> => {
+  // `cluster` runs the cluster reads there and filters the incident reads to it (every tool takes it).
+  const ns = { ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.cluster ? { cluster: opts.cluster } : {}) };
+  // `cluster` is every tool's (defineTool adds it) though the tools' own types do not list it.
+  const call = async <T extends ToolContract>(
+    section: string,
+    tool: T,
+    args: z.input<T['input']> & { cluster?: string },
+  ): Promise<z.output<T['output']> | null> => {
     try {
-      return await invokeTool(invoker, tool, args, { caller: 'dashboard' });
+      return await invokeTool(invoker, tool, args as z.input<T['input']>, { caller: 'dashboard' });
     } catch (err) {
       const failure = err instanceof ToolContractError && err.side === 'output' ? { body: { error: err.message } } : toHttpFailure(err);
       if (!failure) throw err;
@@ -109,7 +119,7 @@ export async function collectDashboardStats(invoker: ToolInvoker, opts: { namesp
   };
   const [health, nodes, deployments, metrics, incidents, stats, cost, savings, agent, chaos] = await Promise.all([
     call('health', clusterHealthTool, ns),
-    call('nodes', listNodesTool, {}),
+    call('nodes', listNodesTool, opts.cluster ? { cluster: opts.cluster } : {}),
     call('deployments', listDeploymentsTool, ns),
     call('metrics', getMetricsTool, { ...ns, scope: 'deployment' }),
     call('incidents', listIncidentsTool, { ...ns, limit: 25 }),
@@ -151,6 +161,7 @@ export async function collectDashboardStats(invoker: ToolInvoker, opts: { namesp
     agentCycles: [],
     chaos,
     chaosEnabled: opts.chaosEnabled,
+    cluster: opts.cluster ?? null,
     unavailable,
   };
 }

@@ -21,6 +21,8 @@ export interface FeedOptions {
   logger: Logger;
   chaosEnabled: boolean;
   intervalMs?: number;
+  /** the cluster this feed shows (the dashboard's cluster picker); default: the default cluster */
+  cluster?: string;
 }
 
 export class DashboardFeed {
@@ -40,6 +42,8 @@ export class DashboardFeed {
   }
 
   private readonly onIncident = (e: IncidentEvent) => {
+    // A cluster's feed tells only its own incidents (incidents without a cluster belong to no picked one).
+    if (this.opts.cluster !== undefined && e.incident.cluster !== this.opts.cluster) return;
     this.emit({ type: 'incident', data: e });
     this.schedule(250);
   };
@@ -82,7 +86,7 @@ export class DashboardFeed {
 
   private async collect(): Promise<DashboardStats> {
     const now = this.opts.clock.now();
-    const stats = await collectDashboardStats(this.opts.invoker, { now, chaosEnabled: this.opts.chaosEnabled });
+    const stats = await collectDashboardStats(this.opts.invoker, { now, chaosEnabled: this.opts.chaosEnabled, cluster: this.opts.cluster });
     if (stats.deployments) this.series.record(now, stats.deployments);
     this.rememberCycle(stats.agent?.lastCycle);
     this.last = { ...stats, agentCycles: [...this.cycles], series: this.series.snapshot() };

@@ -141,6 +141,13 @@ export const TOOL_ROUTES: readonly ToolRoute[] = [
     tag: 'cluster',
     summary: 'Deployments with desired/ready/updated/available replicas and revisions',
   },
+  {
+    method: 'GET',
+    path: '/clusters',
+    tool: 'list_clusters',
+    tag: 'cluster',
+    summary: 'The clusters this server can reach (kubeconfig contexts): default, reachable, server; pass one as ?cluster= to any endpoint',
+  },
   { method: 'GET', path: '/nodes', tool: 'list_nodes', tag: 'cluster', summary: 'Nodes with readiness, pressure conditions, capacity and allocatable' },
   { method: 'GET', path: '/events', tool: 'list_events', tag: 'cluster', summary: 'Kubernetes events, newest first' },
   {

@@ -6,8 +6,12 @@ const TOKEN_KEY = 'sentinelops.token';
 const COLORS = ['#38bdf8', '#a78bfa', '#34d399', '#fbbf24', '#f472b6', '#60a5fa', '#fb923c', '#2dd4bf', '#e879f9', '#a3e635'];
 const PHASE_COLORS = { Running: '#22c55e', Pending: '#f59e0b', Failed: '#ef4444', Succeeded: '#818cf8', Unknown: '#8c98b4' };
 
+const CLUSTER_KEY = 'sentinelops.cluster';
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem(TOKEN_KEY) || '';
+// The picked cluster ('' = the server's default, with every cluster's incidents); every view follows it.
+let cluster = sessionStorage.getItem(CLUSTER_KEY) || '';
+const clusterQuery = () => (cluster ? `?cluster=${encodeURIComponent(cluster)}` : '');
 let last = null;
 const charts = {};
 
@@ -79,6 +83,8 @@ $('token-button').addEventListener('click', () => askToken(''));
 // ---------- live updates: SSE over fetch, polling with back-off as the fallback
 let backoff = 1000;
 let wake = null;
+let streamAbort = null;
+let switching = false;
 function reconnectNow() {
   backoff = 1000;
   if (wake) wake();
@@ -90,7 +96,8 @@ function setLive(on, text) {
 
 async function streamOnce() {
   const ac = new AbortController();
-  const res = await api('/events/stream', { signal: ac.signal, headers: { Accept: 'text/event-stream' } });
+  streamAbort = ac;
+  const res = await api(`/events/stream${clusterQuery()}`, { signal: ac.signal, headers: { Accept: 'text/event-stream' } });
   if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
   setLive(true, 'live');
   backoff = 1000;
@@ -126,7 +133,7 @@ function onEvent(event, data) {
 }
 
 async function pollOnce() {
-  const res = await api('/dashboard/stats');
+  const res = await api(`/dashboard/stats${clusterQuery()}`);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   render(await res.json());
 }
@@ -140,6 +147,12 @@ async function run() {
       setLive(false, err instanceof Unauthorized ? 'token needed' : 'offline');
       if (!(err instanceof Unauthorized)) await pollOnce().catch(() => {});
     }
+    if (switching) {
+      // another cluster was picked: its stream at once, no back-off
+      switching = false;
+      backoff = 1000;
+      continue;
+    }
     await new Promise((resolve) => {
       wake = resolve;
       setTimeout(resolve, backoff);
@@ -148,8 +161,44 @@ async function run() {
   }
 }
 
+// ---------- cluster picker (list_clusters; shown only when more than one cluster is configured)
+async function loadClusters() {
+  const res = await api('/clusters');
+  if (!res.ok) return;
+  const { defaultCluster, clusters } = await res.json();
+  const label = $('cluster-picker-label');
+  label.hidden = clusters.length < 2;
+  if (label.hidden) return;
+  if (cluster && !clusters.some((c) => c.name === cluster)) pickCluster('');
+  const select = $('cluster-picker');
+  const option = (c, value, text) =>
+    h('option', { value, selected: value === cluster, 'data-reachable': String(c.reachable) }, c.reachable ? text : `${text} — unreachable`);
+  const def = clusters.find((c) => c.name === defaultCluster) || { reachable: true };
+  select.replaceChildren(
+    option(def, '', `${defaultCluster} (default, all incidents)`),
+    ...clusters.map((c) => option(c, c.name, c.name)),
+  );
+  select.title = clusters
+    .filter((c) => !c.reachable)
+    .map((c) => `${c.name}: ${c.error || 'unreachable'}`)
+    .join('\n');
+}
+function pickCluster(name) {
+  cluster = name;
+  sessionStorage.setItem(CLUSTER_KEY, name);
+  last = null;
+  for (const c of Object.values(charts)) c.plot.destroy();
+  for (const k of Object.keys(charts)) delete charts[k];
+  switching = true;
+  streamAbort?.abort();
+  reconnectNow();
+}
+$('cluster-picker').addEventListener('change', (e) => pickCluster(e.target.value));
+
 // ---------- rendering
 function render(stats) {
+  // a stream of the cluster shown before the switch may still deliver one frame
+  if ((stats.cluster || '') !== cluster) return;
   last = stats;
   $('updated').textContent = `updated ${clock(stats.generatedAt)}`;
   renderHealth(stats);
@@ -403,6 +452,8 @@ function renderAgent({ agent, agentCycles, unavailable }) {
     ['Open incidents', agent.openIncidents.length],
   ];
   const cycles = agentCycles?.length ? agentCycles : agent.lastCycle ? [agent.lastCycle] : [];
+  // agent.clusters: one runner per cluster; the picked one first
+  const runners = [...(agent.clusters || [])].sort((a, b) => (b.cluster === cluster) - (a.cluster === cluster));
   const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   box.replaceChildren(
     h(
@@ -410,6 +461,31 @@ function renderAgent({ agent, agentCycles, unavailable }) {
       {},
       rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]),
     ),
+    runners.length
+      ? h(
+          'ul',
+          { class: 'plain small runners', 'data-testid': 'agent-clusters' },
+          runners.map((r) =>
+            h(
+              'li',
+              { 'data-cluster': r.cluster, 'data-reachable': String(r.reachable), class: r.cluster === cluster ? 'selected' : '' },
+              h('b', {}, r.cluster),
+              ' ',
+              h(
+                'span',
+                { class: `pill ${r.reachable === false ? 'pill-bad' : r.leader ? 'pill-ok' : 'pill-info'}` },
+                r.reachable === false ? 'unreachable' : r.leader ? 'leader' : 'standby',
+              ),
+              h(
+                'span',
+                { class: 'muted' },
+                ` ${plural(r.cycles, 'cycle')}${r.lastCycleAt ? ` · last ${ago(r.lastCycleAt)}` : ''} · ${r.openIncidents} open`,
+              ),
+              r.lastError || r.unreachableReason ? h('div', { class: 'error' }, r.unreachableReason || r.lastError) : '',
+            ),
+          ),
+        )
+      : '',
     cycles.length
       ? h(
           'ol',
@@ -542,6 +618,7 @@ function renderIncidents({ incidents, stats, unavailable }) {
           'div',
           { class: 'meta' },
           h('span', {}, i.id),
+          i.cluster ? h('span', { class: 'cluster', 'data-testid': 'incident-cluster' }, i.cluster) : '',
           h('span', {}, `${i.namespace}/${i.target}`),
           h('span', {}, i.type),
           h('span', {}, `detected ${clock(i.detectedAt)}`),
@@ -570,4 +647,7 @@ function renderIncidents({ incidents, stats, unavailable }) {
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) reconnectNow();
 });
+const refreshClusters = () => loadClusters().catch(() => {});
+refreshClusters();
+setInterval(refreshClusters, 30000);
 run();
