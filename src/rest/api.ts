@@ -60,7 +60,11 @@ export function createRestApi(opts: RestApiOptions): RestApi {
     if (name === undefined || name === '') return undefined;
     const names = deps.clusters?.names() ?? [];
     if (!names.includes(name))
-      throw new RestError(400, 'invalid', `unknown cluster "${name.slice(0, 100)}"; known clusters: ${names.join(', ') || '(only the default)'}; GET ${API_BASE}/clusters lists them`);
+      throw new RestError(
+        400,
+        'invalid',
+        `unknown cluster "${name.slice(0, 100)}"; known clusters: ${names.join(', ') || '(only the default)'}; GET ${API_BASE}/clusters lists them`,
+      );
     return name;
   };
   const feedOf = (cluster: string | undefined): DashboardFeed => {

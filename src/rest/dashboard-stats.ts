@@ -74,7 +74,7 @@ export const DashboardStatsSchema = z.object({
   agentCycles: z.array(Loose).describe('the last agent cycles seen by this server, newest first'),
   chaos: Loose.nullable().describe('chaos_status output'),
   chaosEnabled: z.boolean(),
-  cluster: z.string().nullable().describe('the cluster shown (?cluster=); null: the default cluster, with every cluster\'s incidents'),
+  cluster: z.string().nullable().describe("the cluster shown (?cluster=); null: the default cluster, with every cluster's incidents"),
   series: SeriesSchema.optional(),
   unavailable: z.record(z.string()).describe('section → why it is null'),
 });

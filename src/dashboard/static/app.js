@@ -101,6 +101,8 @@ async function streamOnce() {
   if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
   setLive(true, 'live');
   backoff = 1000;
+  // the first connection (often right after the token was typed) also loads the cluster picker
+  if (!clustersLoaded) refreshClusters();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -162,10 +164,12 @@ async function run() {
 }
 
 // ---------- cluster picker (list_clusters; shown only when more than one cluster is configured)
+let clustersLoaded = false;
 async function loadClusters() {
   const res = await api('/clusters');
   if (!res.ok) return;
   const { defaultCluster, clusters } = await res.json();
+  clustersLoaded = true;
   const label = $('cluster-picker-label');
   label.hidden = clusters.length < 2;
   if (label.hidden) return;
@@ -174,10 +178,7 @@ async function loadClusters() {
   const option = (c, value, text) =>
     h('option', { value, selected: value === cluster, 'data-reachable': String(c.reachable) }, c.reachable ? text : `${text} — unreachable`);
   const def = clusters.find((c) => c.name === defaultCluster) || { reachable: true };
-  select.replaceChildren(
-    option(def, '', `${defaultCluster} (default, all incidents)`),
-    ...clusters.map((c) => option(c, c.name, c.name)),
-  );
+  select.replaceChildren(option(def, '', `${defaultCluster} (default, all incidents)`), ...clusters.map((c) => option(c, c.name, c.name)));
   select.title = clusters
     .filter((c) => !c.reachable)
     .map((c) => `${c.name}: ${c.error || 'unreachable'}`)
@@ -476,11 +477,7 @@ function renderAgent({ agent, agentCycles, unavailable }) {
                 { class: `pill ${r.reachable === false ? 'pill-bad' : r.leader ? 'pill-ok' : 'pill-info'}` },
                 r.reachable === false ? 'unreachable' : r.leader ? 'leader' : 'standby',
               ),
-              h(
-                'span',
-                { class: 'muted' },
-                ` ${plural(r.cycles, 'cycle')}${r.lastCycleAt ? ` · last ${ago(r.lastCycleAt)}` : ''} · ${r.openIncidents} open`,
-              ),
+              h('span', { class: 'muted' }, ` ${plural(r.cycles, 'cycle')}${r.lastCycleAt ? ` · last ${ago(r.lastCycleAt)}` : ''} · ${r.openIncidents} open`),
               r.lastError || r.unreachableReason ? h('div', { class: 'error' }, r.unreachableReason || r.lastError) : '',
             ),
           ),
