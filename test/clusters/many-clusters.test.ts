@@ -55,6 +55,8 @@ describe('three simulated clusters and an unreachable one', () => {
   let dir: string;
   const cycles: Record<string, number[]> = { 'sim-1': [], 'sim-2': [], 'sim-3': [], dead: [] };
   let started = 0;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
 
   beforeAll(async () => {
     many = await startSimClusters(3, { demo: true, port: 0 });
@@ -92,6 +94,8 @@ describe('three simulated clusters and an unreachable one', () => {
   }, 90_000);
 
   afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
     await mcp?.close();
     await surface?.close();
     await agent?.stop();
@@ -252,13 +256,6 @@ describe('three simulated clusters and an unreachable one', () => {
   }, 30_000);
 
   describeWith(chromiumPrerequisite, 'the dashboard in Chromium', () => {
-    let context: BrowserContext;
-    let profile: string;
-    afterAll(async () => {
-      await context?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
-    });
-
     it('shows the picker with the dead cluster marked, and its views follow the picked cluster', async () => {
       profile = mkdtempSync(join(tmpdir(), 'sentinelops-chromium-many-'));
       context = await chromium.launchPersistentContext(profile, {
