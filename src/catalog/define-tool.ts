@@ -75,11 +75,11 @@ export const CLUSTER_ARG = z
 const CLUSTER_OUT = z.string().optional().describe('the cluster this answer is from (when the call named one)');
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
-  if ('cluster' in def.input.shape) return def;
+  // A tool may declare `cluster` itself (a filter on the store's records, or which agent runner): its answer still names it.
   // The extended objects keep every other key and check; the casts only hide the added optional key from I/O.
   return {
     ...def,
-    input: def.input.extend({ cluster: CLUSTER_ARG }) as unknown as z.ZodObject<I>,
+    input: ('cluster' in def.input.shape ? def.input : def.input.extend({ cluster: CLUSTER_ARG })) as unknown as z.ZodObject<I>,
     output: ('cluster' in def.output.shape ? def.output : def.output.extend({ cluster: CLUSTER_OUT })) as unknown as z.ZodObject<O>,
   };
 }

@@ -117,7 +117,7 @@ export async function collectDashboardStats(
       return null;
     }
   };
-  const [health, nodes, deployments, metrics, incidents, stats, cost, savings, agent, chaos] = await Promise.all([
+  let [health, nodes, deployments, metrics, incidents, stats, cost, savings, agent, chaos] = await Promise.all([
     call('health', clusterHealthTool, ns),
     call('nodes', listNodesTool, opts.cluster ? { cluster: opts.cluster } : {}),
     call('deployments', listDeploymentsTool, ns),
@@ -129,6 +129,8 @@ export async function collectDashboardStats(
     call('agent', agentStatusTool, {}),
     call('chaos', chaosStatusTool, {}),
   ]);
+  // The picked cluster's runner when the agent loops over it (agent.clusters); else the agent as a whole.
+  if (agent && opts.cluster && agent.clusters?.some((c) => c.cluster === opts.cluster)) agent = await call('agent', agentStatusTool, { cluster: opts.cluster });
   const usage = new Map((metrics?.items ?? []).map((m) => [`${m.namespace}/${m.name}`, m]));
   return {
     generatedAt: new Date(opts.now).toISOString(),

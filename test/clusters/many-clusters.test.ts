@@ -70,7 +70,7 @@ describe('three simulated clusters and an unreachable one', () => {
       { mode: 0o600 },
     );
     const config = parseConfig({
-      cluster: { mode: 'kubeconfig', kubeconfig, requestTimeoutSeconds: 3 },
+      cluster: { mode: 'kubeconfig', kubeconfig, requestTimeoutSeconds: 8 },
       store: { path: join(dir, 'state.db') },
       log: { level: 'silent' },
       http: { port: 0, token: TOKEN },
@@ -137,10 +137,11 @@ describe('three simulated clusters and an unreachable one', () => {
     await eventually(() => SIMS.every((s) => cycles[s]!.length >= 4), 20_000);
     for (const s of SIMS) {
       const ts = cycles[s]!;
-      expect(ts[0]! - started, `${s} first cycle`).toBeLessThan(3000);
+      // 0.5 s apart; a wait on the dead cluster would cost its whole 8 s request timeout (the bound leaves room
+      // for a machine shared with other test runs)
+      expect(ts[0]! - started, `${s} first cycle`).toBeLessThan(4000);
       const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
-      // 0.5 s apart; well under the dead cluster's 3 s request timeout
-      expect(Math.max(...gaps), `${s} gaps ${gaps.join(',')}`).toBeLessThan(2500);
+      expect(Math.max(...gaps), `${s} gaps ${gaps.join(',')}`).toBeLessThan(4000);
     }
     const status = await mcp.ok<AgentStatusOut>('agent_status');
     expect(status.clusters.map((c) => c.cluster)).toEqual([...SIMS, 'dead']);
@@ -230,7 +231,7 @@ describe('three simulated clusters and an unreachable one', () => {
       cluster: string | null;
       deployments: { name: string }[] | null;
       incidents: { cluster: string }[] | null;
-      agent: { clusters: ClusterRunner[] } | null;
+      agent: { clusters: ClusterRunner[]; cluster?: string } | null;
       unavailable: Record<string, string>;
     }>('/dashboard/stats?cluster=sim-2');
     expect(stats.status).toBe(200);
@@ -239,6 +240,8 @@ describe('three simulated clusters and an unreachable one', () => {
     expect(stats.body.incidents?.length).toBeGreaterThan(0);
     expect(new Set(stats.body.incidents?.map((i) => i.cluster))).toEqual(new Set(['sim-2']));
     expect(stats.body.agent?.clusters.find((c) => c.cluster === 'dead')?.reachable).toBe(false);
+    // the agent card details the picked cluster's runner
+    expect(stats.body.agent?.cluster).toBe('sim-2');
     // The dead cluster's page is answered, with its sections said unavailable; it does not fail the request.
     const dead = await rest<{
       cluster: string;
