@@ -1,13 +1,12 @@
 // SentinelOps dashboard. Plain ES module, no build step: renders /api/v1/dashboard/stats, kept live by
 // the server-sent event stream (read with fetch so the bearer token travels in a header, never the URL),
 // falling back to polling with back-off when the stream is down.
-const API = '/api/v1';
-const TOKEN_KEY = 'sentinelops.token';
+import { $, API, h, TOKEN_KEY } from './shared.js';
+
 const COLORS = ['#38bdf8', '#a78bfa', '#34d399', '#fbbf24', '#f472b6', '#60a5fa', '#fb923c', '#2dd4bf', '#e879f9', '#a3e635'];
 const PHASE_COLORS = { Running: '#22c55e', Pending: '#f59e0b', Failed: '#ef4444', Succeeded: '#818cf8', Unknown: '#8c98b4' };
 
 const CLUSTER_KEY = 'sentinelops.cluster';
-const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem(TOKEN_KEY) || '';
 // The picked cluster ('' = the server's default, with every cluster's incidents); every view follows it.
 let cluster = sessionStorage.getItem(CLUSTER_KEY) || '';
@@ -15,19 +14,6 @@ const clusterQuery = () => (cluster ? `?cluster=${encodeURIComponent(cluster)}` 
 let last = null;
 const charts = {};
 
-// ---------- tiny DOM helpers (textContent only: nothing from the server is parsed as HTML)
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'style') Object.assign(el.style, v);
-    else if (k.startsWith('data-')) el.setAttribute(k, v);
-    else el[k] = v;
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
-  return el;
-}
 const setText = (id, text, cls) => {
   const el = $(id);
   el.textContent = text;

@@ -1,35 +1,6 @@
 // The humans-in-the-loop panels: the notification outbox (what was sent where, what is still pending or
-// gave up) and undo of a change by its auditId. Its own module beside app.js; it reads the same session token app.js keeps and polls REST.
-const API = '/api/v1';
-const TOKEN_KEY = 'sentinelops.token';
-const POLL_MS = 5000;
-const $ = (id) => document.getElementById(id);
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('data-')) el.setAttribute(k, v);
-    else el[k] = v;
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
-  return el;
-}
-
-async function send(method, path, body) {
-  const token = sessionStorage.getItem(TOKEN_KEY) || '';
-  const headers = { 'content-type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-  const res = await fetch(`${API}${path}`, { method, headers, body: JSON.stringify(body) });
-  return { ok: res.ok, json: await res.json().catch(() => ({})) };
-}
-
-async function get(path) {
-  const token = sessionStorage.getItem(TOKEN_KEY) || '';
-  const res = await fetch(`${API}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  return res.json();
-}
+// gave up) and undo of a change by its auditId. Its own module beside app.js; it reads the session token app.js keeps (shared.js) and polls REST.
+import { $, get, h, POLL_MS, send } from './shared.js';
 
 const STATE_CLASS = { delivered: 'pill-ok', pending: 'pill-warn', dead: 'pill-bad' };
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');

@@ -2,27 +2,7 @@
 // risk, the change and its blast radius, and Approve / Reject buttons that call the REST endpoints with the
 // session token app.js keeps. Approving runs the change as the token's caller; the server refuses an expired
 // plan or a target changed since the plan, and this panel shows its reason.
-const API = '/api/v1';
-const TOKEN_KEY = 'sentinelops.token';
-const POLL_MS = 5000;
-const $ = (id) => document.getElementById(id);
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('data-')) el.setAttribute(k, v);
-    else el[k] = v;
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
-  return el;
-}
-
-const auth = () => {
-  const token = sessionStorage.getItem(TOKEN_KEY) || '';
-  return token ? { Authorization: `Bearer ${token}` } : {};
-};
+import { $, get, h, POLL_MS, send } from './shared.js';
 
 const RISK_CLASS = { low: 'pill-ok', medium: 'pill-warn', high: 'pill-bad' };
 const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '');
@@ -30,10 +10,9 @@ const time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: '2-dig
 async function decide(id, decision) {
   const out = $('plans-result');
   out.textContent = decision === 'approve' ? `approving plan #${id}…` : `rejecting plan #${id}…`;
-  const res = await fetch(`${API}/plans/${id}/${decision}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth() }, body: '{}' });
-  const json = await res.json().catch(() => ({}));
-  out.textContent = res.ok ? json.message : json.error || `HTTP ${res.status}`;
-  out.className = res.ok ? 'small' : 'small error';
+  const r = await send('POST', `/plans/${id}/${decision}`, {});
+  out.textContent = r.ok ? r.json.message : r.json.error || `HTTP ${r.status}`;
+  out.className = r.ok ? 'small' : 'small error';
   void tick();
 }
 
@@ -77,10 +56,15 @@ function render(data) {
 
 async function tick() {
   try {
-    const res = await fetch(`${API}/plans?state=pending&limit=20`, { headers: auth() });
-    if (!res.ok) throw new Error(`plans: HTTP ${res.status}`);
-    render(await res.json());
+    render(await get('/plans?state=pending&limit=20'));
+    // a refusal shown before the token was typed is over once a poll succeeds
+    if ($('plans-result').classList.contains('error') && $('plans-result').dataset.poll) {
+      $('plans-result').textContent = '';
+      $('plans-result').className = 'small';
+      delete $('plans-result').dataset.poll;
+    }
   } catch (err) {
+    $('plans-result').dataset.poll = 'failed';
     $('plans-result').textContent = String(err.message || err);
     $('plans-result').className = 'small error';
   }
