@@ -70,7 +70,7 @@ describe('three simulated clusters and an unreachable one', () => {
       { mode: 0o600 },
     );
     const config = parseConfig({
-      cluster: { mode: 'kubeconfig', kubeconfig, requestTimeoutSeconds: 8 },
+      cluster: { mode: 'kubeconfig', kubeconfig, requestTimeoutSeconds: 15 },
       store: { path: join(dir, 'state.db') },
       log: { level: 'silent' },
       http: { port: 0, token: TOKEN },
@@ -137,11 +137,11 @@ describe('three simulated clusters and an unreachable one', () => {
     await eventually(() => SIMS.every((s) => cycles[s]!.length >= 4), 20_000);
     for (const s of SIMS) {
       const ts = cycles[s]!;
-      // 0.5 s apart; a wait on the dead cluster would cost its whole 8 s request timeout (the bound leaves room
-      // for a machine shared with other test runs)
-      expect(ts[0]! - started, `${s} first cycle`).toBeLessThan(4000);
+      // 0.5 s apart; a wait on the dead cluster would cost its whole 15 s request timeout (half of it as the bound
+      // leaves room for a machine shared with other test runs: 4.3 s seen at a load average of 35 on 2 cores)
+      expect(ts[0]! - started, `${s} first cycle`).toBeLessThan(7500);
       const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
-      expect(Math.max(...gaps), `${s} gaps ${gaps.join(',')}`).toBeLessThan(4000);
+      expect(Math.max(...gaps), `${s} gaps ${gaps.join(',')}`).toBeLessThan(7500);
     }
     const status = await mcp.ok<AgentStatusOut>('agent_status');
     expect(status.clusters.map((c) => c.cluster)).toEqual([...SIMS, 'dead']);
