@@ -137,11 +137,19 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
     tags: ['service'],
     responses: { 200: { description: 'name, version, endpoints' }, ...authResponse },
   });
+  const CLUSTER_PARAM = {
+    name: 'cluster',
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+    description:
+      "this cluster (a kubeconfig context, GET /clusters lists them) and only its incidents; default: the default cluster, every cluster's incidents",
+  };
   add('/dashboard/stats', 'get', {
     summary: 'Everything the dashboard shows, in one call',
     operationId: 'getDashboardStats',
     tags: ['service'],
-    parameters: [{ name: 'namespace', in: 'query', required: false, schema: { type: 'string' }, description: 'only this namespace' }],
+    parameters: [{ name: 'namespace', in: 'query', required: false, schema: { type: 'string' }, description: 'only this namespace' }, CLUSTER_PARAM],
     responses: {
       200: {
         description: 'cluster, deployments with CPU, incidents, stats, cost, agent, chaos and time series',
@@ -154,6 +162,7 @@ export function buildOpenApi({ routes, toolByName, secured, basePath }: OpenApiI
     summary: 'Server-sent events: `stats` (the dashboard stats, every few seconds and after each incident change) and `incident` (opened, updated, resolved)',
     operationId: 'streamEvents',
     tags: ['service'],
+    parameters: [CLUSTER_PARAM],
     responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...authResponse },
   });
   // The signed links of approval_needed notifications: public, authorized by their HMAC (src/rest/plan-routes.ts).
