@@ -57,8 +57,12 @@ export async function startAgent(o: StartAgentOptions): Promise<StartedAgent> {
   if (clusters.length === 0) {
     let client: ToolClient;
     if (o.remote) client = await connectRemote(o.remote.url, o.remote.token);
-    else if (o.deps) client = await connectInProcess(o.deps);
-    else throw new Error('startAgent needs deps (in-process) or remote (a server URL)');
+    else if (o.deps) {
+      client = await connectInProcess(o.deps);
+      // One loop on a server that reaches several clusters: its calls name the default one, so it adopts only that
+      // cluster's incidents from the shared store (list_incidents without a cluster answers for all of them).
+      if (o.deps.clusters) client = onCluster(client, o.deps.clusters.defaultName);
+    } else throw new Error('startAgent needs deps (in-process) or remote (a server URL)');
     return startOne(o, o.config, client, o.kubeConfig, o.logger);
   }
   return startPerCluster(o, o.deps!, [...new Set(clusters)]);
