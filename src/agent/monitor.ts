@@ -110,11 +110,8 @@ export class Monitor {
 
   async observe(now: number, focus: FocusContext): Promise<Observed> {
     const namespaces = this.options.namespaces;
-    // The first check looks at everything: the policy's per-pod memory (ready-since times, memory samples,
-    // first-sight replica counts) starts from a full picture.
-    const first = this.lastCheckAt === undefined;
     const lingering = [...this.deployments].filter(([, m]) => m.focusedAt !== undefined && now - m.focusedAt < LINGER_MS).map(([k]) => k);
-    const answer = await this.read({ namespaces, ...(first ? { allPods: true } : lingering.length ? { deployments: lingering } : {}) });
+    const answer = await this.read({ namespaces, ...(lingering.length ? { deployments: lingering } : {}) });
     const rows = new Map(answer.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     const groups = new Map(answer.groups.map((g) => [`${g.namespace}/${g.name}`, g]));
     const crashedPods = this.trackRestarts(answer, now);
@@ -129,22 +126,21 @@ export class Monitor {
       const row = answer.deployments[i]!;
       const g = groups.get(key);
       const mem = this.deployments.get(key) ?? {};
-      const reason = first
-        ? 'first check'
-        : (focusReason({
-            d,
-            pods: g,
-            metrics: metrics[key],
-            metricsAvailable: answer.metricsAvailable,
-            currentHash: row.revisionHashes.find((h) => String(h.revision) === d.revision)?.podTemplateHash,
-            crashed: g?.restarted.some((r) => crashedPods.has(`${d.namespace}/${r.pod}`)) ?? false,
-            previousMemoryPerPod: mem.memoryPerPod,
-            history: focus.history,
-            policy: focus.policy,
-            now,
-          }) ?? (mem.focusedAt !== undefined && now - mem.focusedAt < LINGER_MS ? 'lingering' : undefined));
-      // A reason restarts the linger; the first check's look at everything is a baseline, not a reason.
-      const next: DeploymentMemory = { focusedAt: reason && !first && reason !== 'lingering' ? now : mem.focusedAt };
+      const reason =
+        focusReason({
+          d,
+          pods: g,
+          metrics: metrics[key],
+          metricsAvailable: answer.metricsAvailable,
+          currentHash: row.revisionHashes.find((h) => String(h.revision) === d.revision)?.podTemplateHash,
+          crashed: g?.restarted.some((r) => crashedPods.has(`${d.namespace}/${r.pod}`)) ?? false,
+          previousMemoryPerPod: mem.memoryPerPod,
+          history: focus.history,
+          policy: focus.policy,
+          now,
+        }) ?? (mem.focusedAt !== undefined && now - mem.focusedAt < LINGER_MS ? 'lingering' : undefined);
+      // A reason restarts the linger.
+      const next: DeploymentMemory = { focusedAt: reason && reason !== 'lingering' ? now : mem.focusedAt };
       if (next.focusedAt !== undefined && now - next.focusedAt >= LINGER_MS) next.focusedAt = undefined;
       if (g?.podsWithMemory) next.memoryPerPod = g.memoryBytes / g.podsWithMemory;
       this.deployments.set(key, next);
@@ -155,13 +151,17 @@ export class Monitor {
 
     // The focused deployments not asked for in full by the first call.
     const asked = new Set(lingering);
-    const missing = first ? [] : Object.keys(reasons).filter((k) => !asked.has(k) && (groups.get(k)?.pods ?? 0) > 0);
+    const missing = Object.keys(reasons).filter((k) => !asked.has(k) && (groups.get(k)?.pods ?? 0) > 0);
     if (missing.length > 0) {
       const more = await this.read({ namespaces, deployments: missing });
       for (const p of more.pods) rows.set(`${p.namespace}/${p.name}`, p);
     }
 
-    const focusedRows = [...rows.values()].filter((p) => p.ownerDeployment === null || reasons[`${p.namespace}/${p.ownerDeployment}`] !== undefined);
+    // In the API's order (namespace, then name), whichever call brought a row.
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const focusedRows = [...rows.values()]
+      .filter((p) => p.ownerDeployment === null || reasons[`${p.namespace}/${p.ownerDeployment}`] !== undefined)
+      .sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
     const hashes = revisionByHash(answer.deployments);
     const pods = focusedRows.map((r) => {
       const p = toPodView(r);

@@ -241,7 +241,7 @@ export class AgentRunner implements AgentControl {
     const { obs } = seen;
     report.observation = summarize(seen);
     const findings = assess(obs, this.history, now, policy);
-    const observed = keepQuiet(this.history, observe(this.history, obs, findings, now), seen.quiet);
+    const observed = keepQuiet(this.history, observe(this.history, obs, findings, now), seen.quiet, now);
     const decisions = await gatherEvidence(this.o.client, decide(findings, obs, policy, observed, now));
     report.findings = findings;
     report.decisions = decisions;
@@ -492,20 +492,24 @@ function summarize(seen: Observed): ObservationSummary {
 }
 
 /**
- * The policy's per-deployment memory of deployments it did not look at this cycle is theirs still: observe() keeps
- * only what the observation shows, so the first-sight replica counts, learned start-up budgets and ready-since times
- * of quiet deployments are carried over as they were (nothing about them changed; that is what quiet means).
+ * The policy's per-deployment memory of deployments it did not look at this cycle: observe() keeps only what the
+ * observation shows, so the first-sight replica counts, learned start-up budgets and ready-since times of quiet
+ * deployments are carried over as they were (nothing about them changed; that is what quiet means), and a quiet
+ * deployment's revision is its healthy one, as bakeRevisions records for a settled deployment without findings.
  */
-function keepQuiet(before: History, after: History, quiet: readonly DeploymentView[]): History {
+function keepQuiet(before: History, after: History, quiet: readonly DeploymentView[], now: number): History {
   if (quiet.length === 0) return after;
   const personsCounts = { ...after.personsCounts };
   const startup = { ...after.startup };
+  const healthyRevisions = { ...after.healthyRevisions };
   for (const d of quiet) {
     const key = deploymentKey(d);
     const person = before.personsCounts?.[key];
     if (person && !personsCounts[key]) personsCounts[key] = person;
     const learned = before.startup?.[key];
     if (learned && !startup[key]) startup[key] = learned;
+    const known = healthyRevisions[key];
+    if (d.revision !== undefined && d.replicas > 0 && (!known || known.revision === d.revision)) healthyRevisions[key] = { revision: d.revision, at: now };
   }
   // Pods are named after their deployment (<deployment>-<hash>-<suffix>): their ready-since times are kept too.
   const prefixes = new Set(quiet.map((d) => `${d.namespace}/${d.name}-`));
@@ -515,7 +519,7 @@ function keepQuiet(before: History, after: History, quiet: readonly DeploymentVi
     const cut = pod.lastIndexOf('-', pod.lastIndexOf('-') - 1);
     if (cut > 0 && prefixes.has(pod.slice(0, cut + 1))) readySince[pod] = since;
   }
-  return { ...after, personsCounts, startup, readySince };
+  return { ...after, personsCounts, startup, healthyRevisions, readySince };
 }
 
 /**

@@ -147,15 +147,27 @@ function podFigures(raw: V1Pod, p: PodSummary, usage: Map<string, { cpuMillicore
   const sampled = { cpuMillicores: u?.cpuMillicores ?? null, memoryBytes: u?.memoryBytes ?? null };
   if (p.phase !== 'Running' || raw.metadata?.deletionTimestamp)
     return { cpuRequestMillicores: 0, cpuLimitMillicores: 0, memoryRequestBytes: 0, memoryLimitBytes: 0, cpuMillicores: null, memoryBytes: null };
+  return { ...resourcesOf(raw), ...sampled };
+}
+
+type Resources = Pick<Figures, 'cpuRequestMillicores' | 'cpuLimitMillicores' | 'memoryRequestBytes' | 'memoryLimitBytes'>;
+
+/** A pod's spec never changes (a cached pod is replaced, not mutated), so its summed requests are parsed once. */
+const resources = new WeakMap<V1Pod, Resources>();
+
+function resourcesOf(raw: V1Pod): Resources {
+  let r = resources.get(raw);
+  if (r) return r;
   const containers = raw.spec?.containers ?? [];
   const sum = (f: (c: (typeof containers)[number]) => number) => containers.reduce((n, c) => n + f(c), 0);
-  return {
+  r = {
     cpuRequestMillicores: sum((c) => cpuMillicores(c.resources?.requests?.cpu)),
     cpuLimitMillicores: sum((c) => cpuMillicores(c.resources?.limits?.cpu)),
     memoryRequestBytes: sum((c) => memoryBytes(c.resources?.requests?.memory)),
     memoryLimitBytes: sum((c) => memoryBytes(c.resources?.limits?.memory)),
-    ...sampled,
   };
+  resources.set(raw, r);
+  return r;
 }
 
 class GroupBuilder {

@@ -148,12 +148,12 @@ const focus = { history: emptyHistory(), policy: policyPreset('sentinelops') };
 const t = (s: number) => Date.UTC(2026, 0, 1, 1) + s * 1000;
 
 describe('monitor', () => {
-  it('the first check asks for every pod once and maps the answer onto the observation, metrics over ready pods', async () => {
+  it('an unhealthy deployment is focused: its pods are fetched and mapped onto the observation, metrics over ready pods', async () => {
     const world = { pods: [podRow({ cpuMillicores: 150 }), podRow({ name: 'web-2', ready: false, cpuMillicores: 0 })], replicas: 2 };
     const { client, calls } = scripted(world);
     const { obs, focus: why } = await new Monitor(client, { namespaces: ['demo'] }).observe(t(0), focus);
-    expect(calls).toEqual([{ namespaces: ['demo'], allPods: true }]);
-    expect(why).toEqual({ 'demo/web': 'first check' });
+    expect(calls).toEqual([{ namespaces: ['demo'] }, { namespaces: ['demo'], deployments: ['demo/web'] }]);
+    expect(why).toEqual({ 'demo/web': 'unhealthy pods' });
     expect(obs.deployments[0]).toMatchObject({ revision: '3', previousRevision: '2', rolloutStartedAt: Date.UTC(2026, 0, 1) });
     expect(obs.pods[0]).toMatchObject({ cpuMillicores: 150, cpuRequestMillicores: 100, cpuLimitMillicores: 200, revision: '3' });
     // The unready pod idles: utilization is the ready pod's alone.
@@ -164,14 +164,13 @@ describe('monitor', () => {
     const world = { pods: [podRow(), podRow({ name: 'web-2' })] };
     const { client, calls } = scripted(world);
     const m = new Monitor(client, { namespaces: ['demo'] });
-    await m.observe(t(0), focus);
-    const quiet = await m.observe(t(60), focus);
+    const quiet = await m.observe(t(0), focus);
     expect(quiet.obs.deployments).toEqual([]);
     expect(quiet.obs.pods).toEqual([]);
     expect(quiet.quiet.map((d) => d.name)).toEqual(['web']);
     expect(quiet.overview).toMatchObject({ pods: 2, readyPods: 2 });
     expect(quiet.overview.deployments[0]!.metrics).toMatchObject({ cpuUtilization: 80 });
-    expect(calls).toHaveLength(2);
+    expect(calls).toEqual([{ namespaces: ['demo'] }]);
 
     world.pods = [podRow({ restarts: 1 }), podRow({ name: 'web-2' })];
     const crashed = await m.observe(t(120), focus);
