@@ -102,7 +102,7 @@ export async function agentObservation(ctx: ServiceContext, input: AgentObservat
     everyPage((c) => listNodes(ctx, { continue: c })),
   ]);
   const summarize = cached ? summarizeCachedPod : summarizePod;
-  const usage = new Map((sample?.pods ?? []).map((u) => [`${u.namespace}/${u.pod}`, u]));
+  const usage = usageIndex(sample?.pods ?? []);
   const notReadyNodes = new Set(nodes.filter((n) => !n.ready).map((n) => n.name));
   const wanted = new Set(input.deployments ?? []);
   const groups = new Map<string, GroupBuilder>();
@@ -114,19 +114,23 @@ export async function agentObservation(ctx: ServiceContext, input: AgentObservat
     const p = summarize(raw);
     total++;
     if (p.ready) ready++;
-    const figures = podFigures(raw, p, usage);
+    // Requests, limits and usage count for running pods only, as get_metrics counts them.
+    const running = p.phase === 'Running' && !raw.metadata?.deletionTimestamp;
+    const res = running ? resourcesOf(raw) : NO_RESOURCES;
+    const u = running ? usage.get(`${p.namespace}/${p.name}`) : undefined;
     const unhealthy = isUnhealthy(p) || p.reason !== null || p.phase !== 'Running';
     if (p.ownerDeployment) {
       const key = `${p.namespace}/${p.ownerDeployment}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = new GroupBuilder(p.namespace, p.ownerDeployment)));
-      g.add(p, figures, unhealthy);
+      g.add(p, res, u, unhealthy);
     }
     const onDownNode = p.node !== null && notReadyNodes.has(p.node);
     const inWanted = p.ownerDeployment !== null && wanted.has(`${p.namespace}/${p.ownerDeployment}`);
     // A bare pod that restarted may have crashed since the last cycle: no aggregate speaks for it.
     const bareRestarted = p.ownerDeployment === null && p.restarts > 0;
-    if (input.allPods || unhealthy || onDownNode || inWanted || bareRestarted) pods.push({ ...p, ...figures });
+    if (input.allPods || unhealthy || onDownNode || inWanted || bareRestarted)
+      pods.push({ ...p, ...res, cpuMillicores: u?.cpuMillicores ?? null, memoryBytes: u?.memoryBytes ?? null });
   }
   return {
     deployments: deployments.filter((d) => keep(d.namespace)),
@@ -139,18 +143,10 @@ export async function agentObservation(ctx: ServiceContext, input: AgentObservat
   };
 }
 
-type Figures = Omit<PodDetail, keyof PodSummary>;
+type Resources = Pick<PodDetail, 'cpuRequestMillicores' | 'cpuLimitMillicores' | 'memoryRequestBytes' | 'memoryLimitBytes'>;
+type Usage = { cpuMillicores: number; memoryBytes: number };
 
-/** Requests and limits of a running pod (as get_metrics counts them), and its usage from the sample. */
-function podFigures(raw: V1Pod, p: PodSummary, usage: Map<string, { cpuMillicores: number; memoryBytes: number }>): Figures {
-  const u = usage.get(`${p.namespace}/${p.name}`);
-  const sampled = { cpuMillicores: u?.cpuMillicores ?? null, memoryBytes: u?.memoryBytes ?? null };
-  if (p.phase !== 'Running' || raw.metadata?.deletionTimestamp)
-    return { cpuRequestMillicores: 0, cpuLimitMillicores: 0, memoryRequestBytes: 0, memoryLimitBytes: 0, cpuMillicores: null, memoryBytes: null };
-  return { ...resourcesOf(raw), ...sampled };
-}
-
-type Resources = Pick<Figures, 'cpuRequestMillicores' | 'cpuLimitMillicores' | 'memoryRequestBytes' | 'memoryLimitBytes'>;
+const NO_RESOURCES: Resources = { cpuRequestMillicores: 0, cpuLimitMillicores: 0, memoryRequestBytes: 0, memoryLimitBytes: 0 };
 
 /** A pod's spec never changes (a cached pod is replaced, not mutated), so its summed requests are parsed once. */
 const resources = new WeakMap<V1Pod, Resources>();
@@ -170,6 +166,18 @@ function resourcesOf(raw: V1Pod): Resources {
   return r;
 }
 
+/** The metrics sample is kept for metrics.sampleSeconds: its index by pod is built once per sample. */
+const usageIndexes = new WeakMap<readonly { namespace: string; pod: string }[], Map<string, Usage>>();
+
+function usageIndex(pods: readonly (Usage & { namespace: string; pod: string })[]): Map<string, Usage> {
+  let index = usageIndexes.get(pods);
+  if (!index) {
+    index = new Map(pods.map((u) => [`${u.namespace}/${u.pod}`, u]));
+    usageIndexes.set(pods, index);
+  }
+  return index;
+}
+
 class GroupBuilder {
   private pods = 0;
   private ready = 0;
@@ -179,8 +187,8 @@ class GroupBuilder {
   private memoryPods = 0;
   private readonly hashes = new Set<string>();
   private readonly restarted: PodGroup['restarted'] = [];
-  /** ready, staying pods with a CPU sample: what the HPA averages over */
-  private readonly measured: Figures[] = [];
+  /** Over the ready, staying pods with a CPU sample: what the HPA averages over. */
+  private readonly sums = new UsageSums();
   private readyStaying = 0;
 
   constructor(
@@ -188,7 +196,7 @@ class GroupBuilder {
     private readonly name: string,
   ) {}
 
-  add(p: PodSummary, f: Figures, unhealthy: boolean): void {
+  add(p: PodSummary, res: Resources, u: Usage | undefined, unhealthy: boolean): void {
     this.pods++;
     if (p.ready) this.ready++;
     if (unhealthy) this.unhealthy++;
@@ -196,13 +204,13 @@ class GroupBuilder {
     if (leaving) this.terminating++;
     else if (p.podTemplateHash) this.hashes.add(p.podTemplateHash);
     if (p.restarts > 0) this.restarted.push({ pod: p.name, restarts: p.restarts, ready: p.ready });
-    if (f.memoryBytes !== null) {
-      this.memory += f.memoryBytes;
+    if (u) {
+      this.memory += u.memoryBytes;
       this.memoryPods++;
     }
     if (!p.ready || leaving) return;
     this.readyStaying++;
-    if (f.cpuMillicores !== null) this.measured.push(f);
+    if (u) this.sums.add(res, u);
   }
 
   build(): PodGroup {
@@ -217,35 +225,51 @@ class GroupBuilder {
       restarted: this.restarted,
       memoryBytes: this.memory,
       podsWithMemory: this.memoryPods,
-      metrics: usageAggregate(this.measured, this.readyStaying),
+      metrics: this.sums.aggregate(this.readyStaying),
     };
   }
 }
 
 /**
- * Over the ready pods with a sample, as the HPA does (a starting or failing pod idles and would drag utilization
- * down). A request or limit of 0 means none set; a limit sum is given only when every measured pod has one.
+ * Usage against requests over the ready pods with a sample, as the HPA does (a starting or failing pod idles and
+ * would drag utilization down). A request or limit of 0 means none set; a limit sum is given only when every
+ * measured pod has one.
  */
-export function usageAggregate(measured: readonly Figures[], readyPods: number): UsageAggregate | null {
-  const sum = (f: (x: Figures) => number) => measured.reduce((n, x) => n + f(x), 0);
-  const cpuRequest = sum((x) => x.cpuRequestMillicores);
-  if (measured.length === 0 || cpuRequest <= 0) return null;
-  const memRequest = sum((x) => x.memoryRequestBytes);
-  const cpu = sum((x) => x.cpuMillicores ?? 0);
-  const mem = sum((x) => x.memoryBytes ?? 0);
-  return {
-    cpuMillicores: cpu,
-    cpuRequestMillicores: cpuRequest,
-    cpuLimitMillicores: measured.every((x) => x.cpuLimitMillicores > 0) ? sum((x) => x.cpuLimitMillicores) : null,
-    memoryBytes: mem,
-    memoryRequestBytes: memRequest || null,
-    memoryLimitBytes: measured.every((x) => x.memoryLimitBytes > 0) ? sum((x) => x.memoryLimitBytes) : null,
-    cpuUtilization: (cpu / cpuRequest) * 100,
-    memoryUtilization: memRequest > 0 ? (mem / memRequest) * 100 : 0,
-    podsWithMetrics: measured.length,
-    readyPods,
-    complete: measured.length === readyPods,
-  };
+export class UsageSums {
+  private n = 0;
+  private cpu = 0;
+  private mem = 0;
+  private cpuRequest = 0;
+  private memRequest = 0;
+  private cpuLimit: number | null = 0;
+  private memLimit: number | null = 0;
+
+  add(res: Resources, u: Usage): void {
+    this.n++;
+    this.cpu += u.cpuMillicores;
+    this.mem += u.memoryBytes;
+    this.cpuRequest += res.cpuRequestMillicores;
+    this.memRequest += res.memoryRequestBytes;
+    this.cpuLimit = this.cpuLimit !== null && res.cpuLimitMillicores > 0 ? this.cpuLimit + res.cpuLimitMillicores : null;
+    this.memLimit = this.memLimit !== null && res.memoryLimitBytes > 0 ? this.memLimit + res.memoryLimitBytes : null;
+  }
+
+  aggregate(readyPods: number): UsageAggregate | null {
+    if (this.n === 0 || this.cpuRequest <= 0) return null;
+    return {
+      cpuMillicores: this.cpu,
+      cpuRequestMillicores: this.cpuRequest,
+      cpuLimitMillicores: this.cpuLimit,
+      memoryBytes: this.mem,
+      memoryRequestBytes: this.memRequest || null,
+      memoryLimitBytes: this.memLimit,
+      cpuUtilization: (this.cpu / this.cpuRequest) * 100,
+      memoryUtilization: this.memRequest > 0 ? (this.mem / this.memRequest) * 100 : 0,
+      podsWithMetrics: this.n,
+      readyPods,
+      complete: this.n === readyPods,
+    };
+  }
 }
 
 /** Every item of a paged service read (the cache answers in one page; the API in pages of safety.maxListItems). */
