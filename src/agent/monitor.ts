@@ -94,9 +94,12 @@ export class Monitor {
     private readonly options: MonitorOptions,
   ) {}
 
-  /** The restart counts and focus remembered between checks, as JSON for the agent state (bounded by what is seen). */
+  /** The restart counts and focus remembered between checks, as JSON for the agent state (bounded by what is off). */
   memory(): MonitorMemory {
-    return { lastCheckAt: this.lastCheckAt ?? null, pods: Object.fromEntries(this.pods), deployments: Object.fromEntries(this.deployments) };
+    // Only the focused deployments' entries: one per deployment would outgrow the state document on a large cluster,
+    // and a per-pod memory figure lost on restart only delays "memory rising" by one check.
+    const focused = [...this.deployments].filter(([, m]) => m.focusedAt !== undefined);
+    return { lastCheckAt: this.lastCheckAt ?? null, pods: Object.fromEntries(this.pods), deployments: Object.fromEntries(focused) };
   }
 
   /** Continues from a memory saved by an earlier process: a restart count that rose meanwhile is a crash seen now. */
