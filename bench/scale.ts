@@ -133,7 +133,7 @@ async function agent(kubeconfig: string | undefined, namespaces: string[], useCa
   say(`synced=${synced} in ${syncMs} ms`);
   const client = await connectInProcess(runtime.deps);
   const runner = new AgentRunner({ client, clock, logger: silentLogger(), ...runnerOptionsFromConfig(config), dryRun: true, summary: null });
-  const cycles: { cpuMs: number; wallMs: number; findings: number; overloads: number }[] = [];
+  const cycles: { cpuMs: number; wallMs: number; findings: number; overloads: number; focused?: number }[] = [];
   for (let i = 0; i < 4; i++) {
     const cpu = process.cpuUsage();
     t = performance.now();
@@ -147,6 +147,8 @@ async function agent(kubeconfig: string | undefined, namespaces: string[], useCa
         wallMs: Math.round(performance.now() - t),
         findings: r.findings.length,
         overloads: r.findings.filter((f) => f.type === 'cpu_overload').length,
+        // deployments the policy looked at (the others were quiet: src/agent/focus.ts)
+        focused: r.observation?.focused,
       });
   }
   cycles.sort((a, b) => a.cpuMs - b.cpuMs);

@@ -4,6 +4,7 @@
  */
 import type { AnyTool } from '../src/catalog/define-tool.js';
 import { TOOLSET_NAMES, type ToolsetName } from '../src/config/schema.js';
+import { agentObservationTool } from './agent-observation.js';
 import { agentRunCycleTool } from './agent-run-cycle.js';
 import { agentStateTool } from './agent-state.js';
 import { agentStatusTool } from './agent-status.js';
@@ -52,7 +53,7 @@ export const TOOLSETS: Readonly<Record<ToolsetName, readonly AnyTool[]>> = {
   // off unless chaos.enabled
   chaos: [chaosStatusTool, chaosPodCrashTool, chaosCascadeTool, chaosCpuSpikeTool, chaosCleanupTool],
   // need the agent running in this process (serve --agent, demo)
-  agent: [agentStatusTool, agentRunCycleTool, agentStateTool, proposePlanTool],
+  agent: [agentStatusTool, agentRunCycleTool, agentStateTool, agentObservationTool, proposePlanTool],
 };
 
 export const ALL_TOOLS: readonly AnyTool[] = TOOLSET_NAMES.flatMap((toolset) => TOOLSETS[toolset].map((tool) => ({ ...tool, toolset })));

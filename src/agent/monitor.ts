@@ -1,19 +1,22 @@
 /**
- * The monitor step: one call each of list_deployments, list_pods, list_nodes and get_metrics (per pod), mapped
- * onto the agent's Observation. Per-deployment metrics are aggregated here from the per-pod rows over the READY
- * pods, as the HPA does (a pod that is starting or failing idles and would drag utilization down).
+ * The monitor step: one agent_observation call (src/services/observation.ts) answers every deployment and node with
+ * per-deployment pod aggregates, and full pod rows only where something is off; focus.ts then picks the deployments
+ * the policy must look at, and a second call fetches all pods of those not already asked for (usually none: the
+ * monitor asks for the ones still focused from earlier checks in the first call). The policy's Observation holds the
+ * focused deployments with their pods; quiet ones are reported in the overview only.
  *
- * The tools report a pod's restart count but not when its container last died, so the monitor remembers each
- * pod's count between cycles: a count that rose is a crash seen now (`lastTerminatedAt`), and it stays "recent"
- * until a later check finds the pod ready with no new restart — which is what verifying a crash healed means.
+ * The tools report a pod's restart count but not when its container last died, so the monitor remembers the count
+ * of every pod that has restarted (the server lists them per deployment): a count that rose is a crash seen now
+ * (`lastTerminatedAt`), and it stays "recent" until a later check finds the pod ready with no new restart — which is
+ * what verifying a crash healed means. A pod with no restart needs no memory: a first restart is a rise from none.
  */
-import { getMetricsTool } from '../../tools/get-metrics.js';
-import { listDeploymentsTool } from '../../tools/list-deployments.js';
-import { listNodesTool } from '../../tools/list-nodes.js';
-import { listPodsTool } from '../../tools/list-pods.js';
+import { agentObservationTool } from '../../tools/agent-observation.js';
+import type { History } from '../policy/history.js';
 import type { DeploymentMetrics, DeploymentView, NodeView, Observation, PodView } from '../policy/observation.js';
 import { deploymentKey } from '../policy/observation.js';
-import type { Result, ToolClient, ToolOutput } from './tool-client.js';
+import type { AgentPolicy } from '../policy/settings.js';
+import { LINGER_MS, focusReason } from './focus.js';
+import type { ToolClient, ToolOutput } from './tool-client.js';
 
 export interface MonitorOptions {
   /** Namespaces to look at; empty = all namespaces. */
@@ -28,6 +31,8 @@ export class MonitorError extends Error {
 export interface MonitorMemory {
   lastCheckAt: number | null;
   pods: Record<string, PodMemory>;
+  /** per deployment: when it was last focused, and its memory per pod at the last check */
+  deployments?: Record<string, DeploymentMemory>;
 }
 
 interface PodMemory {
@@ -37,11 +42,40 @@ interface PodMemory {
   seenAt?: number;
 }
 
-/** The rows the four tools answer with, typed by their output schemas. */
-export type PodRow = ToolOutput<typeof listPodsTool>['items'][number];
-export type DeploymentRow = ToolOutput<typeof listDeploymentsTool>['items'][number];
-export type NodeRow = ToolOutput<typeof listNodesTool>['items'][number];
-export type MetricRow = ToolOutput<typeof getMetricsTool>['items'][number];
+interface DeploymentMemory {
+  focusedAt?: number;
+  memoryPerPod?: number;
+}
+
+/** What the agent_observation tool answers, typed by its output schema. */
+export type ObservationOutput = ToolOutput<typeof agentObservationTool>;
+export type PodRow = ObservationOutput['pods'][number];
+export type DeploymentRow = ObservationOutput['deployments'][number];
+export type NodeRow = ObservationOutput['nodes'][number];
+export type GroupRow = ObservationOutput['groups'][number];
+
+/** Every deployment with its aggregate figures, focused or not: the cycle report's overview. */
+export interface Overview {
+  deployments: { view: DeploymentView; metrics?: DeploymentMetrics }[];
+  pods: number;
+  readyPods: number;
+}
+
+export interface Observed {
+  /** What the policy reasons on: the focused deployments, their pods, the bare pods worth a look, every node. */
+  obs: Observation;
+  /** Deployments left out of `obs` this cycle because nothing about them needs a decision. */
+  quiet: DeploymentView[];
+  /** Why each focused deployment is focused (`namespace/name` → reason). */
+  focus: Record<string, string>;
+  overview: Overview;
+}
+
+/** What the policy's memory and settings say about focusing (focus.ts). */
+export interface FocusContext {
+  history: History;
+  policy: AgentPolicy;
+}
 
 /** The tools answer null for "not known"; the observation leaves such fields out (and an empty string too). */
 const opt = (v: string | null): string | undefined => v || undefined;
@@ -52,6 +86,7 @@ const time = (v: string | null): number | undefined => {
 
 export class Monitor {
   private readonly pods = new Map<string, PodMemory>();
+  private readonly deployments = new Map<string, DeploymentMemory>();
   private lastCheckAt: number | undefined;
 
   constructor(
@@ -59,56 +94,131 @@ export class Monitor {
     private readonly options: MonitorOptions,
   ) {}
 
-  /** The restart counts remembered between checks, as JSON for the agent state (bounded by the pods seen). */
+  /** The restart counts and focus remembered between checks, as JSON for the agent state (bounded by what is off). */
   memory(): MonitorMemory {
-    return { lastCheckAt: this.lastCheckAt ?? null, pods: Object.fromEntries(this.pods) };
+    // Only the focused deployments' entries: one per deployment would outgrow the state document on a large cluster,
+    // and a per-pod memory figure lost on restart only delays "memory rising" by one check.
+    const focused = [...this.deployments].filter(([, m]) => m.focusedAt !== undefined);
+    return { lastCheckAt: this.lastCheckAt ?? null, pods: Object.fromEntries(this.pods), deployments: Object.fromEntries(focused) };
   }
 
   /** Continues from a memory saved by an earlier process: a restart count that rose meanwhile is a crash seen now. */
   restore(m: MonitorMemory): void {
     this.pods.clear();
-    for (const [key, v] of Object.entries(m.pods ?? {})) if (typeof v?.restarts === 'number') this.pods.set(key, v);
+    this.deployments.clear();
+    for (const [key, v] of Object.entries(m.pods ?? {})) if (typeof v?.restarts === 'number' && v.restarts > 0) this.pods.set(key, v);
+    for (const [key, v] of Object.entries(m.deployments ?? {})) if (typeof v === 'object' && v !== null) this.deployments.set(key, v);
     this.lastCheckAt = typeof m.lastCheckAt === 'number' ? m.lastCheckAt : undefined;
   }
 
-  async observe(now: number): Promise<Observation> {
-    const ns = this.options.namespaces.length === 1 ? { namespace: this.options.namespaces[0] } : {};
-    const [deployments, pods, nodes, metrics] = await Promise.all([
-      listAll(listDeploymentsTool.name, (page) => this.client.call(listDeploymentsTool, { ...ns, ...page })),
-      listAll(listPodsTool.name, (page) => this.client.call(listPodsTool, { ...ns, ...page })),
-      listAll(listNodesTool.name, (page) => this.client.call(listNodesTool, page)),
-      this.client.call(getMetricsTool, { ...ns, scope: 'pod' }),
-    ]);
-    const keep = (r: { namespace: string }) => this.options.namespaces.length <= 1 || this.options.namespaces.includes(r.namespace);
-    const podRows = pods.filter(keep);
-    const podViews = this.trackRestarts(podRows.map(toPodView), now);
-    const usage = new Map<string, MetricRow>();
-    if (metrics.ok) for (const r of metrics.value.items) usage.set(`${r.namespace}/${r.name}`, r);
-    for (const p of podViews) applyUsage(p, usage.get(`${p.namespace}/${p.name}`));
-    const deploymentRows = deployments.filter(keep);
-    const deploymentViews = deploymentRows.map(toDeploymentView);
-    applyRevisions(podViews, podRows, deploymentRows);
+  async observe(now: number, focus: FocusContext): Promise<Observed> {
+    const namespaces = this.options.namespaces;
+    const lingering = [...this.deployments].filter(([, m]) => m.focusedAt !== undefined && now - m.focusedAt < LINGER_MS).map(([k]) => k);
+    const answer = await this.read({ namespaces, ...(lingering.length ? { deployments: lingering } : {}) });
+    const rows = new Map(answer.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+    const groups = new Map(answer.groups.map((g) => [`${g.namespace}/${g.name}`, g]));
+    const crashedPods = this.trackRestarts(answer, now);
+    const views = answer.deployments.map(toDeploymentView);
+    const metrics: Record<string, DeploymentMetrics> = {};
+    if (answer.metricsAvailable) for (const g of answer.groups) if (g.metrics) metrics[`${g.namespace}/${g.name}`] = toMetrics(g.metrics);
+
+    const reasons: Record<string, string> = {};
+    const quiet: DeploymentView[] = [];
+    for (const [i, d] of views.entries()) {
+      const key = deploymentKey(d);
+      const row = answer.deployments[i]!;
+      const g = groups.get(key);
+      const mem = this.deployments.get(key) ?? {};
+      const reason =
+        focusReason({
+          d,
+          pods: g,
+          metrics: metrics[key],
+          metricsAvailable: answer.metricsAvailable,
+          currentHash: row.revisionHashes.find((h) => String(h.revision) === d.revision)?.podTemplateHash,
+          crashed: g?.restarted.some((r) => crashedPods.has(`${d.namespace}/${r.pod}`)) ?? false,
+          previousMemoryPerPod: mem.memoryPerPod,
+          history: focus.history,
+          policy: focus.policy,
+          now,
+        }) ?? (mem.focusedAt !== undefined && now - mem.focusedAt < LINGER_MS ? 'lingering' : undefined);
+      // A reason restarts the linger.
+      const next: DeploymentMemory = { focusedAt: reason && reason !== 'lingering' ? now : mem.focusedAt };
+      if (next.focusedAt !== undefined && now - next.focusedAt >= LINGER_MS) next.focusedAt = undefined;
+      if (g?.podsWithMemory) next.memoryPerPod = g.memoryBytes / g.podsWithMemory;
+      this.deployments.set(key, next);
+      if (reason) reasons[key] = reason;
+      else quiet.push(d);
+    }
+    for (const key of [...this.deployments.keys()]) if (!groups.has(key) && !views.some((d) => deploymentKey(d) === key)) this.deployments.delete(key);
+
+    // The focused deployments not asked for in full by the first call.
+    const asked = new Set(lingering);
+    const missing = Object.keys(reasons).filter((k) => !asked.has(k) && (groups.get(k)?.pods ?? 0) > 0);
+    if (missing.length > 0) {
+      const more = await this.read({ namespaces, deployments: missing });
+      for (const p of more.pods) rows.set(`${p.namespace}/${p.name}`, p);
+    }
+
+    // In the API's order (namespace, then name), whichever call brought a row.
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const focusedRows = [...rows.values()]
+      .filter((p) => p.ownerDeployment === null || reasons[`${p.namespace}/${p.ownerDeployment}`] !== undefined)
+      .sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name));
+    const hashes = revisionByHash(answer.deployments);
+    const pods = focusedRows.map((r) => {
+      const p = toPodView(r);
+      applyUsage(p, r);
+      const rev = r.podTemplateHash && p.ownerDeployment ? hashes.get(`${p.namespace}/${p.ownerDeployment}/${r.podTemplateHash}`) : undefined;
+      if (rev !== undefined) p.revision = rev;
+      const crashedAt = this.pods.get(`${p.namespace}/${p.name}`)?.crashedAt;
+      if (crashedAt !== undefined) p.lastTerminatedAt = crashedAt;
+      return p;
+    });
     this.lastCheckAt = now;
+    const focused = views.filter((d) => reasons[deploymentKey(d)] !== undefined);
     return {
-      at: now,
-      namespaces: this.options.namespaces.length ? [...this.options.namespaces] : [...new Set(deploymentViews.map((d) => d.namespace))].sort(),
-      deployments: deploymentViews,
-      pods: podViews,
-      nodes: nodes.map(toNodeView),
-      metrics: metrics.ok ? aggregate(deploymentViews, podViews) : {},
-      metricsAvailable: metrics.ok,
+      obs: {
+        at: now,
+        namespaces: namespaces.length ? [...namespaces] : [...new Set(views.map((d) => d.namespace))].sort(),
+        deployments: focused,
+        pods,
+        nodes: answer.nodes.map(toNodeView),
+        metrics: Object.fromEntries(focused.filter((d) => metrics[deploymentKey(d)]).map((d) => [deploymentKey(d), metrics[deploymentKey(d)]!])),
+        metricsAvailable: answer.metricsAvailable,
+      },
+      quiet,
+      focus: reasons,
+      overview: {
+        deployments: views.map((view) => ({ view, metrics: metrics[deploymentKey(view)] })),
+        pods: answer.totals.pods,
+        readyPods: answer.totals.readyPods,
+      },
     };
   }
 
-  private trackRestarts(pods: PodView[], now: number): PodView[] {
+  private async read(args: { namespaces: string[]; deployments?: string[]; allPods?: boolean }): Promise<ObservationOutput> {
+    const r = await this.client.call(agentObservationTool, args);
+    if (!r.ok) throw new MonitorError(`${agentObservationTool.name}: ${r.error}`);
+    return r.value;
+  }
+
+  /** Updates the restart memory from the restarted pods the server listed; answers the pods with a recent crash. */
+  private trackRestarts(answer: ObservationOutput, now: number): Set<string> {
     const seen = new Set<string>();
-    for (const p of pods) {
-      const key = `${p.namespace}/${p.name}`;
-      seen.add(key);
-      const prev = this.pods.get(key);
+    const crashed = new Set<string>();
+    const restarted = [
+      ...answer.groups.flatMap((g) => g.restarted.map((r) => ({ key: `${g.namespace}/${r.pod}`, restarts: r.restarts, ready: r.ready }))),
+      ...answer.pods
+        .filter((p) => p.ownerDeployment === null && p.restarts > 0)
+        .map((p) => ({ key: `${p.namespace}/${p.name}`, restarts: p.restarts, ready: p.ready })),
+    ];
+    for (const p of restarted) {
+      seen.add(p.key);
+      const prev = this.pods.get(p.key);
       const mem: PodMemory = { restarts: p.restarts, crashedAt: prev?.crashedAt, seenAt: prev?.seenAt };
-      // A pod that was not there at the last check and has restarted already crashed in between, too.
-      const rose = prev ? p.restarts > prev.restarts : this.lastCheckAt !== undefined && p.restarts > 0;
+      // A pod that was not there (or had not restarted) at the last check and has restarted now crashed in between.
+      const rose = prev ? p.restarts > prev.restarts : this.lastCheckAt !== undefined;
       if (rose) {
         mem.crashedAt = now;
         mem.seenAt = now;
@@ -116,25 +226,12 @@ export class Monitor {
         mem.crashedAt = undefined;
         mem.seenAt = undefined;
       }
-      this.pods.set(key, mem);
-      if (mem.crashedAt !== undefined) p.lastTerminatedAt = mem.crashedAt;
+      this.pods.set(p.key, mem);
+      if (mem.crashedAt !== undefined) crashed.add(p.key);
     }
     for (const key of [...this.pods.keys()]) if (!seen.has(key)) this.pods.delete(key);
-    return pods;
+    return crashed;
   }
-}
-
-/** Follows `continue` so a large cluster is seen whole; usually one page. */
-async function listAll<T>(tool: string, page: (p: { continue?: string }) => Promise<Result<{ items: T[]; continue?: string }>>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const r = await page(token ? { continue: token } : {});
-    if (!r.ok) throw new MonitorError(`${tool}: ${r.error}`);
-    items.push(...r.value.items);
-    token = r.value.continue || undefined;
-  } while (token);
-  return items;
 }
 
 export function toPodView(r: PodRow): PodView {
@@ -156,32 +253,41 @@ export function toPodView(r: PodRow): PodView {
   };
 }
 
-function applyUsage(p: PodView, row: MetricRow | undefined): void {
-  if (!row) return;
-  // A request or limit of 0 means "none set" (the tool sums containers, and an unset one counts 0).
+/** A request or limit of 0 means "none set" (the server sums containers, and an unset one counts 0). */
+function applyUsage(p: PodView, row: PodRow): void {
   const positive = (n: number) => (n > 0 ? n : undefined);
   p.cpuRequestMillicores = positive(row.cpuRequestMillicores);
   p.cpuLimitMillicores = positive(row.cpuLimitMillicores);
   p.memoryRequestBytes = positive(row.memoryRequestBytes);
   p.memoryLimitBytes = positive(row.memoryLimitBytes);
-  if (row.podsWithMetrics === 1) {
-    p.cpuMillicores = row.cpuMillicores;
-    p.memoryBytes = row.memoryBytes;
-  }
+  if (row.cpuMillicores !== null) p.cpuMillicores = row.cpuMillicores;
+  if (row.memoryBytes !== null) p.memoryBytes = row.memoryBytes;
 }
 
 /**
  * Each pod's revision, from its pod-template-hash and its deployment's ReplicaSets: which pods of a rollout are
  * old and still serving is the evidence that the previous revision is healthy, even for an agent that just started.
  */
-export function applyRevisions(pods: PodView[], podRows: readonly PodRow[], deploymentRows: readonly DeploymentRow[]): void {
+function revisionByHash(deploymentRows: readonly DeploymentRow[]): Map<string, string> {
   const byHash = new Map<string, string>();
   for (const d of deploymentRows) for (const h of d.revisionHashes) byHash.set(`${d.namespace}/${d.name}/${h.podTemplateHash}`, String(h.revision));
-  pods.forEach((p, i) => {
-    const hash = opt(podRows[i]?.podTemplateHash ?? null);
-    const rev = hash && p.ownerDeployment ? byHash.get(`${p.namespace}/${p.ownerDeployment}/${hash}`) : undefined;
-    if (rev !== undefined) p.revision = rev;
-  });
+  return byHash;
+}
+
+function toMetrics(m: NonNullable<GroupRow['metrics']>): DeploymentMetrics {
+  return {
+    cpuMillicores: m.cpuMillicores,
+    cpuRequestMillicores: m.cpuRequestMillicores,
+    cpuLimitMillicores: m.cpuLimitMillicores ?? undefined,
+    cpuUtilization: m.cpuUtilization,
+    memoryBytes: m.memoryBytes,
+    memoryRequestBytes: m.memoryRequestBytes ?? undefined,
+    memoryLimitBytes: m.memoryLimitBytes ?? undefined,
+    memoryUtilization: m.memoryUtilization,
+    podsWithMetrics: m.podsWithMetrics,
+    readyPods: m.readyPods,
+    complete: m.complete,
+  };
 }
 
 export function toDeploymentView(r: DeploymentRow): DeploymentView {
@@ -207,44 +313,4 @@ export function toDeploymentView(r: DeploymentRow): DeploymentView {
 
 export function toNodeView(r: NodeRow): NodeView {
   return { name: r.name, ready: r.ready, unschedulable: r.unschedulable };
-}
-
-/** Per-deployment figures over its ready pods that have a sample; deployments without any are left out. */
-export function aggregate(deployments: readonly DeploymentView[], pods: readonly PodView[]): Record<string, DeploymentMetrics> {
-  const out: Record<string, DeploymentMetrics> = {};
-  // One pass over the pods, not one per deployment: 100 deployments x 10k pods was a million comparisons a cycle.
-  const readyByDeployment = new Map<string, PodView[]>();
-  for (const p of pods) {
-    if (!p.ownerDeployment || !p.ready || p.reason === 'Terminating') continue;
-    const key = `${p.namespace}/${p.ownerDeployment}`;
-    const list = readyByDeployment.get(key);
-    if (list) list.push(p);
-    else readyByDeployment.set(key, [p]);
-  }
-  for (const d of deployments) {
-    const ready = readyByDeployment.get(`${d.namespace}/${d.name}`) ?? [];
-    const measured = ready.filter((p) => p.cpuMillicores !== undefined);
-    const sum = (f: (p: PodView) => number | undefined) => measured.reduce((n, p) => n + (f(p) ?? 0), 0);
-    const cpuRequest = sum((p) => p.cpuRequestMillicores);
-    if (measured.length === 0 || cpuRequest <= 0) continue;
-    const memRequest = sum((p) => p.memoryRequestBytes);
-    const cpuLimit = measured.every((p) => p.cpuLimitMillicores) ? sum((p) => p.cpuLimitMillicores) : undefined;
-    const memLimit = measured.every((p) => p.memoryLimitBytes) ? sum((p) => p.memoryLimitBytes) : undefined;
-    const cpu = sum((p) => p.cpuMillicores);
-    const mem = sum((p) => p.memoryBytes);
-    out[deploymentKey(d)] = {
-      cpuMillicores: cpu,
-      cpuRequestMillicores: cpuRequest,
-      cpuLimitMillicores: cpuLimit,
-      cpuUtilization: (cpu / cpuRequest) * 100,
-      memoryBytes: mem,
-      memoryRequestBytes: memRequest || undefined,
-      memoryLimitBytes: memLimit,
-      memoryUtilization: memRequest > 0 ? (mem / memRequest) * 100 : 0,
-      podsWithMetrics: measured.length,
-      readyPods: ready.length,
-      complete: measured.length === ready.length,
-    };
-  }
-  return out;
 }

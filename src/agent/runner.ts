@@ -1,6 +1,6 @@
 /**
  * The agent runner: the thin loop around the pure core.
- *   monitor (4 tool calls) → analyze → observe (history) → decide → act (tool calls) → verify → incidents → log
+ *   monitor (agent_observation; the focused deployments) → analyze → observe (history) → decide → act (tool calls) → verify → incidents → log
  * every intervalSeconds of the injected clock, and at once when something asks (`trigger`: a watch event, an
  * alert, the agent_run_cycle tool). Cycles never overlap: a trigger during a cycle runs one more right after it.
  * With a leader elector, only the leader runs cycles; the lease is checked again just before acting.
@@ -21,8 +21,8 @@ import { type HoldNote, type IncidentChanges, IncidentTracker, type PendingInten
 import { reconcileIntent } from './reconcile.js';
 import { killPoint } from './test-hooks.js';
 import type { TOOL_FOR, ToolName } from '../policy/decision.js';
-import { Monitor } from './monitor.js';
-import { type Observation, deploymentKey } from '../policy/observation.js';
+import { Monitor, type Observed } from './monitor.js';
+import { type DeploymentView, type Observation, deploymentKey } from '../policy/observation.js';
 import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from '../policy/settings.js';
 import { gatherEvidence } from './evidence.js';
 import { formatCycleSummary } from './summary.js';
@@ -35,6 +35,8 @@ export interface ObservationSummary {
   deployments: { key: string; replicas: number; ready: number; cpuUtilization?: number; memoryUtilization?: number; image?: string }[];
   pods: number;
   readyPods: number;
+  /** Deployments the policy looked at this cycle; the others were quiet (focus.ts). */
+  focused?: number;
   nodes: number;
   readyNodes: number;
   metricsAvailable: boolean;
@@ -235,10 +237,11 @@ export class AgentRunner implements AgentControl {
 
   private async think(report: CycleReport, mode: CycleMode, now: number): Promise<void> {
     const { policy } = this.o;
-    const obs = await this.monitor.observe(now);
-    report.observation = summarize(obs);
+    const seen = await this.monitor.observe(now, { history: this.history, policy });
+    const { obs } = seen;
+    report.observation = summarize(seen);
     const findings = assess(obs, this.history, now, policy);
-    const observed = observe(this.history, obs, findings, now);
+    const observed = keepQuiet(this.history, observe(this.history, obs, findings, now), seen.quiet, now);
     const decisions = await gatherEvidence(this.o.client, decide(findings, obs, policy, observed, now));
     report.findings = findings;
     report.decisions = decisions;
@@ -265,6 +268,7 @@ export class AgentRunner implements AgentControl {
     report.results = [...held, ...(await act(this.o.client, free, { dryRun: mode !== 'act', now: () => this.o.clock.now() }))];
     if (report.results.some((r) => !r.dryRun)) killPoint('action');
     this.history = recordActions(observed, applied(decisions, report.results), now, { allRecommendations: report.trigger === 'interval' });
+    if (report.trigger === 'interval') this.history = steadyRecommendations(this.history, seen, policy, now);
     report.incidents = await this.incidents.settle({ decisions, results: report.results, intents }, changes);
     await this.persist();
   }
@@ -454,37 +458,86 @@ function applied(decisions: readonly Decision[], results: readonly ActionResult[
   });
 }
 
-function summarize(obs: Observation): ObservationSummary {
+function summarize(seen: Observed): ObservationSummary {
+  const { overview } = seen;
   let cpu = 0;
   let cpuReq = 0;
   let mem = 0;
   let memReq = 0;
-  for (const m of Object.values(obs.metrics)) {
+  for (const { metrics: m } of overview.deployments) {
+    if (!m) continue;
     cpu += m.cpuMillicores;
     cpuReq += m.cpuRequestMillicores;
     mem += m.memoryBytes ?? 0;
     memReq += m.memoryRequestBytes ?? 0;
   }
   return {
-    deployments: obs.deployments.map((d) => {
-      const m = obs.metrics[deploymentKey(d)];
-      return {
-        key: deploymentKey(d),
-        replicas: d.replicas,
-        ready: d.readyReplicas,
-        cpuUtilization: m?.cpuUtilization,
-        memoryUtilization: m?.memoryUtilization,
-        image: d.images[0],
-      };
-    }),
-    pods: obs.pods.length,
-    readyPods: obs.pods.filter((p) => p.ready).length,
-    nodes: obs.nodes.length,
-    readyNodes: obs.nodes.filter((n) => n.ready).length,
-    metricsAvailable: obs.metricsAvailable,
+    deployments: overview.deployments.map(({ view: d, metrics: m }) => ({
+      key: deploymentKey(d),
+      replicas: d.replicas,
+      ready: d.readyReplicas,
+      cpuUtilization: m?.cpuUtilization,
+      memoryUtilization: m?.memoryUtilization,
+      image: d.images[0],
+    })),
+    pods: overview.pods,
+    readyPods: overview.readyPods,
+    focused: seen.obs.deployments.length,
+    nodes: seen.obs.nodes.length,
+    readyNodes: seen.obs.nodes.filter((n) => n.ready).length,
+    metricsAvailable: seen.obs.metricsAvailable,
     cpuUtilization: cpuReq > 0 ? (cpu / cpuReq) * 100 : undefined,
     memoryUtilization: memReq > 0 ? (mem / memReq) * 100 : undefined,
   };
+}
+
+/**
+ * The policy's per-deployment memory of deployments it did not look at this cycle: observe() keeps only what the
+ * observation shows, so the first-sight replica counts, learned start-up budgets and ready-since times of quiet
+ * deployments are carried over as they were (nothing about them changed; that is what quiet means), and a quiet
+ * deployment's revision is its healthy one, as bakeRevisions records for a settled deployment without findings.
+ */
+function keepQuiet(before: History, after: History, quiet: readonly DeploymentView[], now: number): History {
+  if (quiet.length === 0) return after;
+  const personsCounts = { ...after.personsCounts };
+  const startup = { ...after.startup };
+  const healthyRevisions = { ...after.healthyRevisions };
+  for (const d of quiet) {
+    const key = deploymentKey(d);
+    const person = before.personsCounts?.[key];
+    if (person && !personsCounts[key]) personsCounts[key] = person;
+    const learned = before.startup?.[key];
+    if (learned && !startup[key]) startup[key] = learned;
+    const known = healthyRevisions[key];
+    if (d.revision !== undefined && d.replicas > 0 && (!known || known.revision === d.revision)) healthyRevisions[key] = { revision: d.revision, at: now };
+  }
+  // Pods are named after their deployment (<deployment>-<hash>-<suffix>): their ready-since times are kept too.
+  const prefixes = new Set(quiet.map((d) => `${d.namespace}/${d.name}-`));
+  const readySince = { ...after.readySince };
+  for (const [pod, since] of Object.entries(before.readySince ?? {})) {
+    if (readySince[pod]) continue;
+    const cut = pod.lastIndexOf('-', pod.lastIndexOf('-') - 1);
+    if (cut > 0 && prefixes.has(pod.slice(0, cut + 1))) readySince[pod] = since;
+  }
+  return { ...after, personsCounts, startup, healthyRevisions, readySince };
+}
+
+/**
+ * What decide would have recorded for a quiet deployment on an interval cycle: a recommendation of its current size
+ * (quiet means usage inside the tolerance, so the calculation keeps it). The stabilization window then holds the
+ * same samples as when every deployment was decided, and a later drop in load is stabilized as before.
+ */
+function steadyRecommendations(history: History, seen: Observed, policy: AgentPolicy, now: number): History {
+  if (policy.scaling.algorithm === 'off' || !seen.obs.metricsAvailable) return history;
+  const metrics = new Map(seen.overview.deployments.map(({ view, metrics }) => [deploymentKey(view), metrics]));
+  const recommendations = { ...history.recommendations };
+  for (const d of seen.quiet) {
+    const key = deploymentKey(d);
+    const m = metrics.get(key);
+    if (d.replicasOwner || d.hpaControlled || d.replicas === 0 || !m || m.podsWithMetrics === 0) continue;
+    recommendations[key] = [...(recommendations[key] ?? []), { at: now, replicas: d.replicas }];
+  }
+  return { ...history, recommendations };
 }
 
 export function cycleJson(r: CycleReport): CycleJson {
