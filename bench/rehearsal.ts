@@ -157,6 +157,14 @@ if (present('sentinelops')) {
     }
   }
   out.push(failures.length ? `${failures.length} of ${checked} comparisons dominated:` : `not dominated in any of ${checked} comparisons.`, ...failures);
+  // Per scenario and seed: "ok", or who dominates.
+  const verdicts = new Map<string, string[]>();
+  for (const { name, seed, of } of pairs(rivals)) {
+    const by = rivals.filter((r) => dominates(of(r), of('sentinelops')));
+    (verdicts.get(name) ?? verdicts.set(name, []).get(name)!).push(`${seed} ${by.length ? `✗ ${by.join('+')}` : 'ok'}`);
+  }
+  out.push('', '| scenario | Pareto per seed (ok = not dominated by hpa or threshold) |', '|---|---|');
+  for (const [name, v] of verdicts) out.push(`| ${name} | ${v.join(', ')} |`);
   if (present('hpa')) {
     const all = pairs(['hpa']);
     const sum = (p: string, k: keyof Figures, ps = all) => ps.reduce((n, x) => n + Number(x.of(p)[k] ?? 0), 0);
