@@ -25,6 +25,7 @@ import { Monitor, type Observed } from './monitor.js';
 import { type DeploymentView, type Observation, deploymentKey } from '../policy/observation.js';
 import { type AgentPolicy, type PolicyName, policyFromConfig, policyPreset } from '../policy/settings.js';
 import { gatherEvidence } from './evidence.js';
+import { checkOverload } from './scaling-check.js';
 import { formatCycleSummary } from './summary.js';
 import type { ToolClient } from './tool-client.js';
 
@@ -126,6 +127,7 @@ export class AgentRunner implements AgentControl {
   private last: CycleReport | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | undefined;
+  private checkTimer: TimerHandle | undefined;
   private started = false;
   private pendingTrigger: string | undefined;
   private busy = false;
@@ -162,6 +164,27 @@ export class AgentRunner implements AgentControl {
     if (this.started) return;
     this.started = true;
     this.schedule(0, 'interval');
+    this.scheduleCheck();
+  }
+
+  /** Between cycles: a cycle now if a deployment needs more replicas (scaling-check.ts), else undefined. */
+  overloadCheck(): Promise<string | undefined> {
+    return checkOverload(this.o.client, this.o.namespaces, this.o.policy);
+  }
+
+  /** Every overloadCheckSeconds, unless a cycle ran or is due within that time: a cycle at once when one is overloaded. */
+  private scheduleCheck(): void {
+    const everyMs = this.o.policy.scaling.overloadCheckSeconds * 1000;
+    if (everyMs <= 0) return;
+    this.checkTimer = this.o.clock.setTimeout(async () => {
+      const now = this.o.clock.now();
+      const recent = this.lastStartedAt !== undefined && now - this.lastStartedAt < everyMs;
+      if (this.started && !this.busy && !this.triggerScheduled && !recent && this.leading()) {
+        const why = await this.overloadCheck().catch(() => undefined);
+        if (why) this.trigger(`overload: ${why}`);
+      }
+      if (this.started) this.scheduleCheck();
+    }, everyMs);
   }
 
   /** A cycle as soon as possible (coalesced: many triggers during one cycle make one more cycle). */
@@ -183,7 +206,9 @@ export class AgentRunner implements AgentControl {
   async stop(): Promise<void> {
     this.started = false;
     this.o.clock.clearTimeout(this.timer);
+    this.o.clock.clearTimeout(this.checkTimer);
     this.timer = undefined;
+    this.checkTimer = undefined;
     await this.queue;
   }
 

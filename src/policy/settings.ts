@@ -64,6 +64,12 @@ export interface ScalingPolicy {
    * scales up from that count and back down to it.
    */
   scaleDownBelowDesired: boolean;
+  /**
+   * Between cycles, read the deployments' CPU this often and run a cycle at once when one needs more replicas
+   * (scaling-check.ts): the HPA's 15 s sync for scale-up, while healing and scale-down keep the cycle interval.
+   * 0: off (the seed's loop and the `hpa` baseline, which runs at its own sync period).
+   */
+  overloadCheckSeconds: number;
 }
 
 export interface HealingPolicy {
@@ -144,6 +150,7 @@ export const DEFAULT_POLICY: AgentPolicy = {
     saturationShare: 0.95,
     scaleDownGuards: true,
     scaleDownBelowDesired: false,
+    overloadCheckSeconds: 15,
   },
   healing: {
     mode: 'sentinelops',
@@ -178,6 +185,7 @@ function thresholdPreset(base: AgentPolicy): AgentPolicy {
       scaleDown: { ...UPSTREAM_SCALE_DOWN, stabilizationWindowSeconds: 0 },
       clamp: 'enforce',
       scaleUpOnSaturation: false,
+      overloadCheckSeconds: 0,
     },
     // The seed restarts on the CrashLoopBackOff status itself, whatever ran before it.
     healing: { ...base.healing, mode: 'seed', crashLoopRunSeconds: Number.POSITIVE_INFINITY },
@@ -193,13 +201,13 @@ function hpaPreset(base: AgentPolicy): AgentPolicy {
   return {
     ...base,
     name: 'hpa',
-    scaling: { ...base.scaling, algorithm: 'upstream-hpa', memory: false, targetCpuUtilization: HPA_DEFAULT_TARGET, clamp: 'enforce' },
+    scaling: { ...base.scaling, algorithm: 'upstream-hpa', memory: false, targetCpuUtilization: HPA_DEFAULT_TARGET, clamp: 'enforce', overloadCheckSeconds: 0 },
     healing: { ...base.healing, mode: 'off' },
   };
 }
 
 function nonePreset(base: AgentPolicy): AgentPolicy {
-  return { ...base, name: 'none', scaling: { ...base.scaling, algorithm: 'off' }, healing: { ...base.healing, mode: 'off' } };
+  return { ...base, name: 'none', scaling: { ...base.scaling, algorithm: 'off', overloadCheckSeconds: 0 }, healing: { ...base.healing, mode: 'off' } };
 }
 
 /** A named policy built on `base` (the configured sentinelops policy, so min/max and namespaces carry over). */

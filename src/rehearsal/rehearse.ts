@@ -12,7 +12,8 @@
  * runner), also at the first sample step after the simulator's store shows a failure — judged by the same
  * FailureJudge as the runner's client-node watch, read in-process so the moment of a triggered cycle depends on
  * virtual time only (the real runner reacts within about a second; here within one sample step). As in the
- * runner, the interval restarts after a triggered cycle. Wall-clock detection latency is measured separately
+ * runner, the interval restarts after a triggered cycle. Between cycles the sentinelops runner's overload check
+ * (src/policy/scaling-check.ts: one get_metrics read every 15 s) may start one too, as its timer does. Wall-clock detection latency is measured separately
  * (bench/detection.ts).
  */
 import { performance } from 'node:perf_hooks';
@@ -144,18 +145,24 @@ export async function rehearse(scenario: Scenario, opts: RehearseOptions = {}): 
     const sampleCluster = clusterSampler(sim, keys);
     watching = runner && (opts.watchTriggers ?? policyName === 'sentinelops') ? watchFailures(sim, scenarioNamespaces(scenario)) : undefined;
     let nextCycle = start;
+    // The runner's overload check between cycles (policy.scaling.overloadCheckSeconds; off for the baselines).
+    const checkMs = runner ? runnerOptionsFromConfig(config, policyName).policy.scaling.overloadCheckSeconds * 1000 : 0;
+    let nextCheck = checkMs > 0 ? start + checkMs : Infinity;
     for (let t = start; ; ) {
       const failure = watching?.take();
-      if (runner && (t >= nextCycle || failure) && t < end) {
-        await runner.runCycle({ trigger: t >= nextCycle ? 'interval' : `watch: ${failure}` });
+      const overload = runner && checkMs > 0 && t >= nextCheck && t < nextCycle && !failure && t < end ? await runner.overloadCheck() : undefined;
+      if (checkMs > 0 && t >= nextCheck) nextCheck = t + checkMs;
+      if (runner && (t >= nextCycle || failure || overload) && t < end) {
+        await runner.runCycle({ trigger: t >= nextCycle ? 'interval' : failure ? `watch: ${failure}` : `overload: ${overload}` });
         nextCycle = t + intervalMs;
+        if (checkMs > 0) nextCheck = t + checkMs;
         // Failures that appear during the cycle are its own actions' effects at the same virtual instant: the next
         // interval cycle looks at them, as the runner's debounce would fold them into the cycle that caused them.
         watching?.take();
       }
       samples.push(sampleCluster(t));
       if (t >= end) break;
-      t = Math.min(t + sampleMs, nextCycle > t ? nextCycle : Infinity, end);
+      t = Math.min(t + sampleMs, nextCycle > t ? nextCycle : Infinity, nextCheck > t ? nextCheck : Infinity, end);
       clock.advanceTo(t);
       // Let what the timers started (store watchers, HTTP responses) settle before the next look.
       await new Promise((r) => setImmediate(r));
