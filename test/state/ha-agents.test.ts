@@ -41,6 +41,8 @@ const LEASE_SECONDS = 4;
 const RENEW_SECONDS = 1;
 const GOOD_IMAGE = 'nginx:1.27';
 const DEP = 'web';
+/** Starting the CLI under tsx takes seconds, and over a minute on a machine shared with other test runs. */
+const BOOT_MS = 180_000;
 /** kwok's crash stage (test/cluster/kwok/fault-stages.yaml) and the simulator's crashing revision. */
 const CRASH_ANNOTATIONS = { 'sentinelops.dev/fault': 'crashloop', 'sim.sentinelops.io/crash-after-seconds': '2' };
 
@@ -198,12 +200,12 @@ async function runRound(c: Cluster, round: number, fault: Fault, kill: KillPoint
   let second: ReturnType<typeof agent> | undefined;
   try {
     await until(() => healthy(w), 120_000, 'healthy start');
-    await until(async () => (await holder(w)) === ida, 60_000, 'the first agent leads');
+    await until(async () => (await holder(w)) === ida, BOOT_MS, 'the first agent leads');
     second = agent(config('b'), idb);
     // A standby that is still booting (tsx on a busy machine) would make the takeover look slow: the fault comes
     // once it has read the Lease ('agent started' is logged after the elector's first attempt).
     const standby = second;
-    await until(() => standby.stderr().includes('agent started'), 60_000, 'the standby started');
+    await until(() => standby.stderr().includes('agent started'), BOOT_MS, 'the standby started');
     await injectFault(w, fault);
     const faultAt = Date.now();
     if (kill === 'store-intent') {
