@@ -315,7 +315,13 @@ function rounds(name: Cluster['name'], cluster: () => Cluster) {
   });
   plan.forEach(({ fault, kill }, round) => {
     it(`round ${round + 1}: ${fault}, leader killed at ${kill}; the standby takes over, reconciles, mutates once, resolves the same incident once`, async () => {
-      results.push(await runRound(cluster(), round, fault, kill, rng));
+      try {
+        results.push(await runRound(cluster(), round, fault, kill, rng));
+      } catch (err) {
+        // A failed round gets its line too, where it happens, not only in the report at the end of the run.
+        console.log(`[ha ${name}] round ${round + 1}: ${fault}, kill=${kill}: FAILED ${(err as Error).message.split('\n')[0]}`);
+        throw err;
+      }
     }, 420_000);
   });
 }
