@@ -266,7 +266,10 @@ async function runRound(c: Cluster, round: number, fault: Fault, kill: KillPoint
     );
     expect(result.duplicates, 'no duplicate incident').toBe(0);
     expect(result.sameIncident, 'the same incident continued').toBe(true);
-    expect(result.openLeft, 'no incident left open without an owner').toBe(0);
+    expect(
+      result.openLeft,
+      `no incident left open without an owner: ${JSON.stringify(all.filter((i) => i.outcome === 'open').map((i) => ({ id: i.id, type: i.type, target: i.target, detectedAt: i.detectedAt, timeline: i.timeline?.map((t) => t.kind) })))}`,
+    ).toBe(0);
     expect(result.repeatedMutations, 'no repeated mutation inside the cooldown').toBe(0);
     expect(
       mutations.filter((m) => m.tool === 'rollback_deployment'),
