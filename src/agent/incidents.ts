@@ -229,7 +229,8 @@ export class IncidentTracker {
     }
     for (const h of input.holds) {
       const d = h.decision;
-      const inc = this.incidentFor(d) ?? this.onTarget(d);
+      // A hold answering a load finding belongs to its incident only: not yet confirmed, it is not written elsewhere.
+      const inc = this.incidentFor(d) ?? (d.findingType && NEEDS_CONFIRMATION.has(d.findingType) ? undefined : this.onTarget(d));
       if (!inc) continue;
       const observation = input.observationOf?.(d);
       await this.log(

@@ -418,10 +418,15 @@ export class AgentRunner implements AgentControl {
 
 /** Non-actions that are not routine: held back by a guardrail of the policy, worth a line on the incident. */
 const ROUTINE = new Set(['WithinThresholds', 'NoMetrics', 'ReadyForNewScale', 'DesiredWithinRange', 'DesiredWithinRate', 'Calculated']);
+/**
+ * Load findings that are incidents once confirmed. A routine reason not to scale is still news on such an incident
+ * ("stays at 3: utilization over 2 ready pods → 3"): without it a confirmed overload shows no decision at all.
+ */
+const LOAD_INCIDENTS = new Set<string>(['cpu_overload', 'memory_pressure']);
 
-function holdsOf(decisions: readonly Decision[], history: History, policy: AgentPolicy, now: number): HoldNote[] {
+export function holdsOf(decisions: readonly Decision[], history: History, policy: AgentPolicy, now: number): HoldNote[] {
   return decisions
-    .filter((d) => d.action === 'none' && !ROUTINE.has(d.reason))
+    .filter((d) => d.action === 'none' && (!ROUTINE.has(d.reason) || (d.findingType !== undefined && LOAD_INCIDENTS.has(d.findingType))))
     .map((d) => ({ decision: d, message: d.reason === 'ScaleDownStabilized' ? stabilizedMessage(d, history, policy, now) : d.message }));
 }
 
