@@ -63,10 +63,16 @@ interface VirtualTimer {
 /**
  * Deterministic clock: time only moves when `advance` or `advanceTo` is called, and due timers fire in
  * (time, creation order) order. Nothing here reads the wall clock, so equal inputs give equal runs.
+ *
+ * Timers sit in a binary heap and cancelling one only forgets its id (the heap entry is skipped when it
+ * comes up): a 100,000-pod simulation keeps hundreds of thousands of timers, and a sorted array's
+ * shift/splice/findIndex made each insert, fire and cancel O(n).
  */
 export class VirtualClock implements Clock {
   private current: number;
-  private timers: VirtualTimer[] = [];
+  private readonly heap: VirtualTimer[] = [];
+  /** Timers not yet fired or cancelled, by id. */
+  private readonly live = new Map<number, VirtualTimer>();
   private nextId = 1;
   private seq = 0;
 
@@ -80,14 +86,16 @@ export class VirtualClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const timer: VirtualTimer = { id: this.nextId++, at: this.current + Math.max(0, ms), seq: this.seq++, fn };
-    this.insert(timer);
+    this.live.set(timer.id, timer);
+    this.push(timer);
     return { id: timer.id };
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!handle) return;
-    const i = this.timers.findIndex((t) => t.id === handle.id);
-    if (i >= 0) this.timers.splice(i, 1);
+    this.live.delete(handle.id);
+    // Cancelled entries are dropped when they reach the top; compact when they outnumber the live ones.
+    if (this.heap.length > 1024 && this.heap.length > 2 * this.live.size) this.rebuild();
   }
 
   sleep(ms: number): Promise<void> {
@@ -96,7 +104,7 @@ export class VirtualClock implements Clock {
 
   /** Number of timers waiting to fire. */
   get pending(): number {
-    return this.timers.length;
+    return this.live.size;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
@@ -105,25 +113,61 @@ export class VirtualClock implements Clock {
   }
 
   advanceTo(target: number): void {
-    while (this.timers.length > 0 && this.timers[0]!.at <= target) {
-      const t = this.timers.shift()!;
-      this.current = Math.max(this.current, t.at);
-      t.fn();
+    for (;;) {
+      const top = this.heap[0];
+      if (!top || top.at > target) break;
+      this.pop();
+      if (!this.live.delete(top.id)) continue; // cancelled
+      this.current = Math.max(this.current, top.at);
+      top.fn();
     }
     this.current = Math.max(this.current, target);
   }
 
-  private insert(timer: VirtualTimer): void {
-    // Binary search keeps insertion O(log n) for large simulations with many timers.
-    let lo = 0;
-    let hi = this.timers.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const m = this.timers[mid]!;
-      if (m.at < timer.at || (m.at === timer.at && m.seq < timer.seq)) lo = mid + 1;
-      else hi = mid;
+  private static before(a: VirtualTimer, b: VirtualTimer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(t: VirtualTimer): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(t);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualClock.before(t, h[parent]!)) break;
+      h[i] = h[parent]!;
+      i = parent;
     }
-    this.timers.splice(lo, 0, timer);
+    h[i] = t;
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    this.siftDown(0, last);
+  }
+
+  private siftDown(start: number, t: VirtualTimer): void {
+    const h = this.heap;
+    const n = h.length;
+    let i = start;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && VirtualClock.before(h[child + 1]!, h[child]!)) child++;
+      if (!VirtualClock.before(h[child]!, t)) break;
+      h[i] = h[child]!;
+      i = child;
+    }
+    h[i] = t;
+  }
+
+  private rebuild(): void {
+    const keep = this.heap.filter((t) => this.live.get(t.id) === t);
+    this.heap.length = 0;
+    for (const t of keep) this.heap.push(t);
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i, this.heap[i]!);
   }
 }
 

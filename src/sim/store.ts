@@ -158,6 +158,11 @@ export class ObjectStore {
     return this.data.get(resourceKey(res))?.get(objKey(res.namespaced ? namespace : undefined, name));
   }
 
+  /** `get` by the store's own key (`namespace/name`, or `name` for cluster-scoped types), for indexes that keep keys. */
+  getByKey(res: ResourceType, key: string): KObject | undefined {
+    return this.data.get(resourceKey(res))?.get(key);
+  }
+
   mustGet(res: ResourceType, namespace: string | undefined, name: string): KObject {
     const o = this.get(res, namespace, name);
     if (!o) throw ApiError.notFound(res.plural, name, res.group);

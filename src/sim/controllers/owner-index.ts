@@ -7,7 +7,8 @@ import type { KObject, ResourceType, WatchEvent } from '../types.js';
 import { controllerOf } from './pods.js';
 
 export class OwnerIndex {
-  private readonly byOwner = new Map<string, Set<string>>();
+  /** Store keys by owner uid, with the name-ordered array built on demand (a ReplicaSet syncs on every pod event). */
+  private readonly byOwner = new Map<string, { keys: Set<string>; sorted?: string[] }>();
   private readonly ownerOf = new Map<string, string>();
   private unwatch?: () => void;
 
@@ -31,12 +32,12 @@ export class OwnerIndex {
 
   /** Current objects whose controller has this uid, in name order. */
   owned(ownerUid: string | undefined): KObject[] {
-    const keys = ownerUid ? this.byOwner.get(ownerUid) : undefined;
-    if (!keys) return [];
+    const entry = ownerUid ? this.byOwner.get(ownerUid) : undefined;
+    if (!entry) return [];
+    entry.sorted ??= [...entry.keys].sort();
     const out: KObject[] = [];
-    for (const k of [...keys].sort()) {
-      const i = k.indexOf('/');
-      const o = this.store.get(this.res, k.slice(0, i), k.slice(i + 1));
+    for (const k of entry.sorted) {
+      const o = this.store.getByKey(this.res, k);
       if (o) out.push(o);
     }
     return out;
@@ -44,20 +45,25 @@ export class OwnerIndex {
 
   private apply(ev: WatchEvent): void {
     const o = ev.object;
-    const key = `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    // The store's own key, so `owned` can read objects without building keys again.
+    const key = o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
     const before = this.ownerOf.get(key);
     const after = ev.type === 'DELETED' ? undefined : controllerOf(o)?.uid;
     if (before === after) return;
     if (before) {
-      const set = this.byOwner.get(before);
-      set?.delete(key);
-      if (set && set.size === 0) this.byOwner.delete(before);
+      const entry = this.byOwner.get(before);
+      if (entry) {
+        entry.keys.delete(key);
+        entry.sorted = undefined;
+        if (entry.keys.size === 0) this.byOwner.delete(before);
+      }
       this.ownerOf.delete(key);
     }
     if (after) {
-      let set = this.byOwner.get(after);
-      if (!set) this.byOwner.set(after, (set = new Set()));
-      set.add(key);
+      let entry = this.byOwner.get(after);
+      if (!entry) this.byOwner.set(after, (entry = { keys: new Set() }));
+      entry.keys.add(key);
+      entry.sorted = undefined;
       this.ownerOf.set(key, after);
     }
   }

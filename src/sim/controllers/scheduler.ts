@@ -24,6 +24,18 @@ interface Usage {
   pods: number;
 }
 
+/** What scheduling needs of a node, parsed once per node change instead of once per pod and node. */
+interface NodeFacts {
+  name: string;
+  ready: boolean;
+  unschedulable: boolean;
+  taints: Taint[];
+  labels: Record<string, string>;
+  cpu: number;
+  mem: number;
+  pods: number;
+}
+
 interface Taint {
   key: string;
   value?: string;
@@ -44,6 +56,8 @@ export class Scheduler {
   private readonly unschedulable = new Set<string>();
   private readonly unwatch: (() => void)[] = [];
   private retryTimer?: TimerHandle;
+  /** Nodes in name order; dropped on any node event (1,000 nodes x 100,000 pods made re-reading them the bring-up's cost). */
+  private nodeFacts?: NodeFacts[];
 
   constructor(private readonly ctx: SimContext) {
     this.queue = new WorkQueue(ctx.clock, 'scheduler', (k) => this.schedule(k), ctx.logger);
@@ -63,7 +77,10 @@ export class Scheduler {
         this.account(key, ev.object);
         if (this.wantsScheduling(ev.object) && !this.unschedulable.has(key)) this.queue.add(key);
       }),
-      store.watch(R.nodes, {}, () => this.wakeUnschedulable()),
+      store.watch(R.nodes, {}, () => {
+        this.nodeFacts = undefined;
+        this.wakeUnschedulable();
+      }),
     );
     const retry = (): void => {
       this.wakeUnschedulable();
@@ -118,10 +135,7 @@ export class Scheduler {
     const pod = store.get(R.pods, ns, name);
     if (!pod || !this.wantsScheduling(pod)) return;
     const req = podRequests(pod);
-    const nodes = store
-      .all(R.nodes)
-      .slice()
-      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const nodes = this.nodes();
     const reasons = new Map<string, number>();
     const note = (r: string): void => {
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
@@ -133,12 +147,11 @@ export class Scheduler {
         why.forEach(note);
         continue;
       }
-      const alloc = node.status?.allocatable ?? {};
-      const u = this.usage.get(node.metadata.name) ?? { cpu: 0, mem: 0, pods: 0 };
-      const cpuFree = 1 - (u.cpu + req.cpu) / Math.max(1, cpuMillicores(alloc.cpu));
-      const memFree = 1 - (u.mem + req.mem) / Math.max(1, memoryBytes(alloc.memory));
+      const u = this.usage.get(node.name) ?? { cpu: 0, mem: 0, pods: 0 };
+      const cpuFree = 1 - (u.cpu + req.cpu) / Math.max(1, node.cpu);
+      const memFree = 1 - (u.mem + req.mem) / Math.max(1, node.mem);
       const score = (cpuFree + memFree) / 2;
-      if (!best || score > best.score) best = { node: node.metadata.name, score };
+      if (!best || score > best.score) best = { node: node.name, score };
     }
     const now = clock.now();
     if (!best) {
@@ -178,26 +191,50 @@ export class Scheduler {
     this.ctx.events.normal(pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`, SOURCE);
   }
 
+  private nodes(): NodeFacts[] {
+    this.nodeFacts ??= this.ctx.store
+      .all(R.nodes)
+      .slice()
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
+      .map((node) => {
+        const alloc = node.status?.allocatable ?? {};
+        return {
+          name: node.metadata.name,
+          ready: getCondition(node, 'Ready')?.status === 'True',
+          unschedulable: Boolean(node.spec?.unschedulable),
+          taints: ((node.spec?.taints ?? []) as Taint[]).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'),
+          labels: node.metadata.labels ?? {},
+          cpu: cpuMillicores(alloc.cpu),
+          mem: memoryBytes(alloc.memory),
+          pods: Number(alloc.pods ?? 110),
+        };
+      });
+    return this.nodeFacts;
+  }
+
   /** Why a node cannot take the pod, in upstream's wording; empty when it fits. */
-  private unfit(node: KObject, pod: KObject, req: { cpu: number; mem: number }): string[] {
-    const ready = getCondition(node, 'Ready')?.status === 'True';
-    const taints = (node.spec?.taints ?? []) as Taint[];
-    const tolerations = (pod.spec?.tolerations ?? []) as Toleration[];
-    const blocking = taints.filter((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)));
-    if (node.spec?.unschedulable) return ['node(s) were unschedulable'];
-    if (blocking.length) return [`node(s) had untolerated taint {${blocking[0]!.key}: ${blocking[0]!.value ?? ''}}`];
-    if (!ready) return ['node(s) were not ready'];
-    const selector = (pod.spec?.nodeSelector ?? {}) as Record<string, string>;
-    if (Object.entries(selector).some(([k, v]) => node.metadata.labels?.[k] !== v)) return ["node(s) didn't match Pod's node affinity/selector"];
-    const alloc = node.status?.allocatable ?? {};
-    const u = this.usage.get(node.metadata.name) ?? { cpu: 0, mem: 0, pods: 0 };
+  private unfit(node: NodeFacts, pod: KObject, req: { cpu: number; mem: number }): readonly string[] {
+    if (node.unschedulable) return ['node(s) were unschedulable'];
+    if (node.taints.length) {
+      const tolerations = (pod.spec?.tolerations ?? []) as Toleration[];
+      const blocking = node.taints.filter((t) => !tolerations.some((tol) => tolerates(tol, t)));
+      if (blocking.length) return [`node(s) had untolerated taint {${blocking[0]!.key}: ${blocking[0]!.value ?? ''}}`];
+    }
+    if (!node.ready) return ['node(s) were not ready'];
+    const selector = pod.spec?.nodeSelector as Record<string, string> | undefined;
+    if (selector) for (const k in selector) if (node.labels[k] !== selector[k]) return ["node(s) didn't match Pod's node affinity/selector"];
+    const u = this.usage.get(node.name) ?? ZERO;
     const out: string[] = [];
-    if (u.pods + 1 > Number(alloc.pods ?? 110)) out.push('Too many pods');
-    if (req.cpu > 0 && u.cpu + req.cpu > cpuMillicores(alloc.cpu)) out.push('Insufficient cpu');
-    if (req.mem > 0 && u.mem + req.mem > memoryBytes(alloc.memory)) out.push('Insufficient memory');
-    return out;
+    if (u.pods + 1 > node.pods) out.push('Too many pods');
+    if (req.cpu > 0 && u.cpu + req.cpu > node.cpu) out.push('Insufficient cpu');
+    if (req.mem > 0 && u.mem + req.mem > node.mem) out.push('Insufficient memory');
+    return out.length ? out : NONE;
   }
 }
+
+/** Shared "fits" answer and empty usage: this runs nodes x pods times, so it allocates nothing when a node fits. */
+const NONE: readonly string[] = [];
+const ZERO: Usage = { cpu: 0, mem: 0, pods: 0 };
 
 export function tolerates(tol: Toleration, taint: Taint): boolean {
   if (tol.effect && tol.effect !== taint.effect) return false;
