@@ -4,6 +4,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import { rankForDeletion } from '../../src/sim/controllers/replicaset.js';
 import { R } from '../../src/sim/resources.js';
 import type { KObject } from '../../src/sim/types.js';
+import { simDeployment } from './fixtures.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -16,26 +17,7 @@ async function boot(opts: SimulatorOptions = {}): Promise<Simulator> {
   return sim;
 }
 
-function deployment(name: string, replicas: number, extra: Record<string, any> = {}): KObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            { name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } },
-          ],
-        },
-      },
-      ...extra,
-    },
-  };
-}
+const deployment = simDeployment;
 
 const pods = (s: Simulator, ns = 'default') => s.store.list(R.pods, { namespace: ns }).items;
 const rss = (s: Simulator, ns = 'default') => s.store.list(R.replicasets, { namespace: ns }).items;

@@ -8,6 +8,7 @@ import { VirtualClock } from '../../src/base/clock.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
 import { R } from '../../src/sim/resources.js';
 import type { KObject } from '../../src/sim/types.js';
+import { simDeployment } from './fixtures.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -15,26 +16,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-function deployment(name: string, replicas: number, extra: Record<string, unknown> = {}): KObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            { name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } },
-          ],
-        },
-      },
-      ...extra,
-    },
-  };
-}
+const deployment = simDeployment;
 
 const ready = (p: KObject) => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 const active = (p: KObject) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp;
