@@ -262,7 +262,7 @@ async function runRound(c: Cluster, round: number, fault: Fault, kill: KillPoint
       `[ha ${c.name}] round ${result.round}: ${fault}, kill=${kill} landed=${landed}, takeover ${(takeoverMs / 1000).toFixed(1)} s, ` +
         `resolved ${(resolvedMs / 1000).toFixed(1)} s after the fault, incident ${inc.id} same=${result.sameIncident}, ` +
         `duplicates=${result.duplicates} open=${result.openLeft} mutations=${result.mutations} repeated=${result.repeatedMutations} reconciled=${result.reconciled ?? '-'}` +
-        (result.repeatedMutations > 0 ? ` ${JSON.stringify(mutations.map((m) => [m.tool, m.target, m.at, m.pending]))}` : ''),
+        (result.mutations > 1 ? ` ${JSON.stringify(mutations.map((m) => [m.tool, m.target, m.at, m.pending]))}` : ''),
     );
     expect(result.duplicates, 'no duplicate incident').toBe(0);
     expect(result.sameIncident, 'the same incident continued').toBe(true);
