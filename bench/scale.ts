@@ -156,7 +156,9 @@ async function agent(kubeconfigYaml: string | undefined, kubeconfigPath: string 
     store: { path: join(dir, 's.db') },
     log: { level: 'silent' },
     agent: { namespaces, dryRun: true },
-    safety: { maxListItems: 500 },
+    // The deployments run up to 100 replicas: bounds that fit them, as such a cluster would configure (with the
+    // default maxReplicas 10 every deployment is out of bounds, so the agent would look at all of them each cycle).
+    safety: { maxListItems: 500, maxReplicas: 1000 },
     // One usage sample per metrics-server resolution, as a large cluster would be configured.
     ...(useCache ? { metrics: { sampleSeconds: 15 } } : {}),
   });
