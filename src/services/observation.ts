@@ -97,7 +97,9 @@ export async function agentObservation(ctx: ServiceContext, input: AgentObservat
   const cached = cachedAll(ctx, 'pods', ns);
   const [podList, sample, deployments, nodes] = await Promise.all([
     cached ? cached.items : ctx.cluster.listPods(ns).then((p) => p.items),
-    ctx.metrics.podUsage(ns),
+    // A metrics pipeline that fails is `metricsAvailable: false` (the agent escalates it), never a failed observation:
+    // healing must not stop because metrics-server is down.
+    ctx.metrics.podUsage(ns).catch(() => undefined),
     everyPage((c) => listDeployments(ctx, { namespace: ns, continue: c })),
     everyPage((c) => listNodes(ctx, { continue: c })),
   ]);

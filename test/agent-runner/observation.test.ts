@@ -77,6 +77,17 @@ describe('agent_observation on the simulator', () => {
     if (!crashed.ready) expect(seen.pods.map((p) => p.name)).toContain(crashed.pod);
   }, 60_000);
 
+  it('a metrics pipeline that fails still answers the cluster, with metricsAvailable false', async () => {
+    // Prometheus on a closed loopback port: every usage read fails. The agent must still see crash loops then.
+    world = await startWorld({ cluster: { cache: false }, metrics: { source: 'prometheus', prometheusUrl: 'http://127.0.0.1:9/', prometheusTimeoutSeconds: 1 } });
+    const { client } = await world.runner();
+    const r = await client.call(agentObservationTool, { namespaces: ['demo'] });
+    expect(r.ok, r.ok ? '' : r.error).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.metricsAvailable).toBe(false);
+    expect(r.value.groups.find((g) => g.name === 'nginx-demo')).toMatchObject({ pods: 3 });
+  }, 30_000);
+
   it('bad input changes nothing and says why', async () => {
     world = await startWorld();
     const { client } = await world.runner();

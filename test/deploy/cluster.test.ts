@@ -246,6 +246,7 @@ describeWith(allOf(helmBuilt, kubectlBuilt, realCluster), 'the chart on a real A
         cost_recommendations: { namespace: WORK },
         chaos_status: {},
         agent_status: {},
+        agent_observation: { namespaces: [WORK] },
       };
       const readTools = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
       expect(Object.keys(calls).sort()).toEqual([...readTools].sort());

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ALL_TOOLS } from '../../tools/index.js';
 import { costReportTool } from '../../tools/cost-report.js';
+import { agentObservationTool } from '../../tools/agent-observation.js';
 import { listPodsTool } from '../../tools/list-pods.js';
 import { rollbackDeploymentTool } from '../../tools/rollback-deployment.js';
 import { scaleDeploymentTool } from '../../tools/scale-deployment.js';
@@ -40,6 +41,16 @@ const renamedListPods = {
   handler: async (...a: Parameters<typeof listPodsTool.handler>) => {
     const out = await listPodsTool.handler(...a);
     return { ...out, items: out.items.map(({ restarts, ...p }) => ({ ...p, restartCount: restarts })) };
+  },
+} as unknown as AnyTool;
+
+/** agent_observation (what the agent's monitor reads) with one field of its deployment aggregates renamed. */
+const renamedObservation = {
+  ...agentObservationTool,
+  output: z.object({ groups: z.array(z.record(z.unknown())) }).passthrough(),
+  handler: async (...a: Parameters<typeof agentObservationTool.handler>) => {
+    const out = await agentObservationTool.handler(...a);
+    return { ...out, groups: out.groups.map(({ pods, ...g }) => ({ ...g, podCount: pods })) };
   },
 } as unknown as AnyTool;
 
@@ -82,10 +93,10 @@ describe('typed MCP client', () => {
   });
 
   it('an agent cycle against that server fails naming the tool and field instead of deciding on missing data', async () => {
-    const other = await clientOf({ ...base.deps, tools: ALL_TOOLS.map((t) => (t.name === 'list_pods' ? renamedListPods : t)) });
+    const other = await clientOf({ ...base.deps, tools: ALL_TOOLS.map((t) => (t.name === 'agent_observation' ? renamedObservation : t)) });
     const runner = new AgentRunner({ client: other, clock: base.deps.clock, logger: silentLogger(), ...runnerOptionsFromConfig(base.config), summary: null });
     const report = await runner.runCycle({ mode: 'plan' });
-    expect(report.error).toMatch(/list_pods answered output that does not match its output schema .*items\.0\.restarts: Required/);
+    expect(report.error).toMatch(/agent_observation answered output that does not match its output schema .*groups\.0\.pods: Required/);
     expect(report.decisions).toEqual([]);
   });
 
