@@ -183,7 +183,9 @@ export async function proposePlan(ctx: ServiceContext, input: ProposeInput): Pro
     return { held: false, risk: risk.level, riskReasons: risk.reasons, message: `${risk.level} risk (below ${minRisk}): no approval needed. ${plan.summary}` };
   const now = ctx.clock.now();
   const t = targetOf(ctx, input.arguments);
-  const incident = input.incident ? ctx.store.incidents.findOpen(input.incident.type, input.incident.namespace, input.incident.target, ctx.clusterName) : undefined;
+  const incident = input.incident
+    ? ctx.store.incidents.findOpen(input.incident.type, input.incident.namespace, input.incident.target, ctx.clusterName)
+    : undefined;
   const { plan: row, created } = plansOf(ctx.store, () => ctx.clock.now()).propose({
     source: input.mode === 'recommend' ? 'agent-recommend' : 'agent',
     tool: input.tool,

@@ -104,6 +104,8 @@ export const TOOL_PERMISSIONS: Readonly<Record<string, Use>> = {
   chaos_cleanup: { profile: 'chaos', access: [pods('list', 'delete')] },
   // The agent reaches the cluster only through the tools above.
   agent_status: { profile: 'read-only', access: [] },
+  // observation.ts: the agent's one read per cycle — list_deployments' reads, nodes, pods and the pod metrics.
+  agent_observation: { profile: 'read-only', access: [deployments('list', 'get'), replicaSets, hpas, namespaces, nodes('list'), pods('list'), podMetrics] },
   agent_run_cycle: { profile: 'operator', access: [] },
   agent_state: { profile: 'operator', access: [] },
 };

@@ -79,7 +79,10 @@ describe('agent_observation on the simulator', () => {
 
   it('a metrics pipeline that fails still answers the cluster, with metricsAvailable false', async () => {
     // Prometheus on a closed loopback port: every usage read fails. The agent must still see crash loops then.
-    world = await startWorld({ cluster: { cache: false }, metrics: { source: 'prometheus', prometheusUrl: 'http://127.0.0.1:9/', prometheusTimeoutSeconds: 1 } });
+    world = await startWorld({
+      cluster: { cache: false },
+      metrics: { source: 'prometheus', prometheusUrl: 'http://127.0.0.1:9/', prometheusTimeoutSeconds: 1 },
+    });
     const { client } = await world.runner();
     const r = await client.call(agentObservationTool, { namespaces: ['demo'] });
     expect(r.ok, r.ok ? '' : r.error).toBe(true);
