@@ -31,18 +31,10 @@ export interface PlanRow {
   result: unknown;
 }
 
-export interface NewPlan {
-  source: string;
-  tool: string;
-  arguments: Record<string, unknown>;
-  namespace: string;
-  target: string;
-  risk: string;
-  plan: unknown;
-  reason: string;
+/** What a proposal supplies; the store assigns the id, time and state. */
+export type NewPlan = Pick<PlanRow, 'source' | 'tool' | 'arguments' | 'namespace' | 'target' | 'risk' | 'plan' | 'reason' | 'expiresAt'> & {
   incidentId?: string;
-  expiresAt: number;
-}
+};
 
 interface Row {
   seq: number;
