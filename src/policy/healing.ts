@@ -36,7 +36,7 @@ export function decideHealing(f: Finding, obs: Observation, policy: AgentPolicy,
       {
         const rb = ctx.rollbackIfBadRollout(obs);
         if (rb) return [rb];
-        return ctx.recoveryAssist(obs) ?? [ctx.restartWithBackoff()];
+        return ctx.recoveryAssist(obs) ?? [ctx.restartWithBackoff(obs)];
       }
     case 'image_pull_error':
       if (f.kind === 'deployment') {
@@ -183,7 +183,7 @@ class Ctx {
   }
 
   /** Restart once; if the crash outlives the grace period, escalate; retry only after exponential backoff, within the cap. */
-  restartWithBackoff(): Decision {
+  restartWithBackoff(obs: Observation): Decision {
     const h = this.policy.healing;
     const inc = this.history.incidents[incidentKey(this.f)];
     // Restarts for an earlier incident count while it is recent (a flapping target keeps its backoff); older are forgotten.
@@ -199,7 +199,21 @@ class Ctx {
       );
     const restart = (reason: string, why: string) =>
       withTool({ ...baseOf(this.f), action: 'restart', reason, message: `restart ${this.key}: ${this.f.message}${why}` });
-    if (!last) return restart('CrashLoopRestart', '');
+    if (!last) {
+      if (this.recentChange()) return restart('CrashLoopRestart', '');
+      // Escalated for this loop without a restart: that was the shared cause; a pod caught between crashes does not
+      // make it a restart case.
+      if (inc && inc.escalations > 0) return this.withHumanSharedCause(inc);
+      const shared = this.sharedCause(obs);
+      if (shared) return this.escalateSharedCause(shared, inc);
+      const watchedMs = inc ? this.now - inc.openedAt : 0;
+      if (watchedMs < h.crashLoopConfirmSeconds * 1000)
+        return this.none(
+          'CrashLoopConfirming',
+          `${this.f.message}; nothing changed recently: watching ${Math.round((h.crashLoopConfirmSeconds * 1000 - watchedMs) / 1000)}s more whether every pod crashes (a shared cause no restart fixes) before one restart`,
+        );
+      return restart('CrashLoopRestart', '');
+    }
     const since = this.now - last.at;
     if (since < h.restartGraceSeconds * 1000)
       return this.none('AwaitingRestartEffect', `${this.f.message}; restarted ${Math.round(since / 1000)}s ago, giving it ${h.restartGraceSeconds}s`);
@@ -224,6 +238,45 @@ class Ctx {
     if (this.now < nextAt)
       return this.none('BackingOff', `${this.f.message}; backing off ${Math.round((nextAt - this.now) / 1000)}s more before restart #${restarts.length + 1}`);
     return restart('CrashLoopRestartAfterBackoff', ` (attempt ${restarts.length + 1} after ${backoff}s backoff)`);
+  }
+
+  /**
+   * Every pod of the deployment is crashing, on more than one node: the cause is shared by all of them and is
+   * neither one pod's state nor one node (a dependency, a config or secret, the cluster's DNS). A rolling restart
+   * makes identical pods that meet the same cause, disrupts what still serves between crashes and resets the
+   * kubelet's back-off; the kubelet retries anyway. Returns the node count, or undefined when a restart may help
+   * (some pods healthy, or all on one node, or a single replica that cannot tell).
+   */
+  private sharedCause(obs: Observation): { pods: number; nodes: number } | undefined {
+    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    if (!d) return undefined;
+    const pods = podsOf(obs, d).filter((p) => !isTerminating(p));
+    if (pods.length < 2) return undefined;
+    // A crash-looping pod is ready for a moment between crashes: a recent termination counts as crashing too.
+    const recentMs = this.policy.healing.restartGraceSeconds * 1000;
+    const crashing = (p: (typeof pods)[number]) =>
+      p.reason === 'CrashLoopBackOff' || (p.lastTerminatedAt !== undefined && this.now - p.lastTerminatedAt < recentMs);
+    if (!pods.every(crashing)) return undefined;
+    const nodes = new Set(pods.map((p) => p.node).filter((n) => n !== undefined));
+    return nodes.size > 1 ? { pods: pods.length, nodes: nodes.size } : undefined;
+  }
+
+  private withHumanSharedCause(inc: History['incidents'][string]): Decision {
+    return this.none(
+      'SharedCauseWithHuman',
+      `${this.f.message}; every pod crashed on several nodes with no recent change: not restarted, waiting for a human (escalated ${Math.round((this.now - (inc.lastEscalatedAt ?? this.now)) / 1000)}s ago)`,
+    );
+  }
+
+  private escalateSharedCause(shared: { pods: number; nodes: number }, inc: History['incidents'][string] | undefined): Decision {
+    return {
+      ...baseOf(this.f),
+      severity: raiseSeverity(inc?.severity ?? this.f.severity),
+      action: 'escalate',
+      reason: 'CrashLoopSharedCause',
+      message: `${this.f.message}; all ${shared.pods} pods crash on ${shared.nodes} nodes and nothing changed in the deployment recently, so the cause is shared and outside the pods (a dependency, a config or secret): a restart would make identical pods and reset the kubelet's back-off (last termination: ${String(this.f.evidence.lastTerminationReason ?? 'unknown')})`,
+      gather: { pods: (this.f.pods ?? []).slice(0, 2) },
+    };
   }
 
   /** The deployment changed recently, and not by the agent's own restart (which makes a revision too). */

@@ -93,6 +93,12 @@ export interface HealingPolicy {
    * ended in a crash is one crash, which the kubelet restarts by itself.
    */
   crashLoopRunSeconds: number;
+  /**
+   * A crash loop on only some pods, with no recent change, is watched this long before its one restart: a cause
+   * shared by every pod (a dependency, a config) reaches them all within a kubelet back-off or two, and then a
+   * restart would not help. One agent interval.
+   */
+  crashLoopConfirmSeconds: number;
   /** Replicas missing this long with no other explanation get escalated. */
   unavailableGraceSeconds: number;
   /**
@@ -163,6 +169,7 @@ export const DEFAULT_POLICY: AgentPolicy = {
     containerCreatingTimeoutSeconds: 300,
     crashRecentSeconds: 180,
     crashLoopRunSeconds: 120,
+    crashLoopConfirmSeconds: 60,
     unavailableGraceSeconds: 600,
     recoveryEvidenceSeconds: 60,
     leakReplaceHorizonSeconds: 90,

@@ -45,14 +45,9 @@ describe('rehearsed healing', () => {
     expect(polled).toBeGreaterThanOrEqual(420);
   });
 
-  it('crash loop without a rollout: one restart, then backoff and escalation — no restart storm', async () => {
+  it('crash loop without a rollout on every pod across nodes: no restart (the cause is shared), escalation', async () => {
     const r = await run('crashloop');
-    const restarts = r.actions.filter((a) => a.tool === 'restart_deployment').map((a) => a.at);
-    expect(restarts.length).toBeGreaterThanOrEqual(1);
-    // At most maxActionsPerTarget (3) restarts in any 30 minutes, and never two within the 180 s grace.
-    expect(restarts.length).toBeLessThanOrEqual(3);
-    for (let i = 1; i < restarts.length; i++) expect(restarts[i]! - restarts[i - 1]!).toBeGreaterThanOrEqual(180);
-    expect(r.actions.some((a) => a.tool === 'rollback_deployment')).toBe(false);
+    expect(r.actions.filter((a) => a.tool === 'restart_deployment' || a.tool === 'rollback_deployment')).toEqual([]);
     // The transient loop (5–9 m) healed; the permanent one (from 15 m) is with a human.
     const loops = r.incidents.filter((i) => i.type === 'crash_loop');
     expect(loops[0]).toMatchObject({ outcome: 'resolved' });

@@ -17,14 +17,50 @@ describe('healing', () => {
   /** Revision 2 rolled out at T0 and crashes; revision 1 was never seen healthy, so there is nothing safe to roll back to. */
   const afterChange = { revision: '2', previousRevision: '1', rolloutStartedAt: T0 - 60_000 };
 
-  it('a crash loop with no recent change: restarted once, then escalated once with evidence to gather, then no more restarts', () => {
+  it('a crash loop with no recent change on one node: restarted once, then escalated once with evidence to gather, then no more restarts', () => {
     const { acted, log } = run(crashLooping(), 7200);
-    expect(acted.filter((d) => d.action === 'restart').map((d) => d.t)).toEqual([0]);
+    // Watched one cycle first (CrashLoopConfirming): a shared cause would have reached pods on other nodes.
+    expect(log.find((d) => d.t === 0 && d.findingType === 'crash_loop')).toMatchObject({ action: 'none', reason: 'CrashLoopConfirming' });
+    expect(acted.filter((d) => d.action === 'restart').map((d) => d.t)).toEqual([60]);
     const escalations = acted.filter((d) => d.action === 'escalate');
     expect(escalations).toHaveLength(1);
-    expect(escalations[0]).toMatchObject({ t: 180, reason: 'CrashLoopNeedsHuman', severity: 'critical', gather: { pods: ['web-1', 'web-2'] } });
+    expect(escalations[0]).toMatchObject({ t: 240, reason: 'CrashLoopNeedsHuman', severity: 'critical', gather: { pods: ['web-1', 'web-2'] } });
     expect(escalations[0]!.message).toMatch(/nothing changed in the deployment recently.*last termination: Error/);
-    expect(log.filter((d) => d.t > 180 && d.findingType === 'crash_loop').every((d) => d.reason === 'RestartedOnce')).toBe(true);
+    expect(log.filter((d) => d.t > 240 && d.findingType === 'crash_loop').every((d) => d.reason === 'RestartedOnce')).toBe(true);
+  });
+
+  it('every pod crashing on several nodes with no recent change: escalated at once, never restarted (the cause is shared)', () => {
+    const spread = () =>
+      observation({
+        deployments: [deployment({ readyReplicas: 0 })],
+        pods: [1, 2, 3].map((i) =>
+          pod({ name: `web-${i}`, node: `node-${i}`, ready: false, reason: 'CrashLoopBackOff', restarts: 4, lastTerminationReason: 'Error' }),
+        ),
+      });
+    const { acted, log } = run(spread, 3600);
+    expect(acted.filter((d) => d.action === 'restart')).toEqual([]);
+    const escalations = acted.filter((d) => d.action === 'escalate');
+    expect(escalations).toHaveLength(1);
+    expect(escalations[0]).toMatchObject({ t: 0, reason: 'CrashLoopSharedCause', severity: 'critical', gather: { pods: ['web-1', 'web-2'] } });
+    expect(escalations[0]!.message).toMatch(/all 3 pods crash on 3 nodes and nothing changed.*last termination: Error/);
+    expect(log.filter((d) => d.t > 0 && d.findingType === 'crash_loop').every((d) => d.reason === 'SharedCauseWithHuman')).toBe(true);
+  });
+
+  it.each([
+    { name: 'one pod still serves', pods: [1, 2, 3].map((i) => (i === 3 ? pod({ name: 'web-3', node: 'node-3' }) : undefined)) },
+    { name: 'all on one node', pods: [] },
+  ])('a crash loop that a restart may fix ($name): restarted once', ({ pods }) => {
+    const world = () =>
+      observation({
+        deployments: [deployment({ readyReplicas: pods.some(Boolean) ? 1 : 0 })],
+        pods: [1, 2, 3].map(
+          (i) =>
+            pods[i - 1] ??
+            pod({ name: `web-${i}`, node: pods.length ? `node-${i}` : 'node-1', ready: false, reason: 'CrashLoopBackOff', restarts: 4 }),
+        ),
+      });
+    const { acted } = run(world, 600);
+    expect(acted.filter((d) => d.action === 'restart').map((d) => [d.t, d.reason])).toEqual([[60, 'CrashLoopRestart']]);
   });
 
   it('no restart storm after a recent change: one restart, escalation with raised severity, then exponential backoff within the cap', () => {
@@ -379,9 +415,11 @@ describe('scaling', () => {
   it('a deployment being healed is not scaled in the same cycle', () => {
     const l = loaded(3, 150);
     const pods = [{ ...l.pods[0]!, ready: false, reason: 'CrashLoopBackOff', lastRunSeconds: 4 }, ...l.pods.slice(1)];
-    const obs = observation({ deployments: [{ ...l.deployment, readyReplicas: 2 }], pods, metrics: { 'demo/web': metrics(2, 150) } });
+    // A rollout a minute ago whose other pods still serve: rolled back at once.
+    const changed = { ...l.deployment, readyReplicas: 2, revision: '2', previousRevision: '1', rolloutStartedAt: T0 - 60_000 };
+    const obs = observation({ deployments: [changed], pods, metrics: { 'demo/web': metrics(2, 150) } });
     const { decisions } = cycle(obs, DEFAULT_POLICY, emptyHistory(), T0);
-    expect(decisions.filter((d) => d.tool).map((d) => d.action)).toEqual(['restart']);
+    expect(decisions.filter((d) => d.tool).map((d) => d.action)).toEqual(['rollback']);
     expect(decisions.find((d) => d.scaling)).toMatchObject({ action: 'none', reason: 'HealingFirst' });
   });
 

@@ -36,8 +36,8 @@ describe('recovery assist', () => {
     expect(got.map((d) => `${d.t}:${String(d.arguments?.pod)}`)).toEqual(['180:web-2', '180:web-3']);
     expect(got[0]).toMatchObject({ action: 'delete_pod', tool: 'delete_pod', arguments: { namespace: 'demo', pod: 'web-2' }, findingType: 'crash_loop' });
     expect(got[0]!.message).toContain('web-1');
-    // Only the first restart preceded it; nothing restarts the deployment after the assist.
-    expect(acted.filter((d) => d.action === 'restart').map((d) => d.t)).toEqual([0]);
+    // Only the one restart (after a confirming cycle, all pods on one node) preceded it; none after the assist.
+    expect(acted.filter((d) => d.action === 'restart').map((d) => d.t)).toEqual([60]);
   });
 
   it.each([

@@ -97,7 +97,8 @@ describe('sentinelops-mcp demo', () => {
       const timer = setTimeout(() => reject(new Error(`demo did not finish its script\nstdout: ${stdout}\nstderr: ${stderr}`)), 240_000);
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
-        if (stdout.includes('Still running')) {
+        // The closing curl line may arrive in a later chunk than 'Still running': wait for its end.
+        if (/Still running[^\n]*\n[^\n]*curl[^\n]*\n/.test(stdout)) {
           clearTimeout(timer);
           resolve();
         }
