@@ -13,6 +13,8 @@ import { alertKey, severityOfAlert, targetOfAlert, type AlertTarget } from './ta
 export type AlertIncidents = Pick<IncidentPort, 'open' | 'update' | 'list'>;
 
 export interface CycleRequest {
+  /** the cluster the alert is about, when the server knows several */
+  cluster?: string;
   namespace: string;
   /** The deployment, or the pod's name when its owner is unknown. */
   target: string;
@@ -26,7 +28,13 @@ export interface AlertIngestDeps {
   /** Starts an agent cycle for the target now; not awaited, so Alertmanager gets its answer at once. */
   triggerCycle: (req: CycleRequest) => void | Promise<void>;
   /** The deployment owning a pod, when the cluster can tell (see podOwnerResolver). */
-  ownerOfPod?: (namespace: string, pod: string) => Promise<string | undefined>;
+  ownerOfPod?: (namespace: string, pod: string, cluster?: string) => Promise<string | undefined>;
+  /**
+   * The cluster an alert is about, from its `cluster` label (Prometheus' usual external label), as the name its
+   * incident records; `{ ignored }` when the label names a cluster this server does not know (acting on another
+   * cluster's namesake would be wrong). Absent: a store of one cluster, no cluster recorded.
+   */
+  clusterOf?: (label: string | undefined) => { cluster: string } | { ignored: string };
   now: () => number;
   metrics?: SentinelMetrics;
   logger?: Logger;
@@ -71,10 +79,11 @@ export async function ingestAlerts(payload: AlertmanagerPayload, deps: AlertInge
   outcomes.forEach((o, i) => {
     const t = targets[i]!;
     if (o.status !== 'firing' || !o.incidentId || 'ignored' in t) return;
-    const id = `${t.namespace}/${t.name}`;
+    const id = `${t.cluster ?? ''}/${t.namespace}/${t.name}`;
     if (requested.has(id)) return;
     requested.add(id);
     const req: CycleRequest = { namespace: t.namespace, target: t.name, kind: t.kind, incidentId: o.incidentId, reason: `alert ${o.alertname}` };
+    if (t.cluster) req.cluster = t.cluster;
     Promise.resolve()
       .then(() => deps.triggerCycle(req))
       .catch((err: unknown) => deps.logger?.error({ err, target: id }, 'agent cycle for alert failed'));
@@ -83,10 +92,14 @@ export async function ingestAlerts(payload: AlertmanagerPayload, deps: AlertInge
 }
 
 async function resolveTarget(alert: Alert, deps: AlertIngestDeps): Promise<AlertTarget | { ignored: string }> {
-  const t = targetOfAlert(alert);
-  if ('ignored' in t || t.kind === 'deployment' || !deps.ownerOfPod) return t;
-  const owner = await deps.ownerOfPod(t.namespace, t.name).catch(() => undefined);
-  return owner ? { namespace: t.namespace, kind: 'deployment', name: owner } : t;
+  const found = targetOfAlert(alert);
+  if ('ignored' in found) return found;
+  const where = deps.clusterOf?.(alert.labels.cluster);
+  if (where && 'ignored' in where) return where;
+  const t: AlertTarget = where ? { ...found, cluster: where.cluster } : found;
+  if (t.kind === 'deployment' || !deps.ownerOfPod) return t;
+  const owner = await deps.ownerOfPod(t.namespace, t.name, t.cluster).catch(() => undefined);
+  return owner ? { ...t, kind: 'deployment', name: owner } : t;
 }
 
 async function apply(alert: Alert, target: AlertTarget | { ignored: string }, payload: AlertmanagerPayload, deps: AlertIngestDeps): Promise<AlertOutcome> {
@@ -99,8 +112,8 @@ async function apply(alert: Alert, target: AlertTarget | { ignored: string }, pa
   };
   if ('ignored' in target) return outcome({ result: 'ignored', reason: target.ignored });
 
-  const { namespace, name } = target;
-  const recent = await deps.incidents.list({ namespace, target: name, limit: 50 });
+  const { namespace, name, cluster } = target;
+  const recent = await deps.incidents.list({ namespace, target: name, limit: 50, ...(cluster ? { cluster } : {}) });
   const stored = storedAlert(alert, alertname, payload.receiver, deps.now());
 
   if (alert.status === 'resolved') {
@@ -118,6 +131,7 @@ async function apply(alert: Alert, target: AlertTarget | { ignored: string }, pa
   const startedAt = Date.parse(alert.startsAt);
   const { incident: opened, opened: created } = await deps.incidents.open({
     type: ALERT_INCIDENT_TYPE,
+    cluster,
     severity: severityOfAlert(alert),
     namespace,
     target: name,

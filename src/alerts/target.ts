@@ -5,7 +5,8 @@
  */
 import type { Alert } from './schema.js';
 
-export type AlertTarget = { namespace: string; kind: 'deployment'; name: string } | { namespace: string; kind: 'pod'; name: string };
+/** `cluster`: set by the caller from the alert's `cluster` label when the server knows several clusters. */
+export type AlertTarget = { cluster?: string; namespace: string; kind: 'deployment' | 'pod'; name: string };
 
 /** The target, or the reason there is none (the alert is then recorded as ignored). */
 export function targetOfAlert(alert: Alert): AlertTarget | { ignored: string } {

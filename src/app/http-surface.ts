@@ -21,12 +21,14 @@ export function createHttpSurface(deps: ServerDeps): HttpSurface {
     metrics: defaultMetrics(),
     store: deps.store,
     cluster: deps.cluster,
+    clusters: deps.clusters,
     clock: deps.clock,
     logger: deps.logger,
     bodyLimitBytes: deps.config.http.bodyLimitBytes,
     // Read at alert time: the agent may be attached after the server starts (serve --agent, demo).
     triggerCycle: (req) => {
-      if (deps.agent?.trigger) deps.agent.trigger(`alert ${req.reason} on ${req.namespace}/${req.target} (${req.incidentId})`);
+      const where = req.cluster ? ` in cluster ${req.cluster}` : '';
+      if (deps.agent?.trigger) deps.agent.trigger(`alert ${req.reason} on ${req.namespace}/${req.target}${where} (${req.incidentId})`);
       else
         deps.logger.info({ target: `${req.namespace}/${req.target}`, incident: req.incidentId }, 'alert recorded; no agent runs in this process to act on it');
     },

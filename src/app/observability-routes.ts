@@ -13,12 +13,15 @@ import { metricsRoutes } from '../http/metrics-route.js';
 import type { ClusterClient } from '../k8s/client.js';
 import type { SentinelMetrics } from '../observability/metrics.js';
 import { storeFacts } from '../observability/store-facts.js';
+import type { ClusterResolver } from '../services/context.js';
 import type { Store } from '../store/index.js';
 
 export interface ObservabilityRouteDeps {
   metrics: SentinelMetrics;
   store: Store;
   cluster: Pick<ClusterClient, 'readPod'>;
+  /** the clusters by name: an alert's `cluster` label picks one (README "Alertmanager") */
+  clusters?: Pick<ClusterResolver, 'defaultName' | 'names' | 'resolve'>;
   clock: Clock;
   logger: Logger;
   bodyLimitBytes: number;
@@ -34,7 +37,8 @@ export function observabilityRoutes(d: ObservabilityRouteDeps): Hono {
     '/',
     alertmanagerRoutes({
       incidents: d.store.state.incidents,
-      ownerOfPod: podOwnerResolver(d.cluster),
+      ownerOfPod: (namespace, pod, cluster) => podOwnerResolver(cluster && d.clusters ? d.clusters.resolve(cluster).cluster : d.cluster)(namespace, pod),
+      clusterOf: d.clusters ? alertCluster(d.clusters) : undefined,
       now: () => d.clock.now(),
       metrics: d.metrics,
       logger: d.logger,
@@ -46,4 +50,17 @@ export function observabilityRoutes(d: ObservabilityRouteDeps): Hono {
     }),
   );
   return app;
+}
+
+/**
+ * The cluster an alert's `cluster` label names. No label, or a server of one cluster (whose Prometheus may call it
+ * anything): the default cluster. A label naming none of several known clusters: ignored, never guessed.
+ */
+function alertCluster(clusters: Pick<ClusterResolver, 'defaultName' | 'names'>): (label: string | undefined) => { cluster: string } | { ignored: string } {
+  return (label) => {
+    const names = clusters.names();
+    if (label !== undefined && names.includes(label)) return { cluster: label };
+    if (label === undefined || names.length === 1) return { cluster: clusters.defaultName };
+    return { ignored: `cluster label "${label.slice(0, 60)}" names no cluster this server knows (${names.join(', ')})` };
+  };
 }

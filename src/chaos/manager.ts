@@ -15,6 +15,8 @@ import { isSimulator, SimulatorChaosBackend } from './simulator-backend.js';
 
 export interface ChaosManagerDeps {
   cluster: ClusterClient;
+  /** the name `cluster` has in the audit log (kubeconfig context), on a server that knows several */
+  clusterName?: string;
   config: Config;
   store: Store;
   clock: Clock;
@@ -88,6 +90,7 @@ export class ChaosManager {
       // Nobody called a tool, but the cluster changed back: the audit log shows it.
       await this.deps.store.state.audit.record({
         caller,
+        cluster: this.deps.clusterName,
         tool: 'chaos_ttl_expiry',
         target: `chaos/${exp.namespace}/${exp.target}`,
         arguments: { id },

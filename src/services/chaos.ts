@@ -65,7 +65,21 @@ export function toExperiment(r: ChaosExperimentRecord): Experiment {
 function managerOf(ctx: ServiceContext): ChaosManager {
   if (!ctx.chaos)
     throw new ServiceError('unavailable', 'chaos experiments need the SentinelOps runtime (ServiceContext.chaos); this server was built without it');
+  onDefaultCluster(ctx);
   return ctx.chaos;
+}
+
+/**
+ * The chaos manager injects, expires and cleans up through the default cluster's client (its TTL timers outlive the
+ * call), so an experiment on another cluster would read pods there and act here: refused before anything runs.
+ */
+function onDefaultCluster(ctx: ServiceContext): void {
+  const def = ctx.clusters?.defaultName;
+  if (def !== undefined && ctx.clusterName !== undefined && ctx.clusterName !== def)
+    throw new ServiceError(
+      'invalid',
+      `chaos experiments run on the default cluster (${def}) only, not "${ctx.clusterName}": drop "cluster", or start a server whose current context is that cluster. Nothing was changed.`,
+    );
 }
 
 const chaosTarget = (namespace: string, deployment: string) => `chaos/${namespace}/${deployment}`;
@@ -157,6 +171,7 @@ export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promis
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
+      onDefaultCluster(ctx);
       assertChaosAllowed(ctx.config, namespace);
       if (!input.pod === !input.deployment)
         throw new ServiceError('invalid', 'pass exactly one of pod (a pod name) or deployment (to crash a random pod of it)');
@@ -207,7 +222,10 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
     target: chaosTarget(namespace, deployment),
     arguments: { ...input },
     dryRun: input.dryRun,
-    validate: () => assertChaosAllowed(ctx.config, namespace),
+    validate: () => {
+      onDefaultCluster(ctx);
+      assertChaosAllowed(ctx.config, namespace);
+    },
     disruption: (b) => crashDisruption(ctx, namespace, b, state),
     before: async () => {
       const pods = await runningPodsOf(ctx, namespace, deployment);
@@ -251,6 +269,7 @@ export function chaosCpuSpike(ctx: ServiceContext, input: CpuSpikeInput): Promis
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
+      onDefaultCluster(ctx);
       assertChaosAllowed(ctx.config, namespace);
       assertDurationAllowed(ctx.config, durationSeconds);
     },

@@ -54,9 +54,7 @@ describe('healing', () => {
       observation({
         deployments: [deployment({ readyReplicas: pods.some(Boolean) ? 1 : 0 })],
         pods: [1, 2, 3].map(
-          (i) =>
-            pods[i - 1] ??
-            pod({ name: `web-${i}`, node: pods.length ? `node-${i}` : 'node-1', ready: false, reason: 'CrashLoopBackOff', restarts: 4 }),
+          (i) => pods[i - 1] ?? pod({ name: `web-${i}`, node: pods.length ? `node-${i}` : 'node-1', ready: false, reason: 'CrashLoopBackOff', restarts: 4 }),
         ),
       });
     const { acted } = run(world, 600);
