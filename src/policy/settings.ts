@@ -96,7 +96,7 @@ export interface HealingPolicy {
   /**
    * A crash loop on only some pods, with no recent change, is watched this long before its one restart: a cause
    * shared by every pod (a dependency, a config) reaches them all within a kubelet back-off or two, and then a
-   * restart would not help. One agent interval.
+   * restart would not help. One agent interval (agent.intervalSeconds; 60 s by default).
    */
   crashLoopConfirmSeconds: number;
   /** Replicas missing this long with no other explanation get escalated. */
@@ -261,6 +261,8 @@ export function policyFromConfig(config: Pick<Config, 'agent' | 'safety'>): Agen
       maxActionsPerTarget: a.maxActionsPerTarget,
       actionWindowSeconds: a.actionWindowSeconds,
       containerCreatingTimeoutSeconds: a.containerCreatingTimeoutSeconds,
+      // One more look before the restart: the agent's own interval.
+      crashLoopConfirmSeconds: a.intervalSeconds,
     },
     breaker: { ...d.breaker, unhealthyShare: a.unhealthyShareBreaker },
     protectedNamespaces: [...s.protectedNamespaces],
