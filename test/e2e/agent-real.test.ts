@@ -3,7 +3,8 @@
  * with SentinelOps' fault stages, metrics-server; or any cluster named by SENTINELOPS_E2E_KUBECONFIG). Each test
  * gets a fresh namespace and a server runtime allowed to act only there, with its own SQLite file; the agent is
  * started exactly as `agent` / `serve --agent` start it (startAgent: in-process MCP client, watches, Lease).
- *   crash → healed; bad rollout → rolled back; scale up, then down after the stabilization window;
+ *   crash → healed; every pod crash-looping on several nodes → escalated, never restarted; bad rollout → rolled
+ *   back; scale up, then down after the stabilization window;
  *   two runners on one Lease → exactly one acts, and the other takes over when the leader dies.
  */
 import { mkdtempSync } from 'node:fs';
@@ -175,6 +176,37 @@ describeWith(realCluster, 'agent on a real cluster (SENTINELOPS_E2E_KUBECONFIG)'
     expect(a.runtime.deps.store.audit.list({ tool: 'restart_deployment' })).toMatchObject([{ caller: 'agent', ok: true, dryRun: false }]);
     // One restart healed it: no storm.
     expect(allResults(a)).toHaveLength(1);
+  }, 150_000);
+
+  it('every pod crash-loops on several nodes with no change: escalated at once with evidence, never restarted', async () => {
+    const ns = await namespaceWith('e2e-agent-shared', 3);
+    const a = await agentIn(ns);
+    await baseline(a);
+    const pods = await readyPods(k, ns, DEP);
+    const nodes = new Set(pods.map((p) => p.spec?.nodeName));
+    expect(nodes.size, `pods on ${[...nodes].join(', ')}: the scheduler should spread 3 replicas over the kwok nodes`).toBeGreaterThan(1);
+    for (const p of pods) {
+      await k.core.patchNamespacedPod({
+        namespace: ns,
+        name: p.metadata!.name!,
+        body: [{ op: 'add', path: '/metadata/annotations/sentinelops.dev~1fault', value: 'crashloop' }],
+      });
+    }
+    const escalation = await agentUntil(
+      a,
+      'shared-cause escalation',
+      () => a.cycles.flatMap((c) => c.decisions).find((d) => d.reason === 'CrashLoopSharedCause'),
+      60_000,
+    );
+    expect(escalation.message).toMatch(/all 3 pods crash on \d nodes and nothing changed/);
+    // Several more looks: still no restart, no pod deleted — the same pods keep crash-looping, with a human.
+    const seen = a.cycles.length;
+    await agentUntil(a, 'five more cycles', () => a.cycles.length >= seen + 5, 30_000);
+    expect(allResults(a).filter((r) => r.tool === 'restart_deployment' || r.tool === 'delete_pod')).toEqual([]);
+    const names = (await k.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${DEP}` })).items.map((p) => p.metadata!.name).sort();
+    expect(names).toEqual(pods.map((p) => p.metadata!.name).sort());
+    const incident = a.runtime.deps.store.incidents.list({ namespace: ns, type: 'crash_loop' })[0];
+    expect(incident).toMatchObject({ outcome: 'escalated', target: DEP });
   }, 150_000);
 
   it('bad rollout → rolled back: an image that cannot be pulled is undone, the previous image serves, incident resolved', async () => {
