@@ -69,7 +69,15 @@ export function createRuntime(config: Config, opts: RuntimeOptions): Runtime {
   }).watch();
   // The `cluster` label of the process's own metrics takes the configured clusters only.
   defaultMetrics().trackClusters(() => clusters.names());
-  const chaos = new ChaosManager({ cluster, clusterName: clusters.defaultName, config, store, clock, logger: opts.logger });
+  const chaos = new ChaosManager({
+    cluster,
+    clusterName: clusters.defaultName,
+    clusterByName: (name) => clusters.resolve(name).cluster,
+    config,
+    store,
+    clock,
+    logger: opts.logger,
+  });
   // Experiments a previous process left running end now (or get their TTL timers back).
   void chaos.recover().catch((err: unknown) => opts.logger.error({ err }, 'chaos recovery at startup failed'));
   // Notifications follow the incident store; messages a previous process left pending are sent now.

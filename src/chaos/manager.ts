@@ -3,6 +3,8 @@
  * clock) for every running experiment, ends experiments on request or expiry, and at startup ends the
  * ones a previous process left behind. The store is the source of truth, so two processes sharing it
  * (server and agent) agree on what runs; ending is guarded by the store's active→ended transition.
+ * An experiment runs on the cluster it was started on (its record names it), and ends through that cluster's
+ * client whoever ends it: a TTL timer, chaos_cleanup on any cluster, or the next start.
  */
 import type { Clock, TimerHandle } from '../base/clock.js';
 import type { Config } from '../config/schema.js';
@@ -14,9 +16,12 @@ import { KubernetesChaosBackend } from './kubernetes-backend.js';
 import { isSimulator, SimulatorChaosBackend } from './simulator-backend.js';
 
 export interface ChaosManagerDeps {
+  /** the default cluster */
   cluster: ClusterClient;
-  /** the name `cluster` has in the audit log (kubeconfig context), on a server that knows several */
+  /** the default cluster's name (kubeconfig context), on a server that knows several */
   clusterName?: string;
+  /** another cluster's client by name, with the server's own identity; throws for an unknown name */
+  clusterByName?: (name: string) => ClusterClient;
   config: Config;
   store: Store;
   clock: Clock;
@@ -30,26 +35,36 @@ export const TTL_CALLER = 'sentinelops-chaos-ttl';
 
 export class ChaosManager {
   private readonly timers = new Map<string, TimerHandle>();
-  private readonly backends: Record<BackendName, ChaosBackend>;
-  private detected?: Promise<BackendName>;
+  /** per cluster name ('' = the default cluster): its backends, and which one it is detected to be */
+  private readonly clusters = new Map<string, { backends: Record<BackendName, ChaosBackend>; server: string; detected?: Promise<BackendName> }>();
   private closed = false;
 
-  constructor(private readonly deps: ChaosManagerDeps) {
-    const timeoutMs = deps.config.cluster.requestTimeoutSeconds * 1000;
-    this.backends = {
-      simulator: new SimulatorChaosBackend(deps.cluster.server, timeoutMs),
-      kubernetes: new KubernetesChaosBackend(deps.cluster, deps.config),
-    };
+  constructor(private readonly deps: ChaosManagerDeps) {}
+
+  /** The default cluster for a name that is absent or names it; otherwise that cluster (throws when unknown). */
+  private on(cluster: string | null | undefined) {
+    const key = cluster && cluster !== this.deps.clusterName ? cluster : '';
+    let c = this.clusters.get(key);
+    if (!c) {
+      if (key && !this.deps.clusterByName) throw new Error(`this server knows one cluster only, not "${key}"`);
+      const client = key ? this.deps.clusterByName!(key) : this.deps.cluster;
+      const timeoutMs = this.deps.config.cluster.requestTimeoutSeconds * 1000;
+      c = {
+        server: client.server,
+        backends: { simulator: new SimulatorChaosBackend(client.server, timeoutMs), kubernetes: new KubernetesChaosBackend(client, this.deps.config) },
+      };
+      this.clusters.set(key, c);
+    }
+    return c;
   }
 
-  /** The backend new experiments use: configured, or detected once (GET /sim/v1/info). */
-  async backend(): Promise<ChaosBackend> {
+  /** The backend new experiments on `cluster` (default: the default one) use: configured, or detected once there. */
+  async backend(cluster?: string | null): Promise<ChaosBackend> {
+    const c = this.on(cluster);
     const choice = this.deps.config.chaos.backend;
-    if (choice !== 'auto') return this.backends[choice];
-    this.detected ??= isSimulator(this.deps.cluster.server, this.deps.config.cluster.requestTimeoutSeconds * 1000).then((sim) =>
-      sim ? 'simulator' : 'kubernetes',
-    );
-    return this.backends[await this.detected];
+    if (choice !== 'auto') return c.backends[choice];
+    c.detected ??= isSimulator(c.server, this.deps.config.cluster.requestTimeoutSeconds * 1000).then((sim) => (sim ? 'simulator' : 'kubernetes'));
+    return c.backends[await c.detected];
   }
 
   /** Fires `end(id, 'expired')` when the experiment's TTL passes. */
@@ -78,7 +93,8 @@ export class ChaosManager {
     this.timers.delete(id);
     let error: string | undefined;
     try {
-      await this.backends[exp.backend as BackendName]?.stop(exp);
+      // A cluster removed from the kubeconfig since throws here: the experiment is marked ended with the error.
+      await this.on(exp.cluster).backends[exp.backend as BackendName]?.stop(exp);
     } catch (err) {
       error = `cleanup failed: ${(err as Error).message}; the experiment's own deadline (${new Date(exp.expiresAt).toISOString()}) still ends it`;
       this.deps.logger.warn({ err, experiment: id }, 'chaos cleanup failed');
@@ -90,7 +106,7 @@ export class ChaosManager {
       // Nobody called a tool, but the cluster changed back: the audit log shows it.
       await this.deps.store.state.audit.record({
         caller,
-        cluster: this.deps.clusterName,
+        cluster: exp.cluster ?? this.deps.clusterName,
         tool: 'chaos_ttl_expiry',
         target: `chaos/${exp.namespace}/${exp.target}`,
         arguments: { id },

@@ -20,6 +20,7 @@ import { ownerDeploymentOf } from './pod-summary.js';
 
 export const ExperimentSchema = z.object({
   id: z.string().describe('chaos-<n>; pass it to chaos_cleanup to end this experiment early'),
+  cluster: z.string().nullable().describe('the cluster it runs on; null: the default cluster of a one-cluster server'),
   kind: z.enum(CHAOS_KINDS),
   namespace: z.string(),
   target: z.string().describe('the deployment'),
@@ -47,6 +48,7 @@ export function toExperiment(r: ChaosExperimentRecord): Experiment {
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     id: r.id,
+    cluster: r.cluster,
     kind: r.kind,
     namespace: r.namespace,
     target: r.target,
@@ -65,22 +67,11 @@ export function toExperiment(r: ChaosExperimentRecord): Experiment {
 function managerOf(ctx: ServiceContext): ChaosManager {
   if (!ctx.chaos)
     throw new ServiceError('unavailable', 'chaos experiments need the SentinelOps runtime (ServiceContext.chaos); this server was built without it');
-  onDefaultCluster(ctx);
   return ctx.chaos;
 }
 
-/**
- * The chaos manager injects, expires and cleans up through the default cluster's client (its TTL timers outlive the
- * call), so an experiment on another cluster would read pods there and act here: refused before anything runs.
- */
-function onDefaultCluster(ctx: ServiceContext): void {
-  const def = ctx.clusters?.defaultName;
-  if (def !== undefined && ctx.clusterName !== undefined && ctx.clusterName !== def)
-    throw new ServiceError(
-      'invalid',
-      `chaos experiments run on the default cluster (${def}) only, not "${ctx.clusterName}": drop "cluster", or start a server whose current context is that cluster. Nothing was changed.`,
-    );
-}
+/** The backend on the call's cluster (the experiment is recorded there, and ends through that cluster's client). */
+const backendOf = async (ctx: ServiceContext) => managerOf(ctx).backend(ctx.clusterName);
 
 const chaosTarget = (namespace: string, deployment: string) => `chaos/${namespace}/${deployment}`;
 
@@ -125,12 +116,13 @@ async function runExperiment(
   inject: (id: string) => Promise<{ handles: Record<string, unknown>; detail: Record<string, unknown> }>,
 ): Promise<Experiment> {
   const manager = managerOf(ctx);
-  const backend = await manager.backend();
+  const backend = await backendOf(ctx);
   const now = ctx.clock.now();
   const rec = ctx.store.chaos.create({
     kind: e.kind,
     namespace: e.namespace,
     target: e.deployment,
+    ...(ctx.clusterName ? { cluster: ctx.clusterName } : {}),
     backend: backend.name,
     caller: ctx.caller,
     params: e.params,
@@ -171,7 +163,6 @@ export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promis
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
-      onDefaultCluster(ctx);
       assertChaosAllowed(ctx.config, namespace);
       if (!input.pod === !input.deployment)
         throw new ServiceError('invalid', 'pass exactly one of pod (a pod name) or deployment (to crash a random pod of it)');
@@ -195,12 +186,12 @@ export function chaosPodCrash(ctx: ServiceContext, input: PodCrashInput): Promis
         throw new ServiceError('conflict', `pod ${namespace}/${input.pod} is not running; crash a running pod`);
       podsToTouch({ available: running.length, count: 1 }, ctx.config.chaos);
       const selected = input.pod ? [input.pod] : pick(ctx, running, 1).map(podName);
-      return { deployment, runningPods: running.length, selected, backend: (await managerOf(ctx).backend()).name };
+      return { deployment, runningPods: running.length, selected, backend: (await backendOf(ctx)).name };
     },
     plan: (b) => `crash pod ${namespace}/${b.selected[0]} of deployment ${b.deployment} (1 of ${b.runningPods} running pods) through the ${b.backend} backend`,
     apply: (b) =>
       runExperiment(ctx, { kind: 'pod_crash', namespace, deployment: b.deployment, params: { pods: b.selected }, durationSeconds: 0 }, async () =>
-        (await managerOf(ctx).backend()).crashPods(namespace, b.selected),
+        (await backendOf(ctx)).crashPods(namespace, b.selected),
       ),
   });
 }
@@ -223,7 +214,6 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
-      onDefaultCluster(ctx);
       assertChaosAllowed(ctx.config, namespace);
     },
     disruption: (b) => crashDisruption(ctx, namespace, b, state),
@@ -233,7 +223,7 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
       state = pods;
       const share = input.count === undefined && input.share === undefined ? ctx.config.chaos.maxShare : input.share;
       const n = podsToTouch({ available: running.length, count: input.count, share }, ctx.config.chaos);
-      return { deployment, runningPods: running.length, selected: pick(ctx, running, n).map(podName).sort(), backend: (await managerOf(ctx).backend()).name };
+      return { deployment, runningPods: running.length, selected: pick(ctx, running, n).map(podName).sort(), backend: (await backendOf(ctx)).name };
     },
     plan: (b) =>
       `crash ${b.selected.length} of ${b.runningPods} running pods of deployment ${namespace}/${deployment} at once (${b.selected.join(', ')}) through the ${b.backend} backend`,
@@ -241,7 +231,7 @@ export function chaosCascade(ctx: ServiceContext, input: CascadeInput): Promise<
       runExperiment(
         ctx,
         { kind: 'cascade', namespace, deployment, params: { pods: b.selected, share: input.share, count: input.count }, durationSeconds: 0 },
-        async () => (await managerOf(ctx).backend()).crashPods(namespace, b.selected),
+        async () => (await backendOf(ctx)).crashPods(namespace, b.selected),
       ),
   });
 }
@@ -269,7 +259,6 @@ export function chaosCpuSpike(ctx: ServiceContext, input: CpuSpikeInput): Promis
     arguments: { ...input },
     dryRun: input.dryRun,
     validate: () => {
-      onDefaultCluster(ctx);
       assertChaosAllowed(ctx.config, namespace);
       assertDurationAllowed(ctx.config, durationSeconds);
     },
@@ -279,7 +268,7 @@ export function chaosCpuSpike(ctx: ServiceContext, input: CpuSpikeInput): Promis
       targets = pick(ctx, running, n)
         .map((p) => ({ name: podName(p), node: p.spec?.nodeName ?? null }))
         .sort((a, b) => a.name.localeCompare(b.name));
-      return { deployment, runningPods: running.length, selected: targets.map((t) => t.name), backend: (await managerOf(ctx).backend()).name };
+      return { deployment, runningPods: running.length, selected: targets.map((t) => t.name), backend: (await backendOf(ctx)).name };
     },
     plan: (b) =>
       `add ${millicoresPerPod}m of CPU load for each of ${b.selected.length} pod(s) of deployment ${namespace}/${deployment} for ${durationSeconds}s through the ${b.backend} backend (ends on its own at the TTL)`,
@@ -287,7 +276,7 @@ export function chaosCpuSpike(ctx: ServiceContext, input: CpuSpikeInput): Promis
       runExperiment(
         ctx,
         { kind: 'cpu_spike', namespace, deployment, params: { durationSeconds, millicoresPerPod, pods: targets.map((t) => t.name) }, durationSeconds },
-        async (id) => (await managerOf(ctx).backend()).startCpuSpike({ id, namespace, deployment, pods: targets, millicoresPerPod, durationSeconds }),
+        async (id) => (await backendOf(ctx)).startCpuSpike({ id, namespace, deployment, pods: targets, millicoresPerPod, durationSeconds }),
       ),
   });
 }
@@ -310,8 +299,10 @@ export interface CleanupResult {
 export async function chaosCleanup(ctx: ServiceContext, input: CleanupInput): Promise<CleanupResult> {
   const manager = managerOf(ctx);
   const dryRun = ctx.config.safety.dryRun;
+  // Every cluster's experiments: ending chaos is never the risky direction.
   const row = {
     caller: ctx.caller,
+    cluster: ctx.clusterName,
     tool: 'chaos_cleanup',
     target: `chaos/${input.namespace ?? '*'}${input.id ? `/${input.id}` : ''}`,
     arguments: { ...input },
@@ -370,8 +361,7 @@ export interface StatusInput {
 
 export async function chaosStatus(ctx: ServiceContext, input: StatusInput) {
   const { enabled, allowedNamespaces, maxPods, maxShare, maxDurationSeconds } = ctx.config.chaos;
-  const manager = managerOf(ctx);
-  const backend = await manager.backend();
+  const backend = await backendOf(ctx);
   return {
     enabled,
     howToEnable: enabled

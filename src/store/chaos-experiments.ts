@@ -12,6 +12,8 @@ export type ChaosState = (typeof CHAOS_STATES)[number];
 
 export interface ChaosExperimentRecord {
   id: string;
+  /** the cluster it runs on (kubeconfig context); null: the default cluster */
+  cluster: string | null;
   kind: ChaosKind;
   namespace: string;
   /** deployment (or pod) name */
@@ -31,10 +33,13 @@ export interface ChaosExperimentRecord {
   error: string | null;
 }
 
-export type NewChaosExperiment = Pick<ChaosExperimentRecord, 'kind' | 'namespace' | 'target' | 'backend' | 'caller' | 'params' | 'startedAt' | 'expiresAt'>;
+export type NewChaosExperiment = Pick<ChaosExperimentRecord, 'kind' | 'namespace' | 'target' | 'backend' | 'caller' | 'params' | 'startedAt' | 'expiresAt'> & {
+  cluster?: string;
+};
 
 interface Row {
   seq: number;
+  cluster: string | null;
   kind: ChaosKind;
   namespace: string;
   target: string;
@@ -63,9 +68,9 @@ export class ChaosExperimentRepository {
   create(e: NewChaosExperiment): ChaosExperimentRecord {
     const info = this.db
       .prepare(
-        `INSERT INTO chaos_experiments (kind, namespace, target, backend, caller, params, state, started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+        `INSERT INTO chaos_experiments (cluster, kind, namespace, target, backend, caller, params, state, started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
       )
-      .run(e.kind, e.namespace, e.target, e.backend, e.caller, JSON.stringify(e.params), e.startedAt, e.expiresAt);
+      .run(e.cluster ?? null, e.kind, e.namespace, e.target, e.backend, e.caller, JSON.stringify(e.params), e.startedAt, e.expiresAt);
     return this.get(idOf(Number(info.lastInsertRowid)))!;
   }
 
@@ -116,6 +121,7 @@ export class ChaosExperimentRepository {
 function toRecord(r: Row): ChaosExperimentRecord {
   return {
     id: idOf(r.seq),
+    cluster: r.cluster ?? null,
     kind: r.kind,
     namespace: r.namespace,
     target: r.target,

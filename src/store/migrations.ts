@@ -197,4 +197,10 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX incidents_cluster ON incidents (cluster, detected_at);
     `,
   },
+  {
+    version: 7,
+    name: 'the cluster of chaos experiments (chaos on any cluster)',
+    // NULL: started before clusters were recorded (on the default cluster), or by a server that knows one cluster.
+    sql: `ALTER TABLE chaos_experiments ADD COLUMN cluster TEXT;`,
+  },
 ];

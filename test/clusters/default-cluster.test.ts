@@ -1,8 +1,8 @@
 /**
  * What a server of several clusters does with what does not name one: a single agent loop (no agent.clusters)
  * works on the default cluster and adopts only its incidents; an Alertmanager alert goes to the cluster its
- * `cluster` label names (unknown names ignored, no label: the default); chaos runs on the default cluster only and
- * its audit rows say so. Two simulated clusters over HTTP, the real runtime, MCP and the HTTP surface.
+ * `cluster` label names (unknown names ignored, no label: the default); chaos runs on the cluster a call names and
+ * ends through that cluster's client, and its records and audit rows say which. Two simulated clusters over HTTP, the real runtime, MCP and the HTTP surface.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { createHttpSurface, type HttpSurface } from '../../src/app/http-surface.
 import { createRuntime, type Runtime } from '../../src/app/runtime.js';
 import { type StartedAgent, startAgent } from '../../src/app/start-agent.js';
 import { silentLogger } from '../../src/base/log.js';
+import { ChaosManager } from '../../src/chaos/manager.js';
 import { parseConfig } from '../../src/config/load.js';
 import { type SimClusters, startSimClusters } from '../../src/sim/many.js';
 import { multiKubeconfigYaml } from '../../src/sim/multi-kubeconfig.js';
@@ -50,6 +51,8 @@ describe('a server of two clusters: what names no cluster goes to the default on
       log: { level: 'silent' },
       http: { port: 0, token: TOKEN },
       chaos: { enabled: true, allowedNamespaces: ['demo'] },
+      // Several experiments on one target in a row (the per-cluster cooldown is held elsewhere).
+      safety: { cooldownSeconds: 0 },
       // One loop, cycles only when asked: the first one takes over what the store holds.
       agent: { intervalSeconds: 3600 },
     });
@@ -149,25 +152,104 @@ describe('a server of two clusters: what names no cluster goes to the default on
     expect(onSim2.items.map((i) => i.id)).toEqual([seeded['sim-2']]);
   });
 
-  it('chaos on another cluster is refused before anything runs; on the default one it runs and its audit rows name it', async () => {
-    const podNames = async (cluster: string) =>
-      (await mcp.ok<{ items: { name: string }[] }>('list_pods', { cluster, namespace: 'demo' })).items.map((p) => p.name).sort();
-    const before = { 'sim-1': await podNames('sim-1'), 'sim-2': await podNames('sim-2') };
-    const refused = await mcp.fails('chaos_pod_crash', { cluster: 'sim-2', namespace: 'demo', deployment: 'nginx-demo' });
-    expect(refused).toMatch(/chaos experiments run on the default cluster \(sim-1\) only, not "sim-2".*Nothing was changed/);
-    expect(await podNames('sim-1')).toEqual(before['sim-1']);
-    expect(await podNames('sim-2')).toEqual(before['sim-2']);
+  it('chaos runs on the cluster the call names and ends there; its records and audit rows name that cluster', async () => {
+    type PodRow = { name: string; restarts: number };
+    const pods = async (cluster: string) =>
+      (await mcp.ok<{ items: PodRow[] }>('list_pods', { cluster, namespace: 'demo' })).items.map((p) => `${p.name}:${p.restarts}`).sort();
+    const sim1Before = await pods('sim-1');
+    const sim2Before = await pods('sim-2');
+    const crash = await mcp.ok<{ before: { selected: string[] }; after: { id: string; cluster: string | null } }>('chaos_pod_crash', {
+      cluster: 'sim-2',
+      namespace: 'demo',
+      deployment: 'nginx-demo',
+    });
+    expect(crash.after.cluster).toBe('sim-2');
+    const [victim] = crash.before.selected;
+    expect(sim2Before.some((p) => p.startsWith(`${victim}:`))).toBe(true);
+    // The crashed pod is a sim-2 pod: it restarts (or is replaced) there; sim-1 is untouched.
+    await eventually(async () => !(await pods('sim-2')).includes(sim2Before.find((p) => p.startsWith(`${victim}:`))!), 20_000);
+    expect(await pods('sim-1')).toEqual(sim1Before);
 
-    await mcp.ok('chaos_cpu_spike', { namespace: 'demo', deployment: 'nginx-demo', durationSeconds: 1 });
+    // A sustained experiment on sim-2 is a fault on sim-2's simulator (none on sim-1's), and chaos_cleanup ends it there.
+    type FaultRow = { id: string; fault: string };
+    const faults = async (i: number) => ((await (await fetch(`${many.sims[i]!.url}/sim/v1/faults`)).json()) as { items: FaultRow[] }).items;
+    const long = await mcp.ok<{ after: { id: string; cluster: string | null } }>('chaos_cpu_spike', {
+      cluster: 'sim-2',
+      namespace: 'demo',
+      deployment: 'nginx-demo',
+      durationSeconds: 120,
+    });
+    expect((await faults(1)).map((f) => f.fault)).toContain('cpu-spike');
+    expect((await faults(0)).map((f) => f.fault)).not.toContain('cpu-spike');
+    const cleaned = await mcp.ok<{ ended: { id: string; cluster: string | null }[] }>('chaos_cleanup', { id: long.after.id });
+    expect(cleaned.ended).toMatchObject([{ id: long.after.id, cluster: 'sim-2' }]);
+    expect((await faults(1)).map((f) => f.fault)).not.toContain('cpu-spike');
+
+    // Short experiments on both clusters; each one's TTL ends it through its own cluster.
+    const spike = async (cluster: string) =>
+      (
+        await mcp.ok<{ after: { id: string; cluster: string | null } }>('chaos_cpu_spike', {
+          cluster,
+          namespace: 'demo',
+          deployment: 'nginx-demo',
+          durationSeconds: 1,
+        })
+      ).after;
+    const onSim2 = await spike('sim-2');
+    const onSim1 = await spike('sim-1');
+    expect([onSim1.cluster, onSim2.cluster]).toEqual(['sim-1', 'sim-2']);
     const rows = () =>
-      runtime.deps.store.db.prepare(`SELECT tool, cluster FROM audit WHERE tool IN ('chaos_cpu_spike', 'chaos_ttl_expiry') ORDER BY seq`).all() as {
+      runtime.deps.store.db
+        .prepare(`SELECT tool, cluster FROM audit WHERE tool IN ('chaos_pod_crash', 'chaos_cpu_spike', 'chaos_ttl_expiry') ORDER BY seq`)
+        .all() as {
         tool: string;
         cluster: string | null;
       }[];
-    await eventually(() => rows().some((r) => r.tool === 'chaos_ttl_expiry'), 20_000);
-    expect(rows()).toEqual([
+    await eventually(() => rows().filter((r) => r.tool === 'chaos_ttl_expiry').length === 2, 20_000);
+    expect(rows().filter((r) => r.tool !== 'chaos_ttl_expiry')).toEqual([
+      { tool: 'chaos_pod_crash', cluster: 'sim-2' },
+      { tool: 'chaos_cpu_spike', cluster: 'sim-2' },
+      { tool: 'chaos_cpu_spike', cluster: 'sim-2' },
       { tool: 'chaos_cpu_spike', cluster: 'sim-1' },
-      { tool: 'chaos_ttl_expiry', cluster: 'sim-1' },
     ]);
+    expect(
+      rows()
+        .filter((r) => r.tool === 'chaos_ttl_expiry')
+        .map((r) => r.cluster)
+        .sort(),
+    ).toEqual(['sim-1', 'sim-2']);
+    const status = await mcp.ok<{ active: unknown[]; recent: { id: string; cluster: string | null; state: string }[] }>('chaos_status');
+    expect(status.active).toEqual([]);
+    expect(status.recent.find((e) => e.id === onSim2.id)).toMatchObject({ cluster: 'sim-2', state: 'expired' });
+    expect(status.recent.find((e) => e.id === long.after.id)).toMatchObject({ cluster: 'sim-2', state: 'cleaned' });
+  });
+
+  it('an experiment a dead process left running on another cluster is ended there at the next start', async () => {
+    // What a process killed mid-experiment leaves: the record (written first) and the fault on sim-2's simulator.
+    const res = await fetch(`${many.sims[1]!.url}/sim/v1/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: 'cpu-spike', deployment: 'demo/nginx-demo', millicores: 500, durationSeconds: 600 }),
+    });
+    const fault = (await res.json()) as { id: string; fault: string; target: string };
+    const { store, clock, config, cluster, clusters, logger } = runtime.deps;
+    const left = store.chaos.create({
+      cluster: 'sim-2',
+      kind: 'cpu_spike',
+      namespace: 'demo',
+      target: 'nginx-demo',
+      backend: 'simulator',
+      caller: 'a dead process',
+      params: {},
+      startedAt: clock.now() - 120_000,
+      expiresAt: clock.now() - 1_000,
+    });
+    store.chaos.update(left.id, { handles: { faultId: fault.id, fault: fault.fault, target: fault.target } });
+    const next = new ChaosManager({ cluster, clusterName: 'sim-1', clusterByName: (n) => clusters!.resolve(n).cluster, config, store, clock, logger });
+    expect((await next.recover()).ended).toEqual([left.id]);
+    next.close();
+    const onSim2 = ((await (await fetch(`${many.sims[1]!.url}/sim/v1/faults`)).json()) as { items: { id: string }[] }).items;
+    expect(onSim2.map((f) => f.id)).not.toContain(fault.id);
+    expect(store.chaos.get(left.id)).toMatchObject({ cluster: 'sim-2', state: 'expired', error: null });
   });
 });
