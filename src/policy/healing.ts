@@ -6,7 +6,7 @@
 import { type Decision, withTool } from './decision.js';
 import { type Finding, incidentKey, raiseSeverity, targetKey } from './findings.js';
 import { type History, actionsOn, readyForMs } from './history.js';
-import { type Observation, isTerminating, podsOf } from './observation.js';
+import { type Observation, type PodView, isTerminating, podsOf } from './observation.js';
 import type { AgentPolicy } from './settings.js';
 import { memoryScalingFailed } from './scaling.js';
 import { isoAt } from '../base/iso.js';
@@ -120,6 +120,11 @@ class Ctx {
     this.key = targetKey(f);
   }
 
+  /** The finding's deployment as this cycle observed it. */
+  private deploymentIn(obs: Observation) {
+    return obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+  }
+
   none(reason: string, message: string): Decision {
     return { ...baseOf(this.f), action: 'none', reason, message };
   }
@@ -143,7 +148,7 @@ class Ctx {
    */
   rollbackIfBadRollout(obs: Observation, stalled = false): Decision | undefined {
     const e = this.f.evidence;
-    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    const d = this.deploymentIn(obs);
     if (!d || d.paused || d.previousRevision === undefined) return undefined;
     // A restart (ours) also makes a new revision; rolling that back would undo the restart, not a bad change.
     if (d.rolloutStartedAt !== undefined && actionsOn(this.history, this.key, d.rolloutStartedAt - OWN_ROLLOUT_SLACK_MS, ['restart']).length > 0)
@@ -248,14 +253,13 @@ class Ctx {
    * (some pods healthy, or all on one node, or a single replica that cannot tell).
    */
   private sharedCause(obs: Observation): { pods: number; nodes: number } | undefined {
-    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    const d = this.deploymentIn(obs);
     if (!d) return undefined;
     const pods = podsOf(obs, d).filter((p) => !isTerminating(p));
     if (pods.length < 2) return undefined;
-    // A crash-looping pod is ready for a moment between crashes: a recent termination counts as crashing too.
-    const recentMs = this.policy.healing.restartGraceSeconds * 1000;
-    const crashing = (p: (typeof pods)[number]) =>
-      p.reason === 'CrashLoopBackOff' || (p.lastTerminatedAt !== undefined && this.now - p.lastTerminatedAt < recentMs);
+    // A crash-looping pod is ready for a moment between crashes: a fresh termination counts as crashing too.
+    const recentMs = this.policy.healing.crashRecentSeconds * 1000;
+    const crashing = (p: PodView) => p.reason === 'CrashLoopBackOff' || (p.lastTerminatedAt !== undefined && this.now - p.lastTerminatedAt < recentMs);
     if (!pods.every(crashing)) return undefined;
     const nodes = new Set(pods.map((p) => p.node).filter((n) => n !== undefined));
     return nodes.size > 1 ? { pods: pods.length, nodes: nodes.size } : undefined;
@@ -324,7 +328,7 @@ class Ctx {
    */
   recoveryAssist(obs: Observation): Decision[] | undefined {
     if (this.f.kind !== 'deployment') return undefined;
-    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    const d = this.deploymentIn(obs);
     if (!d || d.paused) return undefined;
     const h = this.policy.healing;
     const evidenceMs = h.recoveryEvidenceSeconds * 1000;
@@ -363,7 +367,7 @@ class Ctx {
   replaceLeakingPod(obs: Observation): Decision[] {
     const h = this.policy.healing;
     const escalation = this.escalateOnce('MemoryLeak', this.f.message);
-    const d = obs.deployments.find((x) => x.namespace === this.f.namespace && x.name === this.f.target);
+    const d = this.deploymentIn(obs);
     if (this.f.kind !== 'deployment' || !d || d.paused) return [escalation];
     const leaks = (this.f.evidence.leaks ?? []) as { pod: string; secondsToLimit?: number }[];
     const pods = podsOf(obs, d);
