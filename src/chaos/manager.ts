@@ -42,12 +42,13 @@ export class ChaosManager {
   constructor(private readonly deps: ChaosManagerDeps) {}
 
   /** The default cluster for a name that is absent or names it; otherwise that cluster (throws when unknown). */
-  private on(cluster: string | null | undefined) {
+  private backendsOn(cluster: string | null | undefined) {
     const key = cluster && cluster !== this.deps.clusterName ? cluster : '';
     let c = this.clusters.get(key);
     if (!c) {
-      if (key && !this.deps.clusterByName) throw new Error(`this server knows one cluster only, not "${key}"`);
-      const client = key ? this.deps.clusterByName!(key) : this.deps.cluster;
+      const byName = this.deps.clusterByName;
+      if (key && !byName) throw new Error(`this server knows one cluster only, not "${key}"`);
+      const client = key && byName ? byName(key) : this.deps.cluster;
       const timeoutMs = this.deps.config.cluster.requestTimeoutSeconds * 1000;
       c = {
         server: client.server,
@@ -60,7 +61,7 @@ export class ChaosManager {
 
   /** The backend new experiments on `cluster` (default: the default one) use: configured, or detected once there. */
   async backend(cluster?: string | null): Promise<ChaosBackend> {
-    const c = this.on(cluster);
+    const c = this.backendsOn(cluster);
     const choice = this.deps.config.chaos.backend;
     if (choice !== 'auto') return c.backends[choice];
     c.detected ??= isSimulator(c.server, this.deps.config.cluster.requestTimeoutSeconds * 1000).then((sim) => (sim ? 'simulator' : 'kubernetes'));
@@ -94,7 +95,7 @@ export class ChaosManager {
     let error: string | undefined;
     try {
       // A cluster removed from the kubeconfig since throws here: the experiment is marked ended with the error.
-      await this.on(exp.cluster).backends[exp.backend as BackendName]?.stop(exp);
+      await this.backendsOn(exp.cluster).backends[exp.backend as BackendName]?.stop(exp);
     } catch (err) {
       error = `cleanup failed: ${(err as Error).message}; the experiment's own deadline (${new Date(exp.expiresAt).toISOString()}) still ends it`;
       this.deps.logger.warn({ err, experiment: id }, 'chaos cleanup failed');
