@@ -19,6 +19,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { VirtualClock } from '../src/base/clock.js';
 import { startSimulator } from '../src/sim/cluster.js';
+import { stockDeployment } from '../src/sim/objects.js';
 import { R } from '../src/sim/resources.js';
 
 const NAMESPACES = Number(process.env.BENCH_NS ?? 10);
@@ -67,23 +68,7 @@ async function runSimulator(): Promise<void> {
     sim.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     for (let d = 0; d < PER_NAMESPACE; d++) {
       const name = `app-${d}`;
-      sim.create({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: ns, labels: { app: name } },
-        spec: {
-          replicas: REPLICAS,
-          selector: { matchLabels: { app: name } },
-          template: {
-            metadata: { labels: { app: name } },
-            spec: {
-              containers: [
-                { name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } } },
-              ],
-            },
-          },
-        },
-      });
+      sim.create(stockDeployment({ namespace: ns, name, replicas: REPLICAS }));
       sim.workload.setCurve(`${ns}/${name}`, { type: 'diurnal', min: 200, max: 800, periodSeconds: 3600, peakAtSeconds: (d * 36) % 3600 });
     }
   }

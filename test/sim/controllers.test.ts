@@ -4,7 +4,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import { rankForDeletion } from '../../src/sim/controllers/replicaset.js';
 import { R } from '../../src/sim/resources.js';
 import type { KObject } from '../../src/sim/types.js';
-import { simDeployment } from './fixtures.js';
+import { stockDeployment } from '../../src/sim/objects.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ async function boot(opts: SimulatorOptions = {}): Promise<Simulator> {
   return sim;
 }
 
-const deployment = simDeployment;
+const deployment = (name: string, replicas: number, spec: Record<string, unknown> = {}) => stockDeployment({ namespace: 'default', name, replicas, spec });
 
 const pods = (s: Simulator, ns = 'default') => s.store.list(R.pods, { namespace: ns }).items;
 const rss = (s: Simulator, ns = 'default') => s.store.list(R.replicasets, { namespace: ns }).items;

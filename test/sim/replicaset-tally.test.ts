@@ -8,7 +8,7 @@ import { VirtualClock } from '../../src/base/clock.js';
 import { startSimulator, type Simulator } from '../../src/sim/cluster.js';
 import { R } from '../../src/sim/resources.js';
 import type { KObject } from '../../src/sim/types.js';
-import { simDeployment } from './fixtures.js';
+import { stockDeployment } from '../../src/sim/objects.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const deployment = simDeployment;
+const deployment = (name: string, replicas: number, spec: Record<string, unknown> = {}) => stockDeployment({ namespace: 'default', name, replicas, spec });
 
 const ready = (p: KObject) => (p.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
 const active = (p: KObject) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp;
