@@ -7,6 +7,7 @@
  * the cycle's scaling decision would add replicas. Only scale-up is hurried: scale-down stays at the cycle interval
  * behind its stabilization window, and the cycle decides everything (this check never acts). Pure.
  */
+import { isSaturated } from './scaling.js';
 import type { AgentPolicy } from './settings.js';
 
 /** A deployment's CPU as get_metrics (scope deployment) reports it. */
@@ -37,7 +38,7 @@ export function overloadWake(loads: readonly DeploymentLoad[], policy: AgentPoli
   for (const l of loads) {
     if (protectedNs.has(l.namespace) || l.podsWithMetrics === 0 || l.cpuUtilization === null) continue;
     if (l.pods >= sp.maxReplicas) continue;
-    const saturated = sp.scaleUpOnSaturation && l.cpuLimitMillicores > 0 && l.cpuMillicores >= sp.saturationShare * l.cpuLimitMillicores;
+    const saturated = sp.scaleUpOnSaturation && isSaturated(l, sp.saturationShare);
     if (l.cpuUtilization > over || saturated) {
       return `${l.namespace}/${l.name} CPU ${l.cpuUtilization.toFixed(0)}% of request${saturated ? ' (at its limit)' : ''} > ${over.toFixed(0)}%`;
     }

@@ -227,7 +227,8 @@ function cpuRecommendation(d: DeploymentView, pods: PodView[], m: DeploymentMetr
   return r;
 }
 
-function isSaturated(m: DeploymentMetrics, share: number): boolean {
+/** Pods burn `share` of their CPU limit: throttling hides the real demand (the cycle and the overload check both ask). */
+export function isSaturated(m: Pick<DeploymentMetrics, 'cpuMillicores' | 'cpuLimitMillicores' | 'podsWithMetrics'>, share: number): boolean {
   if (!m.cpuLimitMillicores || m.podsWithMetrics === 0) return false;
   return m.cpuMillicores >= share * m.cpuLimitMillicores;
 }
